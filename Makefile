@@ -1,0 +1,57 @@
+# make demo: set up and build the graph of the bundled sample, then ask it questions.
+# make test: set up with the test extras and run every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+KG     := $(BIN)/kg
+DEV    ?= ../shared/eval/dev
+DEMO_STORE := .kg/demo-store
+
+.PHONY: demo test eval bench lint clean install install-test
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	rm -rf $(DEMO_STORE)
+	$(KG) --store $(DEMO_STORE) build examples/
+	$(KG) extract examples/seed.txt --format table
+	@echo; echo "== Who invited whom, where, on what evidence"
+	$(KG) --store $(DEMO_STORE) query --saved invitations-visits
+	@echo; echo "== Partnerships and their labels"
+	$(KG) --store $(DEMO_STORE) query --saved partnerships
+	@echo; echo "== Timeline of Japan and the UK"
+	$(KG) --store $(DEMO_STORE) query --saved pair-timeline --param a=JPN --param b=GBR
+	@echo; echo "== Did Starmer visit China? (ASK)"
+	$(KG) --store $(DEMO_STORE) query "ASK { country:GBR kg:visited country:CHN }"
+	$(KG) --store $(DEMO_STORE) stats
+	$(KG) --store $(DEMO_STORE) validate
+
+test: install-test
+	$(BIN)/python -m pytest -q
+
+eval: install
+	@test -d $(DEV) || { echo "no dev set at $(DEV)"; exit 1; }
+	$(KG) extract $(DEV)/*.txt --format jsonl -o .kg/dev-facts.jsonl
+	$(BIN)/python $(DEV)/../score.py $(DEV) .kg/dev-facts.jsonl
+
+bench: install
+	$(BIN)/python -m kg.bench
+
+lint: install-test
+	$(BIN)/ruff check kg tests
+
+clean:
+	rm -rf $(VENV) .kg *.egg-info .pytest_cache
