@@ -1,0 +1,117 @@
+"""Namespaces and IRI minting: every IRI `kg` writes is made here, deterministically."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+ONTOLOGY = "https://w3id.org/kg-bilateral/ontology#"
+DATA = "https://w3id.org/kg-bilateral/id/"
+
+PREFIXES: dict[str, str] = {
+    "kg": ONTOLOGY,
+    "kgd": DATA,
+    "country": DATA + "country/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "schema": "https://schema.org/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "wd": "http://www.wikidata.org/entity/",
+}
+
+# Class name in the ontology of each kind of fact.
+KIND_CLASS = {
+    "meeting": "Meeting", "call": "Call", "visit": "Visit", "invitation": "Invitation",
+    "agreement": "Agreement", "cooperation": "Cooperation", "partnership": "Partnership",
+    "support": "Support", "aid": "Aid", "criticism": "Criticism", "protest": "Protest",
+    "sanction": "Sanction", "threat": "Threat", "rejection": "Rejection", "force": "Force",
+}
+
+# The simple country-to-country link each kind also gives ("who invited whom" in one line).
+KIND_LINK = {
+    "meeting": "metWith", "call": "calledWith", "visit": "visited", "invitation": "invited",
+    "agreement": "agreedWith", "cooperation": "cooperatesWith", "partnership": "partnerOf",
+    "support": "supported", "aid": "aided", "criticism": "criticised",
+    "protest": "protestedTo", "sanction": "sanctioned", "threat": "threatened",
+    "rejection": "rejected", "force": "usedForceAgainst",
+}
+
+
+def kg(term: str) -> str:
+    return ONTOLOGY + term
+
+
+def slug(text: str) -> str:
+    """A readable, IRI-safe path segment: ASCII letters where possible, never empty."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = decomposed.encode("ascii", "ignore").decode("ascii")
+    cleaned = re.sub(r"[^A-Za-z0-9]+", "-", ascii_text).strip("-").lower()
+    if cleaned and len(cleaned) >= len(text.strip()) // 2:
+        return cleaned[:80]
+    # Mostly non-Latin text: keep it, percent-encoded, so distinct names stay distinct.
+    return quote(unicodedata.normalize("NFC", text.strip()), safe="")[:240] or "-"
+
+
+def segment(text: str) -> str:
+    """Percent-encode an identifier taken as is (document ids), keeping it unique."""
+    return quote(unicodedata.normalize("NFC", text), safe="-._~") or "-"
+
+
+def country_iri(iso3: str) -> str:
+    return f"{DATA}country/{iso3}"
+
+
+def document_iri(doc_id: str) -> str:
+    return f"{DATA}doc/{segment(doc_id)}"
+
+
+def graph_iri(doc_id: str) -> str:
+    return f"{DATA}graph/{segment(doc_id)}"
+
+
+ACTORS_GRAPH = f"{DATA}graph/_countries"
+
+
+def fact_iri(doc_id: str, kind: str, source: str, target: str) -> str:
+    return f"{DATA}fact/{segment(doc_id)}/{kind}-{source}-{target}"
+
+
+def evidence_iri(doc_id: str, start: int, end: int) -> str:
+    return f"{DATA}evidence/{segment(doc_id)}/{start}-{end}"
+
+
+def person_iri(country: str, name: str) -> str:
+    return f"{DATA}person/{country}/{slug(name)}"
+
+
+def office_iri(country: str, role: str) -> str:
+    return f"{DATA}office/{country}/{slug(role)}"
+
+
+def place_iri(name: str, country: str | None) -> str:
+    return f"{DATA}place/{country or 'XXX'}/{slug(name)}"
+
+
+def topic_iri(topic: str) -> str:
+    return f"{DATA}topic/{slug(topic)}"
+
+
+def extractor_iri(version: str) -> str:
+    return f"{DATA}extractor/kg-{segment(version)}"
+
+
+VALUE_IRI = {
+    "occurred": kg("Occurred"), "planned": kg("Planned"), "negated": kg("Negated"),
+    "reported": kg("Reported"), "commentary": kg("Commentary"),
+}
+
+
+def sparql_prefixes() -> str:
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
