@@ -1,0 +1,315 @@
+"""Read-only SPARQL over the store, with parameters bound as terms, and saved queries.
+
+`run_query` refuses updates and federated queries before the store sees the text, binds
+each parameter as an RDF term (never pasted into the text) and materialises the result
+as a `QueryResult` that `kg.render` can write in any format. Saved queries are `.rq`
+files in `kg/queries/`, each with a commented header naming its title and parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, Literal
+from urllib.parse import urljoin
+
+import pyoxigraph as ox
+
+from .errors import QueryError
+from .vocab import DATA, PREFIXES, sparql_prefixes
+
+__all__ = [
+    "PREFIXES", "QueryResult", "SavedQuery", "bind_param", "check_read_only", "parse_saved",
+    "prefix_declarations", "run_query", "run_saved", "saved_queries",
+]
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+# FROM / FROM NAMED may only name graphs of this store: every graph kg writes is here.
+GRAPH_NAMESPACE = DATA + "graph/"
+
+READ_ONLY = "kg query is read-only: updates (INSERT, DELETE, LOAD, CLEAR, DROP…) are refused"
+NO_SERVICE = "SERVICE is refused: kg query never reaches the network"
+
+_VAR_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# An IRI written `<…>` with none of the characters an IRIREF forbids.
+_IRI_PARAM = re.compile(r'<([^<>"{}|^`\\\x00-\x20]+)>')
+_PYPARSING_WHERE = re.compile(r"\s*\(at char \d+\),?\s*\(line:\d+, col:\d+\)\s*$")
+
+
+def prefix_declarations() -> str:
+    """`PREFIX p: <iri>` lines for every prefix `kg` knows (queries may use them undeclared)."""
+    return sparql_prefixes()
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A materialised query result: solutions, a boolean or triples, by query form."""
+
+    form: Literal["select", "ask", "graph"]
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[Term | None, ...], ...] = ()
+    boolean: bool | None = None
+    triples: tuple[ox.Triple, ...] = ()
+
+
+# --- refusing what is not a read-only, local query -------------------------------------
+
+
+def check_read_only(sparql: str) -> None:
+    """Raise QueryError unless `sparql` parses as a query that neither writes nor federates.
+
+    The text is parsed (rdflib's SPARQL grammar), so keywords inside strings or comments
+    do not count; anything the parser cannot read is refused as bad SPARQL rather than
+    passed on, since the store's own parser might read it differently.
+    """
+    # Imported here: the parser grammar takes a while to build and `kg` does no work at
+    # import time.
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        tree = parseQuery(sparql)
+    except ParseException as query_error:
+        try:
+            update = parseUpdate(sparql)
+        except ParseException as update_error:
+            # A malformed update is still an update: fixing its syntax would not help.
+            if update_error.loc > query_error.loc or _starts_like_update(sparql):
+                raise QueryError(READ_ONLY) from None
+            raise QueryError(_parse_message(query_error)) from None
+        if dict.get(update, "request"):
+            raise QueryError(READ_ONLY) from None
+        # Only a prologue (or nothing): a valid, empty update, but not a query.
+        raise QueryError(_parse_message(query_error)) from None
+    except RecursionError:
+        raise QueryError("bad SPARQL: query is nested too deeply") from None
+    _check_tree(tree)
+
+
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
+                   "COPY", "WITH")
+
+
+def _starts_like_update(sparql: str) -> bool:
+    """Whether the first keyword after the prologue (PREFIX, BASE, comments) is an update's."""
+    from pyparsing import CaselessKeyword, MatchFirst, ParseException, rest_of_line
+    from rdflib.plugins.sparql.parser import Prologue, expandUnicodeEscapes
+
+    grammar = Prologue + MatchFirst([CaselessKeyword(k) for k in UPDATE_KEYWORDS])
+    grammar.ignore("#" + rest_of_line)
+    try:
+        grammar.parse_string(expandUnicodeEscapes(sparql))
+    except ParseException:
+        return False
+    return True
+
+
+def _parse_message(error: Any) -> str:
+    detail = _PYPARSING_WHERE.sub("", str(error)).replace("\n", " ")
+    if detail.startswith("Expected "):
+        detail = "expected " + detail[len("Expected "):]
+    if len(detail) > 160:
+        detail = detail[:159] + "…"
+    return f"bad SPARQL at line {error.lineno}, column {error.col}: {detail}"
+
+
+def _check_tree(tree: Any) -> None:
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    namespaces = dict(PREFIXES)  # ours, then the query's own PREFIX declarations
+    base: str | None = None
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            # CompValue.get returns the key itself when absent: read fields with dict.get.
+            if node.name == "ServiceGraphPattern":
+                raise QueryError(NO_SERVICE)
+            if node.name == "PrefixDecl":
+                namespaces[dict.get(node, "prefix") or ""] = str(node["iri"])
+            elif node.name == "Base":
+                base = str(node["iri"])
+            elif node.name == "pname" and (dict.get(node, "prefix") or "") not in namespaces:
+                prefix = dict.get(node, "prefix") or ""
+                raise QueryError(f"bad SPARQL: unknown prefix '{prefix}:'")
+            elif node.name == "DatasetClause":
+                term = dict.get(node, "default") or dict.get(node, "named")
+                _check_dataset(_iri_of(term, namespaces, base))
+            # Reversed so that the prologue (PREFIX, BASE) is seen before what uses it.
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, (list, tuple, ParseResults)):
+            stack.extend(reversed(list(node)))
+
+
+def _iri_of(term: Any, namespaces: dict[str, str], base: str | None) -> str:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(term, CompValue):  # a prefixed name
+        prefix = dict.get(term, "prefix") or ""
+        if prefix not in namespaces:
+            raise QueryError(f"bad SPARQL: unknown prefix '{prefix}:'")
+        return namespaces[prefix] + str(dict.get(term, "localname") or "")
+    return urljoin(base, str(term)) if base else str(term)
+
+
+def _check_dataset(iri: str) -> None:
+    if iri.startswith(("http://", "https://")) and not iri.startswith(GRAPH_NAMESPACE):
+        raise QueryError(
+            f"FROM <{iri}> is refused: kg query only reads graphs of this store "
+            f"(under {GRAPH_NAMESPACE})")
+
+
+# --- running a query ---------------------------------------------------------------------
+
+
+def bind_param(value: str) -> ox.NamedNode | ox.Literal:
+    """A parameter as a term: `<iri>` becomes that IRI, anything else a plain string."""
+    match = _IRI_PARAM.fullmatch(value)
+    if match and ":" in match.group(1):
+        try:
+            return ox.NamedNode(match.group(1))
+        except ValueError:
+            pass
+    return ox.Literal(value)
+
+
+def run_query(store: Any, sparql: str, *, params: Mapping[str, str] | None = None) -> QueryResult:
+    """Run a read-only query; `params` bind variables of the same name (`a` binds `?a`).
+
+    With Oxigraph, a SELECT query must list a bound variable in its SELECT clause.
+    """
+    check_read_only(sparql)
+    substitutions = {_var_name(name): bind_param(value) for name, value in (params or {}).items()}
+    return _execute(store, sparql, substitutions)
+
+
+def _var_name(name: str) -> str:
+    bare = name[1:] if name[:1] in ("?", "$") else name
+    if not _VAR_NAME.fullmatch(bare):
+        raise QueryError(f"bad parameter name {name!r}: use letters, digits and _")
+    return bare
+
+
+def _execute(store: Any, sparql: str,
+             substitutions: dict[str, ox.NamedNode | ox.Literal]) -> QueryResult:
+    try:
+        result = store.query(sparql, substitutions=substitutions or None, prefixes=PREFIXES)
+        # Materialised inside the try: solutions are computed lazily, and so are errors.
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(result))
+        if isinstance(result, ox.QueryTriples):
+            return QueryResult("graph", triples=tuple(result))
+        variables = tuple(v.value for v in result.variables)
+        rows = tuple(tuple(solution[name] for name in variables) for solution in result)
+        return QueryResult("select", variables=variables, rows=rows)
+    except SyntaxError as exc:
+        raise QueryError(f"bad SPARQL: {_first_line(exc)}") from None
+    except OSError as exc:
+        raise QueryError(f"query failed: {_first_line(exc)}") from None
+    except RuntimeError as exc:
+        missing = re.search(r"variable (\?\w+) in its SELECT projection", str(exc))
+        if missing:
+            # Oxigraph binds parameters through the projection, so it must list them.
+            raise QueryError(f"parameter {missing.group(1)} must appear in the SELECT "
+                             "clause of the query") from None
+        raise QueryError(f"query failed: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    line = lines[0] if lines else type(exc).__name__
+    return line if len(line) <= 200 else line[:199] + "…"
+
+
+# --- saved queries -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A query shipped in `kg/queries/NAME.rq`, described by its header comments."""
+
+    name: str
+    title: str
+    description: str
+    params: tuple[tuple[str, str], ...]  # (name, help text), in header order
+    text: str
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.params)
+
+
+_HEADER = re.compile(r"#\s*(title|description|param)\s*:\s*(.*)")
+_PARAM = re.compile(r"(\w+)\s*(?:—|–|-{1,2}|:)?\s*(.*)")
+
+
+def parse_saved(name: str, text: str) -> SavedQuery:
+    """Read the `# title:`, `# description:` and `# param: NAME — help` header of a query."""
+    title, description, params = "", [], []
+    for line in _header_lines(text):
+        match = _HEADER.fullmatch(line.strip())
+        if not match:
+            continue
+        key, value = match.group(1), match.group(2).strip()
+        if key == "title":
+            title = value
+        elif key == "description":
+            description.append(value)
+        else:
+            param = _PARAM.fullmatch(value)
+            if param:
+                params.append((param.group(1), param.group(2).strip()))
+    return SavedQuery(name, title or name, " ".join(description), tuple(params), text)
+
+
+def _header_lines(text: str) -> Iterator[str]:
+    for line in text.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            return
+        yield line
+
+
+def saved_queries() -> dict[str, SavedQuery]:
+    """Every saved query shipped with `kg`, by name, sorted."""
+    folder = resources.files("kg") / "queries"
+    found = {}
+    for entry in folder.iterdir():
+        if entry.name.endswith(".rq") and entry.is_file():
+            name = entry.name[:-3]
+            found[name] = parse_saved(name, entry.read_text(encoding="utf-8"))
+    return dict(sorted(found.items()))
+
+
+def run_saved(store: Any, name: str, params: Mapping[str, str] | None = None) -> QueryResult:
+    """Run saved query `name`; each of its parameters must be given, as a plain string.
+
+    A saved query lists its parameters in its SELECT clause (Oxigraph binds them
+    through the projection); their constant columns are left out of the result.
+    """
+    queries = saved_queries()
+    if name not in queries:
+        raise QueryError(f"unknown saved query {name!r}; known: {', '.join(queries)}")
+    query = queries[name]
+    given = dict(params or {})
+    unknown = sorted(set(given) - set(query.param_names))
+    if unknown:
+        takes = ", ".join(query.param_names) or "none"
+        raise QueryError(f"saved query {name} has no parameter {unknown[0]!r} "
+                         f"(its parameters: {takes})")
+    missing = [p for p in query.param_names if p not in given]
+    if missing:
+        needs = "; ".join(f"{p} ({help_text})" if help_text else p
+                          for p, help_text in query.params if p in missing)
+        raise QueryError(f"saved query {name} needs parameter {needs}")
+    check_read_only(query.text)
+    result = _execute(store, query.text, {p: ox.Literal(v) for p, v in given.items()})
+    if result.form != "select" or not given:
+        return result
+    keep = [i for i, v in enumerate(result.variables) if v not in given]
+    return QueryResult(
+        "select", variables=tuple(result.variables[i] for i in keep),
+        rows=tuple(tuple(row[i] for i in keep) for row in result.rows))
