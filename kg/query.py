@@ -58,8 +58,10 @@ class QueryResult:
 # --- refusing what is not a read-only, local query -------------------------------------
 
 
-def check_read_only(sparql: str) -> None:
+def check_read_only(sparql: str) -> bool:
     """Raise QueryError unless `sparql` parses as a query that neither writes nor federates.
+
+    Returns whether the query names its own dataset (FROM / FROM NAMED).
 
     The text is parsed (rdflib's SPARQL grammar), so keywords inside strings or comments
     do not count; anything the parser cannot read is refused as bad SPARQL rather than
@@ -86,7 +88,7 @@ def check_read_only(sparql: str) -> None:
         raise QueryError(_parse_message(query_error)) from None
     except RecursionError:
         raise QueryError("bad SPARQL: query is nested too deeply") from None
-    _check_tree(tree)
+    return _check_tree(tree)
 
 
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE",
@@ -116,12 +118,13 @@ def _parse_message(error: Any) -> str:
     return f"bad SPARQL at line {error.lineno}, column {error.col}: {detail}"
 
 
-def _check_tree(tree: Any) -> None:
+def _check_tree(tree: Any) -> bool:
     from pyparsing import ParseResults
     from rdflib.plugins.sparql.parserutils import CompValue
 
     namespaces = dict(PREFIXES)  # ours, then the query's own PREFIX declarations
     base: str | None = None
+    has_dataset = False
     stack = [tree]
     while stack:
         node = stack.pop()
@@ -139,10 +142,12 @@ def _check_tree(tree: Any) -> None:
             elif node.name == "DatasetClause":
                 term = dict.get(node, "default") or dict.get(node, "named")
                 _check_dataset(_iri_of(term, namespaces, base))
+                has_dataset = True
             # Reversed so that the prologue (PREFIX, BASE) is seen before what uses it.
             stack.extend(reversed(list(node.values())))
         elif isinstance(node, (list, tuple, ParseResults)):
             stack.extend(reversed(list(node)))
+    return has_dataset
 
 
 def _iri_of(term: Any, namespaces: dict[str, str], base: str | None) -> str:
@@ -182,9 +187,9 @@ def run_query(store: Any, sparql: str, *, params: Mapping[str, str] | None = Non
 
     With Oxigraph, a SELECT query must list a bound variable in its SELECT clause.
     """
-    check_read_only(sparql)
+    own_dataset = check_read_only(sparql)
     substitutions = {_var_name(name): bind_param(value) for name, value in (params or {}).items()}
-    return _execute(store, sparql, substitutions)
+    return _execute(store, sparql, substitutions, union=not own_dataset)
 
 
 def _var_name(name: str) -> str:
@@ -194,10 +199,12 @@ def _var_name(name: str) -> str:
     return bare
 
 
-def _execute(store: Any, sparql: str,
-             substitutions: dict[str, ox.NamedNode | ox.Literal]) -> QueryResult:
+def _execute(store: Any, sparql: str, substitutions: dict[str, ox.NamedNode | ox.Literal],
+             *, union: bool = True) -> QueryResult:
     try:
-        result = store.query(sparql, substitutions=substitutions or None, prefixes=PREFIXES)
+        # A query with FROM / FROM NAMED reads the graphs it names; others read them all.
+        result = store.query(sparql, substitutions=substitutions or None, prefixes=PREFIXES,
+                             union=union)
         # Materialised inside the try: solutions are computed lazily, and so are errors.
         if isinstance(result, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(result))

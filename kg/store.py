@@ -49,7 +49,8 @@ class GraphStore(Protocol):
 
     def add(self, quads: Iterable[ox.Quad]) -> None: ...
     def query(self, sparql: str, *, substitutions: dict[str, ox.Literal | ox.NamedNode]
-              | None = None, prefixes: dict[str, str] | None = None) -> Any: ...
+              | None = None, prefixes: dict[str, str] | None = None,
+              union: bool = True) -> Any: ...
     def __len__(self) -> int: ...
     def graphs(self) -> list[str]: ...
     def dump(self, output: IO[bytes], fmt: str) -> None: ...
@@ -110,9 +111,11 @@ class OxigraphStore:
             raise StoreError(f"cannot write to store {self.path or '(memory)'}: {exc}") from None
 
     def query(self, sparql: str, *, substitutions: dict[str, ox.Literal | ox.NamedNode]
-              | None = None, prefixes: dict[str, str] | None = None) -> Any:
+              | None = None, prefixes: dict[str, str] | None = None,
+              union: bool = True) -> Any:
+        """Run SPARQL; with `union` the default graph is the union of all graphs."""
         subs = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
-        return self._store.query(sparql, use_default_graph_as_union=True,
+        return self._store.query(sparql, use_default_graph_as_union=union,
                                  substitutions=subs or None, prefixes=prefixes)
 
     def __len__(self) -> int:
@@ -134,6 +137,18 @@ class OxigraphStore:
             triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()},
                              key=str)
             ox.serialize(triples, output, rdf_format, prefixes=_dump_prefixes())
+
+    def to_rdflib(self):  # type: ignore[no-untyped-def]
+        """The store's graphs as an rdflib Dataset (a copy), for rdflib users."""
+        import io
+
+        import rdflib
+
+        buffer = io.BytesIO()
+        self._store.dump(buffer, ox.RdfFormat.N_QUADS)
+        dataset = rdflib.Dataset()
+        dataset.parse(data=buffer.getvalue().decode("utf-8"), format="nquads")
+        return dataset
 
     def flush(self) -> None:
         if self.path is not None:

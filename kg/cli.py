@@ -1,0 +1,355 @@
+"""The `kg` command: a thin layer over the library. Every command calls a few kg functions."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import KgError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Context:
+    def __init__(self, store: str | None, actors: str | None, debug: bool):
+        self.store_path = store
+        self.actors = actors
+        self.debug = debug
+
+    def open_store(self, *, create: bool = False):  # type: ignore[no-untyped-def]
+        from .store import open_store
+
+        return open_store(self.store_path, create=create)
+
+
+def handle_errors(func: F) -> F:
+    """Library errors become one line on stderr and a non-zero exit; tracebacks only with --debug."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        ctx = click.get_current_context()
+        debug = bool(ctx.find_root().params.get("debug"))
+        try:
+            return func(*args, **kwargs)
+        except KgError as exc:
+            if debug:
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except BrokenPipeError:
+            # The reader went away (`kg query ... | head -1`): stop quietly.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(0)
+        except KeyboardInterrupt:
+            click.echo("Interrupted", err=True)
+            ctx.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+input_options = [
+    click.option("--encoding", default=None, help="Decode text and HTML files with this "
+                 "encoding instead of UTF-8."),
+    click.option("--keep-going", is_flag=True, help="Skip unreadable documents (reported on "
+                 "stderr) instead of stopping at the first."),
+    click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+                 help="Refuse inputs larger than this many bytes (default 20 MB)."),
+    click.option("--workers", "-w", type=click.IntRange(min=1), default=None,
+                 help="Extraction processes (default: all cores)."),
+]
+
+
+def with_input_options(func: F) -> F:
+    for option in reversed(input_options):
+        func = option(func)
+    return func
+
+
+def _documents(inputs: tuple[str, ...], encoding: str | None, keep_going: bool,
+               max_bytes: int | None, skipped: list[str]):  # type: ignore[no-untyped-def]
+    from .documents import DEFAULT_MAX_BYTES, read_documents
+
+    return read_documents(inputs, encoding=encoding, keep_going=keep_going,
+                          max_bytes=max_bytes or DEFAULT_MAX_BYTES, skipped=skipped)
+
+
+def _report_skipped(skipped: list[str]) -> None:
+    for line in skipped:
+        click.echo(f"Skipped: {line}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kg")
+@click.option("--store", "-s", envvar="KG_STORE", default=None, metavar="PATH",
+              help="The on-disk store (default: $KG_STORE or .kg/store).")
+@click.option("--actors", envvar="KG_ACTORS", default=None, metavar="FILE",
+              help="A TSV of countries or office holders that adds to or overrides the "
+                   "bundled tables.")
+@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, store: str | None, actors: str | None, debug: bool) -> None:
+    """Build knowledge graphs of bilateral relations from news articles and statements.
+
+    Example:
+
+        kg build examples/ && kg query --saved partners --param country=JPN
+    """
+    ctx.obj = Context(store, actors, debug)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "-f", "fmt", type=click.Choice(["jsonl", "table", "json"]),
+              default="jsonl", show_default=True, help="jsonl: the fact records of FACTS.md, "
+              "one per line; table: a readable table; json: one JSON array.")
+@click.option("--explain", is_flag=True, help="For each sentence: the actors found, the "
+              "triggers matched and why a fact was or was not produced.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (whole or not at all) instead of stdout.")
+@with_input_options
+@click.pass_obj
+@handle_errors
+def extract(obj: Context, inputs: tuple[str, ...], fmt: str, explain: bool, output: str | None,
+            encoding: str | None, keep_going: bool, max_bytes: int | None,
+            workers: int | None) -> None:
+    """Print the facts found in articles (files, folders or JSON Lines).
+
+    Example:
+
+        kg extract examples/seed.txt --format table
+    """
+    from .factsout import write_facts
+
+    skipped: list[str] = []
+    docs = _documents(inputs, encoding, keep_going, max_bytes, skipped)
+    if explain:
+        from .extract import Extractor
+        from .actors import load_actors
+        from .factsout import write_explanation
+
+        extractor = Extractor(load_actors(obj.actors))
+        _emit(output, lambda out: [write_explanation(extractor.explain(d), d, out) for d in docs])
+    else:
+        from .pipeline import extract_documents
+
+        results = extract_documents(docs, workers=workers, actors_file=obj.actors)
+        facts = (f for _, fs in results for f in fs)
+        _emit(output, lambda out: write_facts(facts, out, fmt))
+    _report_skipped(skipped)
+
+
+def _emit(output: str | None, write: Callable[[Any], Any]) -> None:
+    from .fileio import atomic_output
+
+    if output:
+        with atomic_output(output) as handle:
+            write(handle)
+    else:
+        write(click.get_text_stream("stdout"))
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@with_input_options
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@click.pass_obj
+@handle_errors
+def build(obj: Context, inputs: tuple[str, ...], encoding: str | None, keep_going: bool,
+          max_bytes: int | None, workers: int | None, quiet: bool) -> None:
+    """Extract facts from articles and write them into the store, one graph per document.
+
+    Re-building a document replaces its graph; building the same input twice changes nothing.
+
+    Example:
+
+        kg build examples/ --store .kg/store
+    """
+    from .pipeline import BuildReport, build as run_build
+
+    skipped: list[str] = []
+    docs = _documents(inputs, encoding, keep_going, max_bytes, skipped)
+    report = BuildReport(skipped=skipped)
+    with obj.open_store(create=True) as store:
+        run_build(docs, store, workers=workers, actors_file=obj.actors, report=report)
+        triples = len(store)
+        where = store.path
+    _report_skipped(skipped)
+    if not quiet:
+        kinds = ", ".join(f"{k} {n}" for k, n in sorted(report.by_kind.items()))
+        click.echo(f"Built {report.documents} documents, {report.facts} facts"
+                   f"{' (' + kinds + ')' if kinds else ''} into {where}: {triples} triples"
+                   f"{f'; skipped {len(skipped)}' if skipped else ''}")
+
+
+@cli.command()
+@click.argument("sparql", required=False)
+@click.option("--file", "-f", "query_file", type=click.File("r", encoding="utf-8"),
+              help="Read the query from a file ('-' for stdin).")
+@click.option("--saved", "saved", default=None, is_flag=False, flag_value="",
+              help="Run a saved query by name; alone, list the saved queries.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A value for a saved query's parameter, bound as a term (repeatable).")
+@click.option("--format", "-o", "fmt", default="table", show_default=True,
+              help="Rows: table, csv, tsv, json, jsonl. Graphs (CONSTRUCT/DESCRIBE): "
+                   "ttl, nt, nq, trig, jsonld.")
+@click.option("--prefixes", "show_prefixes", is_flag=True,
+              help="List the prefixes every query can use without declaring them.")
+@click.pass_obj
+@handle_errors
+def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None,
+          params: tuple[str, ...], fmt: str, show_prefixes: bool) -> None:
+    """Run a read-only SPARQL query over the store.
+
+    ASK queries print true or false and exit 0 or 1. Updates, LOAD and SERVICE are refused.
+
+    Example:
+
+        kg query "SELECT ?a ?b WHERE { ?a kg:invited ?b }"
+        kg query --saved pair-timeline --param a=JPN --param b=GBR
+    """
+    from . import query as q
+    from .render import GRAPH_FORMATS, ROW_FORMATS, write_boolean, write_rows, write_triples
+
+    out = click.get_text_stream("stdout")
+    if show_prefixes:
+        for prefix, iri in q.PREFIXES.items():
+            out.write(f"{prefix}:\t{iri}\n")
+        return
+    if fmt not in ROW_FORMATS + GRAPH_FORMATS:
+        raise KgError(f"unknown format {fmt!r}; choose from {', '.join(ROW_FORMATS + GRAPH_FORMATS)}")
+    bindings = _parse_params(params)
+    if saved == "":
+        for item in q.saved_queries().values():
+            names = " ".join(f"{n}=…" for n, _ in item.params)
+            out.write(f"{item.name}\t{item.title}{'  [' + names + ']' if names else ''}\n")
+        return
+    with obj.open_store() as store:
+        if saved:
+            result = q.run_saved(store, saved, bindings)
+        else:
+            if query_file is not None:
+                sparql = query_file.read()
+            elif sparql == "-":
+                sparql = sys.stdin.read()
+            if not sparql or not sparql.strip():
+                raise KgError("no query given: pass SPARQL text, -f FILE, - for stdin, "
+                              "or --saved NAME")
+            result = q.run_query(store, sparql, params=bindings)
+    if result.form == "ask":
+        write_boolean(bool(result.boolean), out, fmt if fmt in ROW_FORMATS else "table")
+        out.flush()
+        sys.exit(0 if result.boolean else 1)
+    if result.form == "graph":
+        write_triples(result.triples, click.get_binary_stream("stdout"),
+                      fmt if fmt in GRAPH_FORMATS else "ttl")
+        return
+    if fmt not in ROW_FORMATS:
+        raise KgError(f"format {fmt!r} is for graphs; a SELECT query gives rows: "
+                      f"{', '.join(ROW_FORMATS)}")
+    write_rows(result, out, fmt)
+
+
+def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
+    bindings = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise KgError(f"--param {item!r}: expected NAME=VALUE")
+        bindings[name.strip().lstrip("?$")] = value
+    return bindings
+
+
+@cli.command()
+@click.option("--format", "-f", "fmt", default="ttl", show_default=True,
+              type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]),
+              help="nq, trig and jsonld keep each document's graph; ttl and nt merge them.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Write to this file (whole or not at all) instead of stdout.")
+@click.pass_obj
+@handle_errors
+def export(obj: Context, fmt: str, output: str | None) -> None:
+    """Write the whole store as RDF.
+
+    Example:
+
+        kg export --format ttl > graph.ttl
+    """
+    from .fileio import atomic_output
+
+    with obj.open_store() as store:
+        if output:
+            with atomic_output(output, "wb") as handle:
+                store.dump(handle, fmt)
+        else:
+            stream = click.get_binary_stream("stdout")
+            store.dump(stream, fmt)
+            stream.flush()
+
+
+@cli.command()
+@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.pass_obj
+@handle_errors
+def stats(obj: Context, fmt: str) -> None:
+    """Count documents, facts by kind, countries and triples in the store.
+
+    Example:
+
+        kg stats
+    """
+    from .stats import store_stats
+
+    with obj.open_store() as store:
+        result = store_stats(store)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    click.echo(f"documents  {result.documents}")
+    click.echo(f"facts      {result.facts}")
+    for kind, n in result.by_kind:
+        click.echo(f"  {kind:<12} {n}")
+    click.echo(f"countries  {result.countries}")
+    click.echo(f"triples    {result.triples}")
+
+
+@cli.command()
+@click.pass_obj
+@handle_errors
+def validate(obj: Context) -> None:
+    """Check the store against the SHACL shapes in ontology/shapes.ttl.
+
+    Prints each violation on a line and exits 1 if there are any.
+
+    Example:
+
+        kg validate
+    """
+    from .validate import validate_store
+
+    with obj.open_store() as store:
+        report = validate_store(store)
+    if report.conforms:
+        click.echo("Valid: the store conforms to the shapes.")
+        return
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"Invalid: {len(report.violations)} violations", err=True)
+    sys.exit(1)
+
+
+def main() -> None:
+    cli(prog_name="kg")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,368 @@
+"""From a document to its facts: triggers, sides, status, date, place, attribution.
+
+One `Extractor` is built per process (gazetteer, trigger patterns, tokenizer) and reused for
+every document. `explain` tells, sentence by sentence, what was found and why a fact was or
+was not produced.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from itertools import combinations
+
+from .actors import Actors, load_actors
+from .dates import find_dates
+from .mentions import DocumentContext, Mention, MentionFinder
+from .nlp import Sentence, split_sentences
+from .records import DIRECTED_KINDS, Document, Fact, Place, Side
+
+ACTING = ("name", "demonym", "capital", "seat", "person", "title", "group", "pronoun",
+          "first_person")
+
+TOPICS = (
+    "trade and investment", "industrial strategy", "economic security", "energy security",
+    "climate change", "supply chains", "critical minerals", "artificial intelligence",
+    "human rights", "border security", "drug trafficking", "security", "defence", "defense",
+    "trade", "investment", "economy", "energy", "cyber", "cybersecurity", "space", "technology",
+    "climate", "health", "education", "agriculture", "infrastructure", "industry", "culture",
+    "tourism", "finance", "science", "migration", "tariffs", "maritime", "semiconductors",
+    "digital", "nuclear", "development", "counterterrorism", "terrorism", "fisheries",
+)
+_TOPIC = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in TOPICS) + r")\b", re.I)
+
+_NEGATION = re.compile(
+    r"\b(?:not|n't|never|no longer|refused to|refuses to|declined to|failed to|without|"
+    r"put off|postpone\w*|cancel\w*|call(?:ed)? off|pause|halt\w*|scrap\w*|lift\w*|"
+    r"withdr[ae]w\w*)\b", re.I)
+_PLANNED = re.compile(
+    r"\b(?:will|would|shall|'ll|plans? to|planned|planning to|intends? to|intended to|"
+    r"expects? to|expected to|(?:is|are) set to|to be held|look(?:s|ed|ing)? forward to|"
+    r"upcoming|hopes? to|hoped to|aims? to|readiness to|going to|invited? (?:\w+ ){0,3}to|"
+    r"invitation (?:\w+ ){0,6}to|future|next|soon|later this|to visit)\b", re.I)
+_COMMITTED = re.compile(
+    r"\b(?:agreed|confirmed|pledged|vowed|reaffirmed|committed|decided|promised|stands ready|"
+    r"stressed|reached|signed)\b", re.I)
+_CLAUSE_BREAK = re.compile(r"[;:]|\s[-–—]\s|,\s+(?:and|but|while|whereas|which|who)\b")
+_PLACE_NP = re.compile(
+    r"\b(?:in|at)\s+(?:the\s+)?((?:[A-Z][\w'’\-]*|of|the|de|di)(?:\s+(?:[A-Z][\w'’\-]*|of|the|"
+    r"de|di))*)")
+_APPOSITIVE_PLACE = re.compile(r",\s+((?:[A-Z][\w'’\-]*)(?:\s+[A-Z][\w'’\-]*){0,3})\s*[.;]?\s*$")
+
+
+@dataclass(frozen=True)
+class Trigger:
+    kind: str
+    pattern: re.Pattern[str]
+    backward: bool = False
+    needs_place: bool = False
+
+
+@dataclass
+class Decision:
+    """Why a trigger in a sentence did or did not become a fact (for --explain)."""
+
+    kind: str
+    trigger: str
+    produced: list[Fact] = field(default_factory=list)
+    reason: str = ""
+
+
+@dataclass
+class SentenceReport:
+    index: int
+    start: int
+    end: int
+    text: str
+    actors: list[str]
+    decisions: list[Decision]
+    dates: list[str]
+
+
+@functools.lru_cache(maxsize=1)
+def load_triggers() -> tuple[Trigger, ...]:
+    import yaml
+
+    data = yaml.safe_load((resources.files("kg") / "data" / "triggers.yaml").read_text("utf-8"))
+    triggers = []
+    for kind, entries in data.items():
+        for entry in entries:
+            pattern = re.compile(r"(?<![\w-])(?:" + entry["pattern"] + r")(?![\w-])", re.I)
+            triggers.append(Trigger(kind, pattern, entry.get("roles") == "backward",
+                                    bool(entry.get("needs_place"))))
+    return tuple(triggers)
+
+
+class Extractor:
+    """Reads facts from documents. Build once, call `extract` per document."""
+
+    def __init__(self, actors: Actors | None = None):
+        self.actors = actors or load_actors()
+        self.finder = MentionFinder(self.actors)
+        self.triggers = load_triggers()
+
+    def extract(self, doc: Document) -> list[Fact]:
+        return self._run(doc, None)
+
+    def explain(self, doc: Document) -> list[SentenceReport]:
+        reports: list[SentenceReport] = []
+        self._run(doc, reports)
+        return reports
+
+    def _run(self, doc: Document, reports: list[SentenceReport] | None) -> list[Fact]:
+        sentences = split_sentences(doc.text)
+        ctx = self.finder.read(doc, sentences)
+        event_date = _event_date(doc, sentences)
+        facts: dict[tuple[str, str, str], Fact] = {}
+        for i, sent in enumerate(sentences):
+            decisions = []
+            dates = find_dates(sent.text, doc.date)
+            for trigger in self.triggers:
+                for m in trigger.pattern.finditer(sent.text):
+                    decision = Decision(trigger.kind, m.group(0))
+                    for fact in self._facts_at(ctx, i, sent, trigger, m, dates, event_date,
+                                               decision):
+                        if fact.key not in facts:
+                            facts[fact.key] = fact
+                            decision.produced.append(fact)
+                        elif not decision.reason:
+                            decision.reason = "already found earlier in the document"
+                    decisions.append(decision)
+            if reports is not None:
+                reports.append(SentenceReport(
+                    i, sent.start, sent.end, sent.text,
+                    [f"{m.text}→{'/'.join(m.countries) or '?'} ({m.how}"
+                     f"{', place' if m.locative else ''})" for m in ctx.mentions[i]],
+                    decisions, [f"{d.text}→{d.value}" for d in dates]))
+        return sorted(facts.values(), key=lambda f: (f.span[0], f.kind, f.key))
+
+    # -- one trigger ---------------------------------------------------------------------
+    def _facts_at(self, ctx: DocumentContext, i: int, sent: Sentence, trigger: Trigger,
+                  m: re.Match[str], dates: list, event_date: str | None,
+                  decision: Decision) -> Iterator[Fact]:
+        t_start, t_end = sent.start + m.start(), sent.start + m.end()
+        clause_start, clause_end = _clause(sent, m.start(), m.end())
+        mentions = [x for x in ctx.mentions[i] if x.countries and x.how in ACTING
+                    and not (x.start < t_end and x.end > t_start)]
+        left = [x for x in mentions if x.end <= t_start]
+        right = [x for x in mentions if x.start >= t_end]
+        kind = trigger.kind
+        pairs: list[tuple[Mention, str, Mention, str]] = []
+        if kind in DIRECTED_KINDS:
+            subjects = [x for x in left if not x.locative] or (
+                [x for x in left if x.how in ("name", "demonym")])
+            objects = [x for x in right if kind in ("visit",) or not x.locative
+                       or x.how in ("name", "demonym")]
+            if trigger.backward:
+                subjects, objects = objects, list(reversed(left))
+                subjects = [x for x in subjects if not x.locative or x.how != "capital"]
+            else:
+                subjects = list(reversed(subjects))
+            if trigger.needs_place and not any(x.locative for x in right):
+                decision.reason = "no place of the visit named"
+                return
+            if not subjects:
+                decision.reason = "no acting side before the trigger" if not trigger.backward \
+                    else "no acting side after the trigger"
+                return
+            if not objects:
+                decision.reason = "no side acted on"
+                return
+            src = subjects[0]
+            tgt = objects[0]
+            for s_country in src.countries:
+                for t_country in tgt.countries:
+                    if s_country != t_country:
+                        pairs.append((src, s_country, tgt, t_country))
+            if not pairs:
+                # "China's protest to Japan over Japan's ..." - look past a same-country object
+                for other in objects[1:3]:
+                    for s_country in src.countries:
+                        for t_country in other.countries:
+                            if s_country != t_country:
+                                pairs.append((src, s_country, other, t_country))
+                    if pairs:
+                        break
+        else:
+            if kind == "partnership" and re.search(r"\b(?:with|among|other|and|of)\s+$",
+                                                   sent.text[:m.start()]):
+                decision.reason = "partners of no named country ('with allies')"
+                return
+            acting = [x for x in mentions if not x.locative
+                      and clause_start <= x.start and x.end <= clause_end]
+            countries: dict[str, Mention] = {}
+            for x in acting:
+                for c in x.countries:
+                    countries.setdefault(c, x)
+            if len(countries) == 1 and len(ctx.main_pair) == 2:
+                (only,) = countries
+                if only in ctx.main_pair and re.search(
+                        r"\b(?:with|counterpart|bilateral|both|two|each other|between|jointly|we|our|us)\b",
+                        sent.text, re.I):
+                    other = ctx.main_pair[1] if ctx.main_pair[0] == only else ctx.main_pair[0]
+                    countries[other] = Mention(0, 0, "", "group", (other,))
+            if len(countries) > 3:
+                decision.reason = f"{len(countries)} countries in one clause: too many to pair"
+                return
+            for a, b in combinations(list(countries), 2):
+                pairs.append((countries[a], a, countries[b], b))
+        if not pairs:
+            decision.reason = "only one country found"
+            return
+        status = _status(sent, m, kind)
+        date = _date_near(dates, m.start(), event_date)
+        attribution = "commentary" if ctx.doc.commentary_start is not None and \
+            sent.start >= ctx.doc.commentary_start else "reported"
+        location = _location(ctx, i, sent, m, kind)
+        topics = tuple(dict.fromkeys(t.group(0).lower() for t in _TOPIC.finditer(sent.text))) \
+            if kind in ("cooperation", "agreement", "meeting", "call") else ()
+        label = _label(sent.text, m) if kind in ("partnership", "agreement") else None
+        for src, s_country, tgt, t_country in pairs:
+            fact = Fact(
+                doc=ctx.doc.id, kind=kind,
+                source=Side(s_country, src.person if len(src.countries) == 1 else None,
+                            src.role if len(src.countries) == 1 else None),
+                target=Side(t_country, tgt.person if len(tgt.countries) == 1 else None,
+                            tgt.role if len(tgt.countries) == 1 else None),
+                evidence=sent.text, span=(sent.start, sent.end), date=date,
+                location=location, status=status, attribution=attribution,
+                label=label, topics=topics,
+            )
+            yield fact
+            # A meeting held in one side's country means the other side travelled there.
+            if kind == "meeting" and location and location.country in (s_country, t_country):
+                host = location.country
+                guest = t_country if host == s_country else s_country
+                guest_m = tgt if host == s_country else src
+                host_m = src if host == s_country else tgt
+                yield Fact(
+                    doc=ctx.doc.id, kind="visit",
+                    source=Side(guest, guest_m.person if len(guest_m.countries) == 1 else None,
+                                guest_m.role if len(guest_m.countries) == 1 else None),
+                    target=Side(host, host_m.person if len(host_m.countries) == 1 else None,
+                                host_m.role if len(host_m.countries) == 1 else None),
+                    evidence=sent.text, span=(sent.start, sent.end), date=date,
+                    location=location, status=status, attribution=attribution,
+                )
+
+
+def _clause(sent: Sentence, start: int, end: int) -> tuple[int, int]:
+    """Document offsets of the clause around a trigger (bounded by ; : dashes and conjunctions)."""
+    text = sent.text
+    lo, hi = 0, len(text)
+    for b in _CLAUSE_BREAK.finditer(text):
+        if b.end() <= start:
+            lo = b.end()
+        elif b.start() >= end and hi == len(text):
+            hi = b.start()
+    return sent.start + lo, sent.start + hi
+
+
+def _status(sent: Sentence, m: re.Match[str], kind: str) -> str:
+    before = sent.text[:m.start()]
+    window = " ".join(before.split()[-6:])
+    if _NEGATION.search(window) or (kind == "sanction" and re.search(
+            r"\b(?:put off|postpone\w*|pause|delay\w*|suspend\w*)\b", before, re.I)):
+        return "negated"
+    if kind in ("agreement", "invitation", "partnership"):
+        return "occurred"
+    if _PLANNED.search(window) and not _COMMITTED.search(before):
+        return "planned"
+    after = sent.text[m.end():m.end() + 40]
+    if kind in ("meeting", "visit", "call") and re.match(r"\s+(?:again\s+)?(?:soon|next|in the future)",
+                                                         after):
+        return "planned"
+    return "occurred"
+
+
+def _date_near(dates: list, position: int, event_date: str | None) -> str | None:
+    if not dates:
+        return event_date
+    best = min(dates, key=lambda d: abs(d.start - position))
+    return best.value
+
+
+def _event_date(doc: Document, sentences: list[Sentence]) -> str | None:
+    """The date of the events a report is about: the first full date it gives, else its date."""
+    for sent in sentences[:2]:
+        for d in find_dates(sent.text, doc.date):
+            if len(d.value) == 10 and (not doc.date or d.value <= doc.date):
+                return d.value
+    return doc.date
+
+
+def _location(ctx: DocumentContext, i: int, sent: Sentence, m: re.Match[str],
+              kind: str) -> Place | None:
+    if kind not in ("meeting", "visit", "invitation", "call"):
+        return None
+    places = [x for x in ctx.mentions[i] if x.locative and x.how in ("capital", "seat", "name")]
+    if places:
+        nearest = min(places, key=lambda x: abs(x.start - sent.start - m.start()))
+        return Place(nearest.text, nearest.country)
+    for np in _PLACE_NP.finditer(sent.text):
+        name = np.group(1).strip()
+        name = re.sub(r"\s+(?:of|the|de|di)$", "", name)
+        if not name or name.split()[0] in _NOT_PLACES or len(name) < 3:
+            continue
+        inside = [x for x in ctx.mentions[i] if sent.start + np.start(1) <= x.start
+                  < sent.start + np.end(1) and x.how in ("name", "capital")]
+        return Place(name, inside[0].country if inside else None)
+    if kind in ("invitation", "visit"):
+        ap = _APPOSITIVE_PLACE.search(sent.text)
+        if ap and ap.group(1).split()[0] not in _NOT_PLACES:
+            return Place(ap.group(1), None)
+    return None
+
+
+_NOT_PLACES = {"The", "This", "That", "January", "February", "March", "April", "May", "June",
+               "July", "August", "September", "October", "November", "December", "Monday",
+               "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Prime",
+               "President", "Minister", "I", "We", "He", "She", "It", "They"}
+
+
+def _label(text: str, m: re.Match[str]) -> str | None:
+    """The relation's own name: a quoted or capitalised phrase around the trigger."""
+    quoted = re.search(r"[\"“‘']([^\"”’']{3,80})[\"”’']", text)
+    word = m.group(0).lower()
+    if quoted and re.search(r"partner|agreement|declaration|statement|treaty|pact|vision",
+                            quoted.group(1), re.I):
+        label = quoted.group(1).strip().rstrip(",")
+        return re.sub(r"\bpartners\b", "partnership", label)
+    if word.startswith("partner"):
+        before = re.search(r"((?:[a-z\-]+\s+){0,3})" + re.escape(m.group(0)) + "$",
+                           text[:m.end()])
+        mods = before.group(1).split() if before else []
+        keep = [w for w in mods if w.lower() in _PARTNER_MODS]
+        if keep:
+            return " ".join(keep + ["partnership"])
+    cap = re.search(r"\b(?:the|a|an)\s+((?:[A-Z][\w\-+]*\s+){1,6}(?:Agreement|Partnership|"
+                    r"Programme|Program|Declaration|Treaty|Accord|Pact|Initiative|Statement))",
+                    text)
+    if cap:
+        return cap.group(1).strip()
+    return None
+
+
+_PARTNER_MODS = {"strategic", "comprehensive", "global", "enhanced", "special", "privileged",
+                 "all-round", "all-weather", "close", "key", "important", "economic",
+                 "long-term", "trusted", "development", "maritime"}
+
+
+_DEFAULT: Extractor | None = None
+
+
+def default_extractor() -> Extractor:
+    """The process-wide extractor over the bundled actor tables (built on first use)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Extractor()
+    return _DEFAULT
+
+
+def extract_facts(docs: Iterable[Document], extractor: Extractor | None = None) -> Iterator[Fact]:
+    ex = extractor or default_extractor()
+    for doc in docs:
+        yield from ex.extract(doc)

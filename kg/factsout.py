@@ -1,0 +1,66 @@
+"""Printing facts: JSON Lines (the FACTS.md records), a JSON array, a readable table, and the
+sentence-by-sentence explanation of `kg extract --explain`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TextIO
+
+from .extract import SentenceReport
+from .records import Document, Fact
+
+TABLE_COLUMNS = ("doc", "kind", "source", "target", "date", "status", "attribution",
+                 "location", "evidence")
+
+
+def _side(side: object) -> str:
+    country = getattr(side, "country", "")
+    name = getattr(side, "name", None)
+    return f"{country} ({name})" if name else country
+
+
+def write_facts(facts: Iterable[Fact], out: TextIO, fmt: str) -> int:
+    """Write facts as `jsonl`, `json` or `table`; return how many were written."""
+    count = 0
+    if fmt == "jsonl":
+        for fact in facts:
+            out.write(json.dumps(fact.to_dict(), ensure_ascii=False) + "\n")
+            count += 1
+        return count
+    if fmt == "json":
+        items = [fact.to_dict() for fact in facts]
+        out.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+        return len(items)
+    rows = []
+    for fact in facts:
+        evidence = fact.evidence if len(fact.evidence) <= 70 else fact.evidence[:69] + "…"
+        rows.append((fact.doc, fact.kind, _side(fact.source), _side(fact.target),
+                     fact.date or "", fact.status, fact.attribution,
+                     fact.location.name if fact.location else "", evidence))
+    widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(TABLE_COLUMNS)]
+    line = "  ".join(c.ljust(w) for c, w in zip(TABLE_COLUMNS, widths)).rstrip()
+    out.write(line + "\n" + "  ".join("-" * w for w in widths) + "\n")
+    for row in rows:
+        out.write("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() + "\n")
+    out.write(f"{len(rows)} facts\n")
+    return len(rows)
+
+
+def write_explanation(reports: list[SentenceReport], doc: Document, out: TextIO) -> None:
+    """Sentence by sentence: actors, dates, each trigger matched and what became of it."""
+    out.write(f"# {doc.id}" + (f" ({doc.date})" if doc.date else "") + "\n")
+    for r in reports:
+        out.write(f"\n[{r.index}] {r.start}-{r.end} {r.text}\n")
+        out.write(f"    actors: {'; '.join(r.actors) if r.actors else '(none)'}\n")
+        if r.dates:
+            out.write(f"    dates: {'; '.join(r.dates)}\n")
+        for d in r.decisions:
+            if d.produced:
+                made = ", ".join(f"{f.kind} {f.source.country}→{f.target.country} "
+                                 f"[{f.status}]" for f in d.produced)
+                out.write(f"    {d.kind} '{d.trigger}': fact {made}\n")
+            else:
+                out.write(f"    {d.kind} '{d.trigger}': no fact: {d.reason or 'no sides'}\n")
+        if not r.decisions:
+            out.write("    no trigger\n")

@@ -1,0 +1,403 @@
+"""Who acts in a sentence: countries, their officials, groups ("the two sides") and pronouns.
+
+Mentions are found per document in two passes: the first reads titles with their names
+("British Prime Minister Keir Starmer", "Liu Jinsong, director-general of the Chinese
+ministry") and learns which country each named person acts for; the second finds those
+names again wherever they recur ("Starmer", "Keir"), then resolves pronouns and bare titles.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from importlib import resources
+
+from .actors import Actors
+from .gazetteer import Gazetteer
+from .nlp import Sentence
+from .records import Document
+
+TITLE_WORDS = (
+    r"(?:(?:former|then|outgoing|incoming|acting|interim|late)\s+)?"
+    r"(?:(?:Vice|Deputy|Federal|First|Chief|State|Senior|Crown|Prime)\s+)*"
+    r"(?:Prime\s+Minister|President|Chancellor|Foreign\s+Minister(?:-Designate)?|"
+    r"Foreign\s+Secretary|Secretary\s+of\s+State|Foreign\s+Affairs\s+Minister|"
+    r"Minister\s+of\s+(?:Foreign|External)\s+Affairs|External\s+Affairs\s+Minister|"
+    r"Defen[cs]e\s+(?:Minister|Secretary)|Minister|Secretary|Premier|King|Queen|Emperor|"
+    r"Crown\s+Prince|Prince|Ambassador|ambassador|Councilor|Councillor|Spokesperson|"
+    r"spokesperson|head\s+of\s+government|head\s+of\s+state|leader|counterpart|"
+    r"[Pp]rime\s+[Mm]inister|[Pp]resident|[Cc]hancellor|[Ff]oreign\s+[Mm]inister)"
+)
+_TITLE = re.compile(rf"\b{TITLE_WORDS}\b")
+_NAME_WORD = r"[A-Z][\w'’.\-]*[\w.]"
+_PARTICLE = r"(?:bin|bint|ibn|al|Al|al-|El|el|de|da|dos|das|del|van|von|der|den|la|le|Le)"
+_NAME = re.compile(
+    rf"(?:Prince\s+|Sheikh\s+|Dr\.?\s+|Mr\.?\s+|Ms\.?\s+|Mrs\.?\s+)?"
+    rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_NAME_WORD}){{0,4}}"
+)
+_NOT_NAMES = {
+    "The", "This", "That", "Today", "On", "In", "At", "And", "But", "He", "She", "It", "They",
+    "We", "I", "His", "Her", "Their", "Our", "Monday", "Tuesday", "Wednesday", "Thursday",
+    "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December", "Jan.", "Feb.",
+    "Prime", "Minister", "President", "Foreign", "Secretary", "Chancellor", "Department",
+    "Ministry", "Office", "Embassy", "Government", "Summit", "State", "Federal",
+}
+_GROUP = re.compile(
+    r"\b(?:(?:the|our|both|these)\s+two\s+(?:sides|leaders|countries|nations|governments|men|"
+    r"ministers|peoples|parties|heads\s+of\s+state|prime\s+ministers|presidents|"
+    r"foreign\s+ministers|states)|both\s+(?:sides|leaders|countries|nations|governments|men|"
+    r"ministers|parties)|the\s+two|both|they|them|their|each\s+other|bilateral|"
+    r"the\s+pair|the\s+leaders)\b",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"\b(?:he|she|him|his|her)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:I|me|my|we|We|us|our|Our|ours)\b")
+_SPEECH = re.compile(
+    r"\b(?:said|says|say|told|tells|stated|states|added|adding|posted|wrote|writes|tweeted|"
+    r"noted|stressed|emphasi[sz]ed|highlighted|announced|declared|explained|remarked)\b"
+)
+# Words before a mention that make it a place where something happens, not an actor.
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|to|into|from|near|visit|visits|visited|visiting|toward|towards|across)\b"
+    r"(?:\s+(?:the|a|an|east|west|north|south|eastern|western|northern|southern|central|"
+    r"of|[A-Z][\w'’\-]*|\w+(?:'s|’s)))*\s*$",
+)
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    how: str  # name, demonym, capital, seat, person, title, group, pronoun, first_person
+    countries: tuple[str, ...] = ()
+    person: str | None = None
+    role: str | None = None
+    locative: bool = False
+    sentence: int = 0
+
+    @property
+    def country(self) -> str | None:
+        return self.countries[0] if len(self.countries) == 1 else None
+
+
+@dataclass
+class DocumentContext:
+    """What a document tells of its actors, gathered before facts are read."""
+
+    doc: Document
+    sentences: list[Sentence]
+    mentions: list[list[Mention]]  # per sentence, in text order
+    publisher: str | None
+    main_pair: tuple[str, ...]
+    voice: Mention | None
+    learned: dict[str, tuple[str, str | None, str]] = field(default_factory=dict)
+
+
+def _load_publishers() -> list[tuple[str, str]]:
+    text = (resources.files("kg") / "data" / "publishers.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines()
+            if line.strip() and not line.startswith("#")]
+    return [(p.lower(), c.strip()) for p, c in rows[1:]]
+
+
+def publisher_country(doc: Document, actors: Actors, publishers: list[tuple[str, str]]) -> str | None:
+    """The country whose government speaks in the document, from its source or URL."""
+    haystack = " ".join(x for x in (doc.source, doc.url) if x).lower()
+    if not haystack:
+        return None
+    for pattern, iso3 in publishers:
+        if pattern in haystack:
+            return iso3
+    host = re.match(r"(?:https?://)?([^/\s]+)", (doc.url or "").lower())
+    if host:
+        tld = host.group(1).rsplit(".", 1)[-1]
+        iso2 = {"uk": "GB"}.get(tld, tld.upper())
+        country = actors.by_iso2.get(iso2)
+        if country and len(tld) == 2:
+            return country.iso3
+    return None
+
+
+class MentionFinder:
+    """Built once per process from the actor tables; `read` is called per document."""
+
+    def __init__(self, actors: Actors):
+        self.actors = actors
+        self.gazetteer = Gazetteer(actors)
+        self.publishers = _load_publishers()
+
+    # -- pass one: gazetteer forms and titles ------------------------------------------
+    def _gazetteer_mentions(self, sent: Sentence, index: int, date: str | None) -> list[Mention]:
+        found = []
+        for start, end, form, entries in self.gazetteer.find(sent.text):
+            people = [e for e in entries if e.how == "person"]
+            places = [e for e in entries if e.how != "person"]
+            if places:
+                entry = min(places, key=lambda e: ("name", "demonym", "capital", "seat").index(e.how))
+                found.append(Mention(sent.start + start, sent.start + end, form, entry.how,
+                                     (entry.iso3,), sentence=index))
+            elif people:
+                current = [e for e in people if e.term and e.term.held_on(date)] or people
+                entry = current[0]
+                term = self.actors.person(form, date)
+                found.append(Mention(sent.start + start, sent.start + end, form, "person",
+                                     (entry.iso3,), person=term.name if term else form,
+                                     role=term.title if term and term.held_on(date) else None,
+                                     sentence=index))
+        return found
+
+    def read(self, doc: Document, sentences: list[Sentence]) -> DocumentContext:
+        publisher = publisher_country(doc, self.actors, self.publishers)
+        learned: dict[str, tuple[str, str | None, str]] = {}  # name form → (iso3, role, full)
+        per_sentence: list[list[Mention]] = []
+        for i, sent in enumerate(sentences):
+            base = self._gazetteer_mentions(sent, i, doc.date)
+            titles = self._titles(sent, i, base, learned)
+            per_sentence.append(_merge(base, titles))
+        # pass two: names learned anywhere in the document, wherever they recur
+        if learned:
+            names = re.compile(r"(?<![\w'’])(?:" + "|".join(
+                re.escape(n) for n in sorted(learned, key=len, reverse=True)) + r")(?![\w])")
+            for i, sent in enumerate(sentences):
+                extra = []
+                for m in names.finditer(sent.text):
+                    iso3, role, full = learned[m.group(0)]
+                    extra.append(Mention(sent.start + m.start(), sent.start + m.end(),
+                                         m.group(0), "person", (iso3,), person=full, role=role,
+                                         sentence=i))
+                per_sentence[i] = _merge(per_sentence[i], extra)
+        for i, sent in enumerate(sentences):
+            for m in per_sentence[i]:
+                m.locative = m.how in ("name", "capital", "seat") and bool(
+                    _LOCATIVE.search(doc.text[max(sent.start, m.start - 60):m.start]))
+        main_pair = _main_pair(per_sentence, publisher)
+        voice = _voice(sentences, per_sentence, publisher)
+        ctx = DocumentContext(doc, sentences, per_sentence, publisher, main_pair, voice, learned)
+        self._resolve_references(ctx)
+        return ctx
+
+    def _titles(self, sent: Sentence, index: int, known: list[Mention],
+                learned: dict[str, tuple[str, str | None, str]]) -> list[Mention]:
+        """Officials named by title: their country from a neighbouring demonym, "of X", or name."""
+        text = sent.text
+        out = []
+        for m in _TITLE.finditer(text):
+            role = re.sub(r"\s+", " ", m.group(0))
+            role = role[0].upper() + role[1:]
+            countries: tuple[str, ...] = ()
+            start, end = m.start(), m.end()
+            # "British Prime Minister", "Japan's Prime Minister", "his Angolan counterpart"
+            before = [k for k in known if k.end - sent.start <= start
+                      and re.fullmatch(r"(?:\s*(?:'s|’s)?\s*(?:the\s+|and\s+\w+\s+)?)?",
+                                       text[k.end - sent.start:start])
+                      and k.how in ("name", "demonym")]
+            if before:
+                countries = before[-1].countries
+                start = before[-1].start - sent.start
+            after = text[end:]
+            of = re.match(r"\s+of\s+(?:the\s+)?", after)
+            if not countries and of:
+                for k in known:
+                    if k.start - sent.start == end + of.end() and k.how in ("name", "demonym"):
+                        countries = k.countries
+                        end = k.end - sent.start
+                        after = text[end:]
+                        break
+            name_match = re.match(r"[\s,]+" if re.match(r",\s+[A-Z]", after) else r"\s+", after)
+            person = None
+            if name_match:
+                nm = _NAME.match(after, name_match.end())
+                comma = "," in after[:name_match.end()]
+                if nm and nm.group(0).split()[0].rstrip(".,") not in _NOT_NAMES \
+                        and (not comma or len(nm.group(0).split()) >= 2):
+                    name = nm.group(0).rstrip(".,")
+                    span = len(name)
+                    person_known = [k for k in known if k.how == "person"
+                                    and k.start - sent.start == end + nm.start()]
+                    if person_known:
+                        countries = countries or person_known[0].countries
+                        name = person_known[0].person or name
+                    gaz = [k for k in known if k.start - sent.start >= end + nm.start()
+                           and k.end - sent.start <= end + nm.start() + len(name)
+                           and k.how != "person"]
+                    if not gaz:
+                        person = name
+                        end = end + nm.start() + span
+            if person and countries:
+                self._learn(learned, person, countries[0], role)
+            out.append(Mention(sent.start + start, sent.start + end, text[start:end], "title",
+                               countries, person=person, role=_clean_role(role), sentence=index))
+        # "Name, <apposition naming a country>": "Liu Jinsong, director-general of the Chinese
+        # ministry", "Marta Lucía Ramírez, Colombia's Vice President"
+        for m in re.finditer(rf"(?<![\w,])({_NAME.pattern}),\s+([^,.;]{{3,90}})[,.;]", text):
+            name = m.group(1)
+            if name.split()[0] in _NOT_NAMES or name in learned:
+                continue
+            inside = [k for k in known if m.start(2) <= k.start - sent.start < m.end(2)
+                      and k.how in ("name", "demonym") and not k.locative]
+            if inside and len(name.split()) >= 2 and _TITLE.search(m.group(2)) is None \
+                    or inside and re.search(r"\b(?:minister|director|ambassador|head|chief|"
+                                            r"spokes\w+|envoy|secretary|official)\b",
+                                            m.group(2), re.I):
+                title = _TITLE.search(m.group(2))
+                self._learn(learned, name, inside[0].countries[0],
+                            _clean_role(title.group(0)) if title else None)
+        return out
+
+    def _learn(self, learned: dict[str, tuple[str, str | None, str]], name: str, iso3: str,
+               role: str | None) -> None:
+        name = re.sub(r"^(?:Prince|Sheikh|Dr\.?|Mr\.?|Ms\.?|Mrs\.?)\s+", "", name)
+        parts = name.split()
+        forms = {name}
+        if len(parts) >= 2:
+            forms.add(parts[-1])
+            forms.add(parts[0])
+        for form in forms:
+            if form in _NOT_NAMES or len(form) < 3:
+                continue
+            learned.setdefault(form, (iso3, _clean_role(role) if role else None, name))
+
+    # -- pronouns, groups, bare titles --------------------------------------------------
+    def _resolve_references(self, ctx: DocumentContext) -> None:
+        last_person: Mention | None = None
+        last_by_title: dict[str, Mention] = {}
+        text = ctx.doc.text
+        for i, sent in enumerate(ctx.sentences):
+            mentions = ctx.mentions[i]
+            extra: list[Mention] = []
+            speaker = _sentence_speaker(sent, mentions, last_person) or ctx.voice
+            for m in mentions:
+                if m.how == "title" and not m.countries:
+                    key = _role_key(m.role)
+                    if key in last_by_title:
+                        m.countries = last_by_title[key].countries
+                        m.person = m.person or last_by_title[key].person
+                    elif ctx.publisher and re.match(r"(?i)the\s", text[m.start - 4:m.start + 1]
+                                                    if m.start >= 4 else ""):
+                        m.countries = (ctx.publisher,)
+                    elif ctx.publisher and m.role and m.role.lower() in (
+                            "prime minister", "president", "chancellor", "secretary",
+                            "foreign secretary", "foreign minister", "premier"):
+                        m.countries = (ctx.publisher,)
+            occupied = [(m.start, m.end) for m in mentions]
+
+            def free(s: int, e: int) -> bool:
+                return all(e <= a or s >= b for a, b in occupied)
+
+            for g in _GROUP.finditer(sent.text):
+                s, e = sent.start + g.start(), sent.start + g.end()
+                if free(s, e) and len(ctx.main_pair) == 2:
+                    extra.append(Mention(s, e, g.group(0), "group", ctx.main_pair, sentence=i))
+            persons_before = [m for m in mentions if m.how in ("person", "title") and m.country]
+            for p in _PRONOUN.finditer(sent.text):
+                s, e = sent.start + p.start(), sent.start + p.end()
+                if not free(s, e):
+                    continue
+                earlier = [m for m in persons_before if m.end <= s]
+                ref = earlier[-1] if earlier else last_person
+                if ref is not None and speaker is not None and ref is speaker and not earlier:
+                    ref = last_person
+                if ref is not None and ref.country:
+                    extra.append(Mention(s, e, p.group(0), "pronoun", ref.countries,
+                                         person=ref.person, role=ref.role, sentence=i))
+            if speaker is not None and speaker.countries:
+                for p in _FIRST_PERSON.finditer(sent.text):
+                    s, e = sent.start + p.start(), sent.start + p.end()
+                    if free(s, e):
+                        extra.append(Mention(s, e, p.group(0), "first_person", speaker.countries,
+                                             person=speaker.person, role=speaker.role,
+                                             sentence=i))
+            ctx.mentions[i] = _merge(mentions, extra)
+            for m in ctx.mentions[i]:
+                if m.how in ("person", "title") and m.country:
+                    if m.how == "person" or m.person:
+                        last_person = m
+                    if m.role:
+                        last_by_title[_role_key(m.role)] = m
+
+
+def _role_key(role: str | None) -> str:
+    return re.sub(r"^(?:former|then|Federal|the)\s+", "", (role or "").strip(), flags=re.I).lower()
+
+
+def _clean_role(role: str | None) -> str | None:
+    if not role:
+        return None
+    role = re.sub(r"\s+", " ", role).strip()
+    if role.lower() in ("leader", "counterpart"):
+        return None
+    return role[0].upper() + role[1:]
+
+
+def _merge(base: list[Mention], extra: list[Mention]) -> list[Mention]:
+    """Mentions in text order; where two overlap, the longer (then the earlier found) wins."""
+    ordered = sorted(base + extra, key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[Mention] = []
+    for m in ordered:
+        if kept and m.start < kept[-1].end:
+            prev = kept[-1]
+            if m.end - m.start > prev.end - prev.start:
+                kept[-1] = m
+            elif m.how == "person" and prev.how == "title" and not prev.person:
+                kept[-1] = replace(prev, person=m.person, countries=prev.countries or m.countries)
+            continue
+        kept.append(m)
+    return kept
+
+
+def _main_pair(per_sentence: list[list[Mention]], publisher: str | None) -> tuple[str, ...]:
+    """The two countries a document is mostly about: officials count most, places least."""
+    weights = {"person": 3.0, "title": 3.0, "name": 1.5, "demonym": 1.0, "capital": 0.7,
+               "seat": 0.7}
+    score: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for i, mentions in enumerate(per_sentence):
+        for m in mentions:
+            if m.country and m.how in weights:
+                score[m.country] += weights[m.how] * (0.5 if m.locative else 1.0) * (
+                    1.5 if i < 2 else 1.0)
+                first.setdefault(m.country, m.start)
+    if publisher and publisher not in score and any(
+            m.how == "title" and not m.countries for ms in per_sentence for m in ms):
+        score[publisher] += 3.0
+        first.setdefault(publisher, 0)
+    ranked = sorted(score, key=lambda c: (-score[c], first.get(c, 0)))
+    return tuple(ranked[:2])
+
+
+def _voice(sentences: list[Sentence], per_sentence: list[list[Mention]],
+           publisher: str | None) -> Mention | None:
+    """Whose first person ("I", "we") the text is in, outside attributed quotations.
+
+    A post or statement introduced in the first sentence ("X posted: ...") speaks for X;
+    otherwise a government publisher speaks for its country.
+    """
+    if sentences:
+        first = sentences[0]
+        speech = _SPEECH.search(first.text)
+        if speech:
+            subjects = [m for m in per_sentence[0] if m.how in ("person", "title") and m.country
+                        and m.end - first.start <= speech.start()]
+            if subjects and re.search(r"[:\"“]", first.text[speech.end():speech.end() + 80]):
+                return subjects[-1]
+    if publisher:
+        return Mention(0, 0, "", "first_person", (publisher,))
+    return None
+
+
+def _sentence_speaker(sent: Sentence, mentions: list[Mention],
+                      last_person: Mention | None) -> Mention | None:
+    """The person a sentence quotes ("…," she said; Wang said that …), if any."""
+    m = re.search(r"[\"”’]\s*,?\s*(?:(?:he|she)\s+(?:said|added|noted|stressed))\b", sent.text)
+    if m and last_person is not None:
+        return last_person
+    m = _SPEECH.search(sent.text)
+    if not m or not re.search(r"[\"“”]", sent.text):
+        return None
+    near = [x for x in mentions if x.how in ("person", "title") and x.country
+            and abs((x.start - sent.start) - m.end()) < 40 or
+            x.how in ("person", "title") and x.country and 0 <= m.start() - (x.end - sent.start) < 5]
+    return near[0] if near else None

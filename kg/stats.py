@@ -1,0 +1,41 @@
+"""Counts of what a store holds: documents, facts by kind, countries, triples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .store import GraphStore
+
+_COUNTS = """
+SELECT (COUNT(DISTINCT ?doc) AS ?documents) (COUNT(DISTINCT ?fact) AS ?facts)
+       (COUNT(DISTINCT ?country) AS ?countries)
+WHERE {
+  { ?doc a kg:Document } UNION { ?fact kg:kind ?k }
+  UNION { ?f kg:involves ?country }
+}"""
+_BY_KIND = """
+SELECT ?kind (COUNT(DISTINCT ?fact) AS ?n) WHERE { ?fact kg:kind ?kind }
+GROUP BY ?kind ORDER BY DESC(?n) ?kind"""
+
+
+@dataclass(frozen=True)
+class StoreStats:
+    documents: int
+    facts: int
+    countries: int
+    triples: int
+    by_kind: tuple[tuple[str, int], ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"documents": self.documents, "facts": self.facts, "countries": self.countries,
+                "triples": self.triples, "by_kind": dict(self.by_kind)}
+
+
+def store_stats(store: GraphStore) -> StoreStats:
+    from .vocab import PREFIXES
+
+    (row,) = list(store.query(_COUNTS, prefixes=PREFIXES))
+    kinds = tuple((s["kind"].value, int(s["n"].value))
+                  for s in store.query(_BY_KIND, prefixes=PREFIXES))
+    return StoreStats(int(row["documents"].value), int(row["facts"].value),
+                      int(row["countries"].value), len(store), kinds)
