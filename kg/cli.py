@@ -154,7 +154,7 @@ def _emit(output: str | None, write: Callable[[Any], Any]) -> None:
         with atomic_output(output) as handle:
             write(handle)
     else:
-        write(click.get_text_stream("stdout"))
+        write(sys.stdout)
 
 
 @cli.command()
@@ -219,7 +219,7 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None,
     from . import query as q
     from .render import GRAPH_FORMATS, ROW_FORMATS, write_boolean, write_rows, write_triples
 
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if show_prefixes:
         for prefix, iri in q.PREFIXES.items():
             out.write(f"{prefix}:\t{iri}\n")
@@ -249,7 +249,7 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None,
         out.flush()
         sys.exit(0 if result.boolean else 1)
     if result.form == "graph":
-        write_triples(result.triples, click.get_binary_stream("stdout"),
+        write_triples(result.triples, sys.stdout.buffer,
                       fmt if fmt in GRAPH_FORMATS else "ttl")
         return
     if fmt not in ROW_FORMATS:
@@ -290,7 +290,7 @@ def export(obj: Context, fmt: str, output: str | None) -> None:
             with atomic_output(output, "wb") as handle:
                 store.dump(handle, fmt)
         else:
-            stream = click.get_binary_stream("stdout")
+            stream = sys.stdout.buffer
             store.dump(stream, fmt)
             stream.flush()
 

@@ -1,0 +1,135 @@
+"""Extraction mechanisms, each on short sentences written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.documents import make_document, read_documents
+from kg.extract import Extractor
+from kg.records import Fact
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def facts(extractor: Extractor, text: str, **meta: str) -> list[Fact]:
+    meta.setdefault("date", "2025-06-12")
+    doc = make_document(text, "t", meta, where="test")
+    return extractor.extract(doc)
+
+
+def keys(found: list[Fact]) -> set[tuple[str, str, str]]:
+    return {f.key for f in found}
+
+
+def one(found: list[Fact], kind: str) -> Fact:
+    (fact,) = [f for f in found if f.kind == kind]
+    return fact
+
+
+def test_meeting_between_named_officials(extractor: Extractor) -> None:
+    found = facts(extractor, "Canadian Prime Minister Mark Carney met Mexican President "
+                             "Claudia Sheinbaum in Ottawa on Tuesday.")
+    meeting = one(found, "meeting")
+    assert meeting.key == ("meeting", "CAN", "MEX")
+    assert meeting.date == "2025-06-10"
+    assert meeting.location is not None and meeting.location.name == "Ottawa"
+    # A meeting in one side's capital means the other side travelled there.
+    assert ("visit", "MEX", "CAN") in keys(found)
+
+
+def test_directed_kinds_read_subject_and_object(extractor: Extractor) -> None:
+    found = facts(extractor, "Norway expelled a Russian diplomat on Monday.")
+    assert keys(found) == {("sanction", "NOR", "RUS")}
+
+
+def test_passive_voice_turns_the_sides_around(extractor: Extractor) -> None:
+    found = facts(extractor, "The Danish ambassador was summoned by Iran over the remarks.")
+    assert ("protest", "IRN", "DNK") in keys(found)
+
+
+def test_invitation_from_names_the_inviter_after_the_trigger(extractor: Extractor) -> None:
+    found = facts(extractor, "Kenyan President William Ruto received an invitation from "
+                             "Chinese President Xi Jinping to visit Beijing.")
+    invitation = one(found, "invitation")
+    assert (invitation.source.country, invitation.target.country) == ("CHN", "KEN")
+    assert invitation.source.name == "Xi Jinping"
+
+
+def test_third_country_criticism_from_both_speakers(extractor: Extractor) -> None:
+    text = ("Polish Prime Minister Donald Tusk met Swedish Prime Minister Ulf Kristersson in "
+            "Warsaw. Both leaders condemned Russia's attacks on Ukraine.")
+    found = keys(facts(extractor, text))
+    assert {("criticism", "POL", "RUS"), ("criticism", "SWE", "RUS")} <= found
+
+
+def test_planned_and_negated_status(extractor: Extractor) -> None:
+    planned = facts(extractor, "Brazil's President will visit Argentina next month.")
+    assert one(planned, "visit").status == "planned"
+    negated = facts(extractor, "Thailand did not sign the agreement with Cambodia.")
+    assert one(negated, "agreement").status == "negated"
+
+
+def test_bare_title_takes_the_publishers_country(extractor: Extractor) -> None:
+    found = facts(extractor, "The Prime Minister met the President of Kenya today.",
+                  source="gov.uk", url="https://www.gov.uk/government/news/x")
+    assert one(found, "meeting").key == ("meeting", "GBR", "KEN")
+
+
+def test_names_learned_from_an_apposition_are_resolved_later(extractor: Extractor) -> None:
+    text = ("Ana Pereira, Portugal's trade envoy, arrived in Madrid. "
+            "Pereira then criticised Spain over the fishing quotas.")
+    assert ("criticism", "PRT", "ESP") in keys(facts(extractor, text))
+
+
+def test_commentary_section_is_attributed(extractor: Extractor) -> None:
+    text = "Chile and Peru signed a trade agreement.\n\nAnalysis: Chile will visit Peru again."
+    found = facts(extractor, text)
+    assert one(found, "agreement").attribution == "reported"
+    assert one(found, "visit").attribution == "commentary"
+
+
+def test_one_fact_per_kind_and_pair_and_the_first_date(extractor: Extractor) -> None:
+    text = ("Egypt and Jordan held talks on 3 March 2025. "
+            "Egypt and Jordan held talks again on 9 April 2025.")
+    (meeting,) = facts(extractor, text)
+    assert meeting.date == "2025-03-03"
+
+
+def test_partnership_label(extractor: Extractor) -> None:
+    found = facts(extractor, 'Vietnam and Australia are "comprehensive strategic partners".')
+    assert one(found, "partnership").label == "comprehensive strategic partnership"
+
+
+def test_no_fact_without_two_countries(extractor: Extractor) -> None:
+    assert facts(extractor, "The minister criticised the plan on Monday.") == []
+
+
+def test_explain_says_why_no_fact(extractor: Extractor) -> None:
+    doc = make_document("Germany condemned the decision.", "t", {"date": "2025-01-01"},
+                        where="test")
+    (report,) = extractor.explain(doc)
+    assert report.actors == ["Germany→DEU (name)"]
+    (decision,) = report.decisions
+    assert decision.kind == "criticism" and not decision.produced
+    assert decision.reason == "no side acted on"
+
+
+def test_the_sample_article(extractor: Extractor) -> None:
+    (doc,) = read_documents([ROOT / "examples" / "seed.txt"])
+    found = {f.key: f for f in extractor.extract(doc)}
+    invitation = found[("invitation", "GBR", "JPN")]
+    assert invitation.location is not None and invitation.location.name == "Chequers"
+    assert invitation.source.name == "Keir Starmer"
+    partnership = found[("partnership", "GBR", "JPN")]
+    assert partnership.label == "enhanced global strategic partnership"
+    assert found[("visit", "GBR", "CHN")].attribution == "commentary"
+    meeting = found[("meeting", "GBR", "JPN")]
+    assert (meeting.date, meeting.location.name if meeting.location else None) == (
+        "2026-01-31", "Tokyo")
