@@ -57,7 +57,7 @@ _APPOSITIVE_PLACE = re.compile(r",\s+((?:[A-Z][\w'’\-]*)(?:\s+[A-Z][\w'’\-]*
 class Trigger:
     kind: str
     pattern: re.Pattern[str]
-    backward: bool = False
+    roles: str = "forward"  # forward, backward or possessive (see triggers.yaml)
     needs_place: bool = False
 
 
@@ -91,7 +91,7 @@ def load_triggers() -> tuple[Trigger, ...]:
     for kind, entries in data.items():
         for entry in entries:
             pattern = re.compile(r"(?<![\w-])(?:" + entry["pattern"] + r")(?![\w-])", re.I)
-            triggers.append(Trigger(kind, pattern, entry.get("roles") == "backward",
+            triggers.append(Trigger(kind, pattern, entry.get("roles", "forward"),
                                     bool(entry.get("needs_place"))))
     return tuple(triggers)
 
@@ -125,11 +125,16 @@ class Extractor:
                     decision = Decision(trigger.kind, m.group(0))
                     for fact in self._facts_at(ctx, i, sent, trigger, m, dates, event_date,
                                                decision):
-                        if fact.key not in facts:
-                            facts[fact.key] = fact
-                            decision.produced.append(fact)
-                        elif not decision.reason:
-                            decision.reason = "already found earlier in the document"
+                        if fact.key in facts:
+                            decision.reason = decision.reason or \
+                                "already found earlier in the document"
+                            continue
+                        facts[fact.key] = fact
+                        decision.produced.append(fact)
+                        visit = _visit_of_meeting(fact)
+                        if visit is not None and visit.key not in facts:
+                            facts[visit.key] = visit
+                            decision.produced.append(visit)
                     decisions.append(decision)
             if reports is not None:
                 reports.append(SentenceReport(
@@ -145,70 +150,23 @@ class Extractor:
                   decision: Decision) -> Iterator[Fact]:
         t_start, t_end = sent.start + m.start(), sent.start + m.end()
         clause_start, clause_end = _clause(sent, m.start(), m.end())
-        mentions = [x for x in ctx.mentions[i] if x.countries and x.how in ACTING
+        mentions = [x for x in ctx.mentions[i] if x.countries and x.how in ACTING and x.acting
                     and not (x.start < t_end and x.end > t_start)]
         left = [x for x in mentions if x.end <= t_start]
         right = [x for x in mentions if x.start >= t_end]
         kind = trigger.kind
-        pairs: list[tuple[Mention, str, Mention, str]] = []
+        word = m.group(0)
+        if word[:1].isupper() and m.start() > 0 and re.search(
+                r"[A-Z][\w'’]*[\s-]$", sent.text[:m.start()]):
+            decision.reason = f"'{word}' is part of a name"
+            return
         if kind in DIRECTED_KINDS:
-            subjects = [x for x in left if not x.locative] or (
-                [x for x in left if x.how in ("name", "demonym")])
-            objects = [x for x in right if kind in ("visit",) or not x.locative
-                       or x.how in ("name", "demonym")]
-            if trigger.backward:
-                subjects, objects = objects, list(reversed(left))
-                subjects = [x for x in subjects if not x.locative or x.how != "capital"]
-            else:
-                subjects = list(reversed(subjects))
-            if trigger.needs_place and not any(x.locative for x in right):
-                decision.reason = "no place of the visit named"
-                return
-            if not subjects:
-                decision.reason = "no acting side before the trigger" if not trigger.backward \
-                    else "no acting side after the trigger"
-                return
-            if not objects:
-                decision.reason = "no side acted on"
-                return
-            src = subjects[0]
-            tgt = objects[0]
-            for s_country in src.countries:
-                for t_country in tgt.countries:
-                    if s_country != t_country:
-                        pairs.append((src, s_country, tgt, t_country))
-            if not pairs:
-                # "China's protest to Japan over Japan's ..." - look past a same-country object
-                for other in objects[1:3]:
-                    for s_country in src.countries:
-                        for t_country in other.countries:
-                            if s_country != t_country:
-                                pairs.append((src, s_country, other, t_country))
-                    if pairs:
-                        break
+            pairs = self._directed_sides(ctx, sent, trigger, m, left, right, decision)
         else:
-            if kind == "partnership" and re.search(r"\b(?:with|among|other|and|of)\s+$",
-                                                   sent.text[:m.start()]):
-                decision.reason = "partners of no named country ('with allies')"
-                return
-            acting = [x for x in mentions if not x.locative
-                      and clause_start <= x.start and x.end <= clause_end]
-            countries: dict[str, Mention] = {}
-            for x in acting:
-                for c in x.countries:
-                    countries.setdefault(c, x)
-            if len(countries) == 1 and len(ctx.main_pair) == 2:
-                (only,) = countries
-                if only in ctx.main_pair and re.search(
-                        r"\b(?:with|counterpart|bilateral|both|two|each other|between|jointly|we|our|us)\b",
-                        sent.text, re.I):
-                    other = ctx.main_pair[1] if ctx.main_pair[0] == only else ctx.main_pair[0]
-                    countries[other] = Mention(0, 0, "", "group", (other,))
-            if len(countries) > 3:
-                decision.reason = f"{len(countries)} countries in one clause: too many to pair"
-                return
-            for a, b in combinations(list(countries), 2):
-                pairs.append((countries[a], a, countries[b], b))
+            pairs = self._undirected_sides(ctx, sent, trigger, m, mentions, left, right,
+                                           clause_start, clause_end, decision)
+        if pairs is None:
+            return
         if not pairs:
             decision.reason = "only one country found"
             return
@@ -232,21 +190,129 @@ class Extractor:
                 label=label, topics=topics,
             )
             yield fact
-            # A meeting held in one side's country means the other side travelled there.
-            if kind == "meeting" and location and location.country in (s_country, t_country):
-                host = location.country
-                guest = t_country if host == s_country else s_country
-                guest_m = tgt if host == s_country else src
-                host_m = src if host == s_country else tgt
-                yield Fact(
-                    doc=ctx.doc.id, kind="visit",
-                    source=Side(guest, guest_m.person if len(guest_m.countries) == 1 else None,
-                                guest_m.role if len(guest_m.countries) == 1 else None),
-                    target=Side(host, host_m.person if len(host_m.countries) == 1 else None,
-                                host_m.role if len(host_m.countries) == 1 else None),
-                    evidence=sent.text, span=(sent.start, sent.end), date=date,
-                    location=location, status=status, attribution=attribution,
-                )
+
+    def _directed_sides(self, ctx: DocumentContext, sent: Sentence, trigger: Trigger,
+                        m: re.Match[str], left: list[Mention], right: list[Mention],
+                        decision: Decision) -> list[Pair] | None:
+        kind = trigger.kind
+        acting_left = [x for x in left if not x.locative] or [
+            x for x in left if x.how in ("name", "demonym")]
+        objects = [x for x in right if kind == "visit" or not x.locative
+                   or x.how in ("name", "demonym")]
+        subject = _subject(sent, left)
+        if trigger.roles == "backward":
+            sources = [x for x in right if not x.locative or x.how != "capital"]
+            targets = list(reversed(left))
+            if not sources and targets and kind in ("protest", "sanction"):
+                # "X's envoy was summoned" with no agent: the other side of the report.
+                other = _other(ctx, targets[0])
+                sources = [other] if other else []
+        elif trigger.roles == "possessive":
+            owner = [x for x in left if re.match(r"(?:'s|’s)?\s*(?:[\w-]+\s+){0,2}$",
+                                                 sent.text[x.end - sent.start:m.start()])]
+            targets = owner[-1:]
+            sources = [subject] if subject and owner and subject is not owner[-1] else []
+        else:
+            sources = list(reversed(acting_left))
+            if subject is not None and kind in SPEECH_KINDS and re.search(
+                    r"\bto\s+$", sent.text[:m.start()]):
+                # "summoned the envoy to protest": the protest is the subject's.
+                sources = [subject]
+            targets = objects
+        if trigger.needs_place and not any(x.locative for x in right):
+            decision.reason = "no place named"
+            return None
+        if not sources:
+            decision.reason = "no acting side found"
+            return None
+        if not targets:
+            decision.reason = "no side acted on"
+            return None
+        src, tgt = sources[0], targets[0]
+        if set(tgt.countries) <= set(src.countries) and kind == "sanction":
+            # "recalled its ambassador": aimed at the other side of the report.
+            other = _other(ctx, src)
+            tgt = other or tgt
+        pairs = [(src, a, tgt, b) for a in src.countries for b in tgt.countries if a != b]
+        if not pairs:
+            decision.reason = "both sides are one country"
+        return pairs
+
+    def _undirected_sides(self, ctx: DocumentContext, sent: Sentence, trigger: Trigger,
+                          m: re.Match[str], mentions: list[Mention], left: list[Mention],
+                          right: list[Mention], clause_start: int, clause_end: int,
+                          decision: Decision) -> list[Pair] | None:
+        kind = trigger.kind
+        if kind == "partnership" and re.search(r"\b(?:with|among|other|and|of)\s+$",
+                                               sent.text[:m.start()]):
+            decision.reason = "partners of no named country ('with allies')"
+            return None
+        in_clause = [x for x in mentions if not x.locative
+                     and clause_start <= x.start and x.end <= clause_end]
+        before = {c for x in in_clause if x.end <= sent.start + m.start() for c in x.countries}
+        after = [x for x in in_clause if x.start >= sent.start + m.end()]
+        if len(before) >= 2:
+            # "X and Y agreed to ..., with Z's moves in mind": the subject names the sides.
+            in_clause = [x for x in in_clause if x.end <= sent.start + m.start()]
+        elif re.match(r"\W*(?:[\w-]+\s+){0,3}(?:between|by|of|among)\s",
+                      sent.text[m.end():]) and len({c for x in after for c in x.countries}) >= 2:
+            # "a joint statement issued by X and Y"
+            in_clause = after
+        countries: dict[str, Mention] = {}
+        for x in in_clause:
+            for c in x.countries:
+                countries.setdefault(c, x)
+        if len(countries) == 1 and len(ctx.main_pair) == 2:
+            (only,) = countries
+            if only in ctx.main_pair and (kind != "partnership" or re.search(
+                    r"\b(?:with|counterpart|bilateral|both|two|each other|between|we|our|us)\b",
+                    sent.text, re.I)):
+                other = ctx.main_pair[1] if ctx.main_pair[0] == only else ctx.main_pair[0]
+                countries[other] = Mention(0, 0, "", "group", (other,))
+        if len(countries) > 3:
+            decision.reason = f"{len(countries)} countries in one clause: too many to pair"
+            return None
+        pairs = [(countries[a], a, countries[b], b) for a, b in combinations(list(countries), 2)]
+        if not pairs:
+            decision.reason = "only one country found"
+        return pairs
+
+
+Pair = tuple[Mention, str, Mention, str]
+SPEECH_KINDS = ("criticism", "protest", "support", "rejection", "threat")
+
+
+def _subject(sent: Sentence, left: list[Mention]) -> Mention | None:
+    """The first acting side of the sentence, past a fronted "According to X," phrase."""
+    for x in left:
+        if x.locative:
+            continue
+        return x
+    return None
+
+
+def _other(ctx: DocumentContext, side: Mention) -> Mention | None:
+    """The report's other main country than `side`'s."""
+    if len(ctx.main_pair) == 2 and side.country in ctx.main_pair:
+        other = ctx.main_pair[1] if ctx.main_pair[0] == side.country else ctx.main_pair[0]
+        return Mention(0, 0, "", "group", (other,))
+    return None
+
+
+def _visit_of_meeting(fact: Fact) -> Fact | None:
+    """A meeting held in one side's country means the other side travelled there."""
+    if fact.kind != "meeting" or not fact.location:
+        return None
+    host = fact.location.country
+    if host == fact.source.country:
+        guest, host_side = fact.target, fact.source
+    elif host == fact.target.country:
+        guest, host_side = fact.source, fact.target
+    else:
+        return None
+    return Fact(doc=fact.doc, kind="visit", source=guest, target=host_side,
+                evidence=fact.evidence, span=fact.span, date=fact.date,
+                location=fact.location, status=fact.status, attribution=fact.attribution)
 
 
 def _clause(sent: Sentence, start: int, end: int) -> tuple[int, int]:

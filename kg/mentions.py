@@ -77,6 +77,9 @@ class Mention:
     role: str | None = None
     locative: bool = False
     sentence: int = 0
+    # False for a country named only as a modifier ("the Taiwan issue", "Indonesian
+    # citizens", "one-China"): it names no government acting.
+    acting: bool = True
 
     @property
     def country(self) -> str | None:
@@ -173,6 +176,9 @@ class MentionFinder:
             for m in per_sentence[i]:
                 m.locative = m.how in ("name", "capital", "seat") and bool(
                     _LOCATIVE.search(doc.text[max(sent.start, m.start - 60):m.start]))
+        for i, sent in enumerate(sentences):
+            for m in per_sentence[i]:
+                m.acting = _acting(doc.text, m)
         main_pair = _main_pair(per_sentence, publisher)
         voice = _voice(sentences, per_sentence, publisher)
         ctx = DocumentContext(doc, sentences, per_sentence, publisher, main_pair, voice, learned)
@@ -215,15 +221,18 @@ class MentionFinder:
                         and (not comma or len(nm.group(0).split()) >= 2):
                     name = nm.group(0).rstrip(".,")
                     span = len(name)
+                    lo, hi = end + nm.start(), end + nm.start() + span
                     person_known = [k for k in known if k.how == "person"
-                                    and k.start - sent.start == end + nm.start()]
+                                    and lo <= k.start - sent.start < hi]
                     if person_known:
                         countries = countries or person_known[0].countries
                         name = person_known[0].person or name
-                    gaz = [k for k in known if k.start - sent.start >= end + nm.start()
-                           and k.end - sent.start <= end + nm.start() + len(name)
-                           and k.how != "person"]
-                    if not gaz:
+                    gaz = [k for k in known if k.start - sent.start >= lo
+                           and k.end - sent.start <= hi and k.how != "person"]
+                    # "Prime Minister Georgia Meloni": a place name inside a longer name
+                    # is part of the name.
+                    if not gaz or person_known or len(name.split()) >= 2 and \
+                            sum(k.end - k.start for k in gaz) < len(name) - 1:
                         person = name
                         end = end + nm.start() + span
             if person and countries:
@@ -297,7 +306,9 @@ class MentionFinder:
                 if not free(s, e):
                     continue
                 earlier = [m for m in persons_before if m.end <= s]
-                ref = earlier[-1] if earlier else last_person
+                # The subject of the sentence is the likeliest antecedent (Hobbs): take the
+                # first person named before the pronoun, else the last one before the sentence.
+                ref = earlier[0] if earlier else last_person
                 if ref is not None and speaker is not None and ref is speaker and not earlier:
                     ref = last_person
                 if ref is not None and ref.country:
@@ -310,7 +321,7 @@ class MentionFinder:
                         extra.append(Mention(s, e, p.group(0), "first_person", speaker.countries,
                                              person=speaker.person, role=speaker.role,
                                              sentence=i))
-            ctx.mentions[i] = _merge(mentions, extra)
+            ctx.mentions[i] = _coordinate(text, _drop_determiners(_merge(mentions, extra)))
             for m in ctx.mentions[i]:
                 if m.how in ("person", "title") and m.country:
                     if m.how == "person" or m.person:
@@ -401,3 +412,59 @@ def _sentence_speaker(sent: Sentence, mentions: list[Mention],
             and abs((x.start - sent.start) - m.end()) < 40 or
             x.how in ("person", "title") and x.country and 0 <= m.start() - (x.end - sent.start) < 5]
     return near[0] if near else None
+
+
+# Nouns after a demonym that name people or firms, not a government ("Japanese firms").
+_NON_STATE = re.compile(
+    r"\s+(?:citizens?|people|peoples|nationals?|children|students?|firms?|compan(?:y|ies)|"
+    r"business(?:es)?|workers?|communit(?:y|ies)|media|public|tourists?|fans?|investors?|"
+    r"families|family|residents?|diaspora|population|language|cuisine|culture|soil|territory|"
+    r"waters|economy|market|markets|goods|imports|exports|products?|brands?)\b")
+# Nouns after a country's name that make it a topic ("the Taiwan issue", "the China Sea").
+_TOPIC_NOUN = re.compile(
+    r"\s+(?:issue|issues|question|affairs|strait|sea|seas|crisis|conflict|war|situation|file|"
+    r"problem|border|independence|policy|nuclear|peninsula|region)\b", re.I)
+
+
+def _acting(text: str, m: Mention) -> bool:
+    after = text[m.end:m.end + 30]
+    if m.how == "demonym" and _NON_STATE.match(after):
+        return False
+    if m.how in ("name", "capital") and _TOPIC_NOUN.match(after):
+        return False
+    # "one-China", "anti-French", "pro-Russian": a country inside a lowercase compound.
+    if re.search(r"[a-z]-$", text[max(0, m.start - 12):m.start]):
+        return False
+    return True
+
+
+def _drop_determiners(mentions: list[Mention]) -> list[Mention]:
+    """ "his Angolan counterpart": the possessive pronoun is no actor of its own."""
+    kept = []
+    for i, m in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if m.how in ("pronoun", "group", "first_person") and m.text.lower() in (
+                "his", "her", "their", "our", "its", "my") and nxt is not None \
+                and 0 <= nxt.start - m.end <= 2 and nxt.how in ("demonym", "title", "name"):
+            continue
+        kept.append(m)
+    return kept
+
+
+def _coordinate(text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "the Japanese and U.S. leaders", "Kishida and Chinh": one mention of both sides."""
+    out: list[Mention] = []
+    for m in mentions:
+        prev = out[-1] if out else None
+        if prev is not None and prev.countries and m.countries and prev.acting and m.acting \
+                and not prev.locative and not m.locative \
+                and prev.how not in ("group", "first_person") \
+                and m.how not in ("group", "first_person") \
+                and re.fullmatch(r"\s*(?:,|and|&)\s*(?:the\s+)?", text[prev.end:m.start]) \
+                and set(prev.countries) != set(m.countries):
+            countries = tuple(dict.fromkeys(prev.countries + m.countries))
+            out[-1] = Mention(prev.start, m.end, text[prev.start:m.end], "group", countries,
+                              sentence=m.sentence)
+            continue
+        out.append(m)
+    return out
