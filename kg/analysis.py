@@ -139,12 +139,17 @@ def _code(value: str, what: str) -> str:
     return code
 
 
-def _date(value: str | None, what: str) -> str:
+def _bound(value: str | None, what: str, pad: str) -> str:
+    """A date bound padded to a full date, so that `until="2026-01"` keeps 2026-01-31.
+
+    The padding ("00" for since, "99" for until) only has to compare right as text.
+    """
     if value is None:
         return ""
-    if not _DATE.fullmatch(value.strip()):
+    value = value.strip()
+    if not _DATE.fullmatch(value):
         raise QueryError(f"{what}: {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
-    return value.strip()
+    return value + f"-{pad}" * ((10 - len(value)) // 3)
 
 
 def _plain(term: Any) -> str | None:
@@ -174,7 +179,7 @@ def load_facts(store: Any, *, country: str | None = None,
         "p_country": _code(country, "country") if country else "",
         "p_a": p_a, "p_b": p_b,
         "p_kinds": f" {' '.join(wanted)} " if wanted else "",
-        "p_since": _date(since, "since"), "p_until": _date(until, "until"),
+        "p_since": _bound(since, "since", "00"), "p_until": _bound(until, "until", "99"),
     }
     try:
         solutions = store.query(_FACTS_QUERY, prefixes=PREFIXES,
@@ -491,9 +496,11 @@ def top(store_or_facts: Any, n: int = 10, *, measure: str = "degree") -> TopRepo
     pairs = pair_summary(rows)
     partners = {node: len(set(graph.successors(node)) | set(graph.predecessors(node)))
                 for node in graph}
-    central = tuple(CountryRank(code, graph.nodes[code]["label"], value, partners[code],
-                                graph.nodes[code]["facts"])
-                    for code, value in centrality(graph, measure)[:n])
+    ranks = [CountryRank(code, graph.nodes[code]["label"], value, partners[code],
+                         graph.nodes[code]["facts"])
+             for code, value in centrality(graph, measure)]
+    # Equal centrality: the country with more facts first.
+    central = tuple(sorted(ranks, key=lambda c: (-c.value, -c.facts, c.iso3))[:n])
     return TopReport(len(rows), graph.number_of_nodes(), len(pairs), measure,
                      tuple(pairs[:n]), central)
 

@@ -46,6 +46,8 @@ _PLANNED = re.compile(
 _COMMITTED = re.compile(
     r"\b(?:agreed|confirmed|pledged|vowed|reaffirmed|committed|decided|promised|stands ready|"
     r"stressed|reached|signed)\b", re.I)
+_FRONTED = re.compile(r"(?:As|While|Although|Though|Since|Because|When|Whereas|If|In|At|"
+                      r"During|Following|Amid|Under|Despite)\b")
 _CLAUSE_BREAK = re.compile(r"[;:]|\s[-–—]\s|,\s+(?:and|but|while|whereas|which|who)\b")
 _PLACE_NP = re.compile(
     r"\b(?:in|at)\s+(?:the\s+)?((?:[A-Z][\w'’\-]*|of|the|de|di)(?:\s+(?:[A-Z][\w'’\-]*|of|the|"
@@ -150,8 +152,12 @@ class Extractor:
                   decision: Decision) -> Iterator[Fact]:
         t_start, t_end = sent.start + m.start(), sent.start + m.end()
         clause_start, clause_end = _clause(sent, m.start(), m.end())
+        # Only the trigger's first word hides a mention: "linked agents of India's government
+        # to the death" names its object inside the trigger.
+        head_end = t_start + len(m.group(0).split()[0])
         mentions = [x for x in ctx.mentions[i] if x.countries and x.how in ACTING and x.acting
-                    and not (x.start < t_end and x.end > t_start)]
+                    and not (x.start < head_end and x.end > t_start)]
+        t_end = head_end
         left = [x for x in mentions if x.end <= t_start]
         right = [x for x in mentions if x.start >= t_end]
         kind = trigger.kind
@@ -202,6 +208,11 @@ class Extractor:
         subject = _subject(sent, left)
         if trigger.roles == "backward":
             sources = [x for x in right if not x.locative or x.how != "capital"]
+            if re.match(r"(?:was|were|been|being|is|are|had been|has been)\b", m.group(0), re.I):
+                # A passive names its agent after "by", or not at all.
+                sources = [x for x in sources if re.search(
+                    r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$",
+                    sent.text[:x.start - sent.start])]
             targets = list(reversed(left))
             if not sources and targets and kind in ("protest", "sanction"):
                 # "X's envoy was summoned" with no agent: the other side of the report.
@@ -214,9 +225,11 @@ class Extractor:
             sources = [subject] if subject and owner and subject is not owner[-1] else []
         else:
             sources = list(reversed(acting_left))
-            if subject is not None and kind in SPEECH_KINDS and re.search(
-                    r"\bto\s+$", sent.text[:m.start()]):
-                # "summoned the envoy to protest": the protest is the subject's.
+            if subject is not None and kind not in ("visit", "invitation") and re.search(
+                    r"\bto\s+(?:immediately\s+|further\s+|jointly\s+)?$",
+                    sent.text[:m.start()]):
+                # "summoned the envoy to protest", "told the police to expel him": the act is
+                # the subject's.
                 sources = [subject]
             targets = objects
         if trigger.needs_place and not any(x.locative for x in right):
@@ -225,14 +238,21 @@ class Extractor:
         if not sources:
             decision.reason = "no acting side found"
             return None
+        if not targets and kind in ("threat", "rejection"):
+            # Threats and rejections answer someone: in a report on two countries, the other.
+            targets = [t for t in [_other(ctx, sources[0])] if t is not None]
         if not targets:
             decision.reason = "no side acted on"
             return None
-        src, tgt = sources[0], targets[0]
-        if set(tgt.countries) <= set(src.countries) and kind == "sanction":
-            # "recalled its ambassador": aimed at the other side of the report.
-            other = _other(ctx, src)
-            tgt = other or tgt
+        src = sources[0]
+        # The first named side that is not the actor's own country: "warned that the
+        # execution of a German citizen would have consequences" is not aimed at Germany.
+        tgt = next((t for t in targets if not set(t.countries) <= set(src.countries)),
+                   targets[0])
+        if set(tgt.countries) <= set(src.countries) and kind in ("sanction", "threat",
+                                                                 "rejection"):
+            # "recalled its ambassador", "despite pressure": aimed at the report's other side.
+            tgt = _other(ctx, src) or tgt
         pairs = [(src, a, tgt, b) for a in src.countries for b in tgt.countries if a != b]
         if not pairs:
             decision.reason = "both sides are one country"
@@ -248,13 +268,17 @@ class Extractor:
             decision.reason = "partners of no named country ('with allies')"
             return None
         in_clause = [x for x in mentions if not x.locative
-                     and clause_start <= x.start and x.end <= clause_end]
+                     and clause_start <= x.start and x.end <= clause_end] or [
+            # No side in the trigger's clause ("…, and agreed to …"; a quotation ending in
+            # "he said"): the people the sentence names act, not the countries it mentions.
+            x for x in mentions if not x.locative
+            and x.how in ("person", "title", "pronoun", "first_person", "group")]
         before = {c for x in in_clause if x.end <= sent.start + m.start() for c in x.countries}
         after = [x for x in in_clause if x.start >= sent.start + m.end()]
         if len(before) >= 2:
             # "X and Y agreed to ..., with Z's moves in mind": the subject names the sides.
             in_clause = [x for x in in_clause if x.end <= sent.start + m.start()]
-        elif re.match(r"\W*(?:[\w-]+\s+){0,3}(?:between|by|of|among)\s",
+        elif re.match(r"\W*(?:[\w-]+\s+){0,4}(?:between|by|of|among)\s",
                       sent.text[m.end():]) and len({c for x in after for c in x.countries}) >= 2:
             # "a joint statement issued by X and Y"
             in_clause = after
@@ -279,6 +303,20 @@ class Extractor:
 
 
 Pair = tuple[Mention, str, Mention, str]
+
+
+@dataclass(frozen=True)
+class _Span:
+    """A clause boundary found by position rather than by a regex match."""
+
+    lo: int
+    hi: int
+
+    def start(self) -> int:
+        return self.lo
+
+    def end(self) -> int:
+        return self.hi
 SPEECH_KINDS = ("criticism", "protest", "support", "rejection", "threat")
 
 
@@ -319,7 +357,15 @@ def _clause(sent: Sentence, start: int, end: int) -> tuple[int, int]:
     """Document offsets of the clause around a trigger (bounded by ; : dashes and conjunctions)."""
     text = sent.text
     lo, hi = 0, len(text)
-    for b in _CLAUSE_BREAK.finditer(text):
+    breaks = list(_CLAUSE_BREAK.finditer(text))
+    fronted = _FRONTED.match(text)
+    if fronted:
+        # "As China is increasing its activities, X and Y agreed": the fronted clause ends at
+        # its comma.
+        comma = text.find(",", fronted.end())
+        if comma > 0:
+            breaks.append(_Span(comma, comma + 1))
+    for b in sorted(breaks, key=lambda b: b.start()):
         if b.end() <= start:
             lo = b.end()
         elif b.start() >= end and hi == len(text):

@@ -52,6 +52,9 @@ _GROUP = re.compile(
     r"the\s+pair|the\s+leaders)\b",
     re.IGNORECASE,
 )
+_DATELINE = re.compile(
+    r"(?:,\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d|\s*:|"
+    r"\s*\((?:[A-Z][\w.]*\s*)+\)\s*[-–—])")
 _PRONOUN = re.compile(r"\b(?:he|she|him|his|her)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:I|me|my|we|We|us|our|Our|ours)\b")
 _SPEECH = re.compile(
@@ -179,6 +182,8 @@ class MentionFinder:
         for i, sent in enumerate(sentences):
             for m in per_sentence[i]:
                 m.acting = _acting(doc.text, m)
+                if m.start == sent.start and _DATELINE.match(doc.text, m.end):
+                    m.locative = True  # "BEIJING, Feb. 10 (Agency) --": where it was written
         main_pair = _main_pair(per_sentence, publisher)
         voice = _voice(sentences, per_sentence, publisher)
         ctx = DocumentContext(doc, sentences, per_sentence, publisher, main_pair, voice, learned)
@@ -212,6 +217,12 @@ class MentionFinder:
                         end = k.end - sent.start
                         after = text[end:]
                         break
+            # "the German ambassador in Tehran, Markus Potzel,": the name after the post's place
+            posted = re.match(r"\s+(?:in|to|at)\s+(?:the\s+)?[A-Z][\w'’\-]+(?=,\s+[A-Z])", after)
+            unposted = (end, after)
+            if posted:
+                after = after[posted.end():]
+                end += posted.end()
             name_match = re.match(r"[\s,]+" if re.match(r",\s+[A-Z]", after) else r"\s+", after)
             person = None
             if name_match:
@@ -235,6 +246,8 @@ class MentionFinder:
                             sum(k.end - k.start for k in gaz) < len(name) - 1:
                         person = name
                         end = end + nm.start() + span
+            if posted and person is None:
+                end, after = unposted
             if person and countries:
                 self._learn(learned, person, countries[0], role)
             out.append(Mention(sent.start + start, sent.start + end, text[start:end], "title",
@@ -271,13 +284,15 @@ class MentionFinder:
 
     # -- pronouns, groups, bare titles --------------------------------------------------
     def _resolve_references(self, ctx: DocumentContext) -> None:
-        last_person: Mention | None = None
+        recent: list[Mention] = []  # persons named so far, the latest last
+        last_speaker: Mention | None = None
         last_by_title: dict[str, Mention] = {}
         text = ctx.doc.text
         for i, sent in enumerate(ctx.sentences):
             mentions = ctx.mentions[i]
             extra: list[Mention] = []
-            speaker = _sentence_speaker(sent, mentions, last_person) or ctx.voice
+            last_person = recent[-1] if recent else None
+            speaker = _sentence_speaker(sent, mentions, last_speaker or last_person) or ctx.voice
             for m in mentions:
                 if m.how == "title" and not m.countries:
                     key = _role_key(m.role)
@@ -298,8 +313,16 @@ class MentionFinder:
 
             for g in _GROUP.finditer(sent.text):
                 s, e = sent.start + g.start(), sent.start + g.end()
-                if free(s, e) and len(ctx.main_pair) == 2:
-                    extra.append(Mention(s, e, g.group(0), "group", ctx.main_pair, sentence=i))
+                if not free(s, e) or len(ctx.main_pair) != 2:
+                    continue
+                countries = ctx.main_pair
+                if g.group(0).lower() in ("they", "them", "their"):
+                    # "X and Y singled out Z to express their opposition": the sides just named.
+                    plural = [m for m in _coordinate(text, mentions)
+                              if m.end <= s and len(m.countries) >= 2]
+                    if plural:
+                        countries = plural[-1].countries
+                extra.append(Mention(s, e, g.group(0), "group", countries, sentence=i))
             persons_before = [m for m in mentions if m.how in ("person", "title") and m.country]
             for p in _PRONOUN.finditer(sent.text):
                 s, e = sent.start + p.start(), sent.start + p.end()
@@ -307,10 +330,16 @@ class MentionFinder:
                     continue
                 earlier = [m for m in persons_before if m.end <= s]
                 # The subject of the sentence is the likeliest antecedent (Hobbs): take the
-                # first person named before the pronoun, else the last one before the sentence.
+                # first person named before the pronoun, else the last one before the sentence;
+                # but "I told him" is not the speaker talking to themself.
                 ref = earlier[0] if earlier else last_person
-                if ref is not None and speaker is not None and ref is speaker and not earlier:
-                    ref = last_person
+                if not earlier and speaker is not None and speaker.person and \
+                        p.group(0).lower() in ("him", "her"):
+                    others = [r for r in recent if r.person != speaker.person]
+                    ref = others[-1] if others else ref
+                elif not earlier and last_speaker is not None and re.match(
+                        r"\s*(?:said|added|noted|stressed|told)\b", sent.text[p.end():]):
+                    ref = last_speaker
                 if ref is not None and ref.country:
                     extra.append(Mention(s, e, p.group(0), "pronoun", ref.countries,
                                          person=ref.person, role=ref.role, sentence=i))
@@ -321,11 +350,13 @@ class MentionFinder:
                         extra.append(Mention(s, e, p.group(0), "first_person", speaker.countries,
                                              person=speaker.person, role=speaker.role,
                                              sentence=i))
-            ctx.mentions[i] = _coordinate(text, _drop_determiners(_merge(mentions, extra)))
+            ctx.mentions[i] = _coordinate(text, _drop_determiners(text, _merge(mentions, extra)))
             for m in ctx.mentions[i]:
                 if m.how in ("person", "title") and m.country:
                     if m.how == "person" or m.person:
-                        last_person = m
+                        recent.append(m)
+                        if _speaks(sent, m):
+                            last_speaker = m
                     if m.role:
                         last_by_title[_role_key(m.role)] = m
 
@@ -399,10 +430,20 @@ def _voice(sentences: list[Sentence], per_sentence: list[list[Mention]],
     return None
 
 
+def _speaks(sent: Sentence, m: Mention) -> bool:
+    """Whether a person is the one speaking: "said Sheinbaum", "Sheinbaum described"."""
+    before = sent.text[:m.start - sent.start]
+    after = sent.text[m.end - sent.start:]
+    return bool(re.search(r"\b(?:said|says|added|wrote|posted)\s+$", before)
+                or re.match(r"\s+(?:said|says|added|described|told|stated|wrote|posted|noted|"
+                            r"stressed|explained)\b", after))
+
+
 def _sentence_speaker(sent: Sentence, mentions: list[Mention],
                       last_person: Mention | None) -> Mention | None:
     """The person a sentence quotes ("…," she said; Wang said that …), if any."""
-    m = re.search(r"[\"”’]\s*,?\s*(?:(?:he|she)\s+(?:said|added|noted|stressed))\b", sent.text)
+    m = re.search(r"[\"”’]\s*,?\s*(?:(?:he|she)\s+(?:said|added|noted|stressed|told))\b",
+                  sent.text)
     if m and last_person is not None:
         return last_person
     m = _SPEECH.search(sent.text)
@@ -438,15 +479,19 @@ def _acting(text: str, m: Mention) -> bool:
     return True
 
 
-def _drop_determiners(mentions: list[Mention]) -> list[Mention]:
-    """ "his Angolan counterpart": the possessive pronoun is no actor of its own."""
+def _drop_determiners(text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "his Angolan counterpart", "the leaders of Japan and the US": the pronoun or the
+    group noun is no actor of its own; the mention it leads to is."""
     kept = []
     for i, m in enumerate(mentions):
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        if m.how in ("pronoun", "group", "first_person") and m.text.lower() in (
-                "his", "her", "their", "our", "its", "my") and nxt is not None \
-                and 0 <= nxt.start - m.end <= 2 and nxt.how in ("demonym", "title", "name"):
-            continue
+        if nxt is not None and m.how in ("pronoun", "group", "first_person"):
+            between = text[m.end:nxt.start]
+            if m.text.lower() in ("his", "her", "their", "our", "its", "my") \
+                    and len(between) <= 2 and nxt.how in ("demonym", "title", "name"):
+                continue
+            if m.how == "group" and re.fullmatch(r"\s+of\s+(?:the\s+)?", between):
+                continue
         kept.append(m)
     return kept
 
