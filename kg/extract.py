@@ -7,6 +7,7 @@ was not produced.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Iterator
@@ -16,7 +17,7 @@ from itertools import combinations
 
 from .actors import Actors, load_actors
 from .dates import find_dates
-from .mentions import DocumentContext, Mention, MentionFinder
+from .mentions import DocumentContext, Mention, MentionFinder, in_compound
 from .nlp import Sentence, split_sentences
 from .records import DIRECTED_KINDS, Document, Fact, Place, Side
 
@@ -42,6 +43,7 @@ _PLANNED = re.compile(
     r"\b(?:will|would|shall|'ll|plans? to|planned|planning to|intends? to|intended to|"
     r"expects? to|expected to|(?:is|are) set to|to be held|look(?:s|ed|ing)? forward to|"
     r"upcoming|hopes? to|hoped to|aims? to|readiness to|going to|invited? (?:\w+ ){0,3}to|"
+    r"scheduled|slated to|due to|proposed|would like to|is to|are to|"
     r"invitation (?:\w+ ){0,6}to|future|next|soon|later this|to visit)\b", re.I)
 _COMMITTED = re.compile(
     r"\b(?:agreed|confirmed|pledged|vowed|reaffirmed|committed|decided|promised|stands ready|"
@@ -53,6 +55,24 @@ _PLACE_NP = re.compile(
     r"\b(?:in|at)\s+(?:the\s+)?((?:[A-Z][\w'’\-]*|of|the|de|di)(?:\s+(?:[A-Z][\w'’\-]*|of|the|"
     r"de|di))*)")
 _APPOSITIVE_PLACE = re.compile(r",\s+((?:[A-Z][\w'’\-]*)(?:\s+[A-Z][\w'’\-]*){0,3})\s*[.;]?\s*$")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A trigger match, with offsets into its sentence (the interface of re.Match used)."""
+
+    begin: int
+    finish: int
+    text: str
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.finish
+
+    def group(self, index: int = 0) -> str:
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -119,25 +139,25 @@ class Extractor:
         ctx = self.finder.read(doc, sentences)
         event_date = _event_date(doc, sentences)
         facts: dict[tuple[str, str, str], Fact] = {}
+        hits = self._hits(doc.text, sentences)
         for i, sent in enumerate(sentences):
             decisions = []
             dates = find_dates(sent.text, doc.date)
-            for trigger in self.triggers:
-                for m in trigger.pattern.finditer(sent.text):
-                    decision = Decision(trigger.kind, m.group(0))
-                    for fact in self._facts_at(ctx, i, sent, trigger, m, dates, event_date,
-                                               decision):
-                        if fact.key in facts:
-                            decision.reason = decision.reason or \
-                                "already found earlier in the document"
-                            continue
-                        facts[fact.key] = fact
-                        decision.produced.append(fact)
-                        visit = _visit_of_meeting(fact)
-                        if visit is not None and visit.key not in facts:
-                            facts[visit.key] = visit
-                            decision.produced.append(visit)
-                    decisions.append(decision)
+            for _, _, trigger, m in sorted(hits[i], key=lambda h: h[:2]):
+                decision = Decision(trigger.kind, m.group(0))
+                for fact in self._facts_at(ctx, i, sent, trigger, m, dates, event_date,
+                                           decision):
+                    if fact.key in facts:
+                        decision.reason = decision.reason or \
+                            "already found earlier in the document"
+                        continue
+                    facts[fact.key] = fact
+                    decision.produced.append(fact)
+                    visit = _visit_of_meeting(fact)
+                    if visit is not None and visit.key not in facts:
+                        facts[visit.key] = visit
+                        decision.produced.append(visit)
+                decisions.append(decision)
             if reports is not None:
                 reports.append(SentenceReport(
                     i, sent.start, sent.end, sent.text,
@@ -146,20 +166,37 @@ class Extractor:
                     decisions, [f"{d.text}→{d.value}" for d in dates]))
         return sorted(facts.values(), key=lambda f: (f.span[0], f.kind, f.key))
 
+    def _hits(self, text: str, sentences: list[Sentence]) -> list[list[tuple]]:
+        """Trigger matches per sentence, found with one scan of the text per trigger."""
+        starts = [sent.start for sent in sentences]
+        hits: list[list[tuple]] = [[] for _ in sentences]
+        for order, trigger in enumerate(self.triggers):
+            for m in trigger.pattern.finditer(text):
+                i = bisect.bisect_right(starts, m.start()) - 1
+                if i < 0 or m.end() > sentences[i].end:
+                    continue  # between sentences, or across a sentence end
+                base = sentences[i].start
+                hits[i].append((order, m.start(), trigger,
+                                Hit(m.start() - base, m.end() - base, m.group(0))))
+        return hits
+
     # -- one trigger ---------------------------------------------------------------------
     def _facts_at(self, ctx: DocumentContext, i: int, sent: Sentence, trigger: Trigger,
-                  m: re.Match[str], dates: list, event_date: str | None,
+                  m: Hit, dates: list, event_date: str | None,
                   decision: Decision) -> Iterator[Fact]:
         t_start, t_end = sent.start + m.start(), sent.start + m.end()
         clause_start, clause_end = _clause(sent, m.start(), m.end())
         # Only the trigger's first word hides a mention: "linked agents of India's government
         # to the death" names its object inside the trigger.
         head_end = t_start + len(m.group(0).split()[0])
-        mentions = [x for x in ctx.mentions[i] if x.countries and x.how in ACTING and x.acting
-                    and not (x.start < head_end and x.end > t_start)]
+        named = [x for x in ctx.mentions[i] if x.countries and x.how in ACTING
+                 and not (x.start < head_end and x.end > t_start)
+                 and not in_compound(ctx.doc.text, x)]
         t_end = head_end
+        mentions = [x for x in named if x.acting]
         left = [x for x in mentions if x.end <= t_start]
-        right = [x for x in mentions if x.start >= t_end]
+        # An act may be aimed at a country named as a modifier ("tariffs on Chinese goods").
+        right = [x for x in named if x.start >= t_end]
         kind = trigger.kind
         word = m.group(0)
         if word[:1].isupper() and m.start() > 0 and re.search(
@@ -198,7 +235,7 @@ class Extractor:
             yield fact
 
     def _directed_sides(self, ctx: DocumentContext, sent: Sentence, trigger: Trigger,
-                        m: re.Match[str], left: list[Mention], right: list[Mention],
+                        m: Hit, left: list[Mention], right: list[Mention],
                         decision: Decision) -> list[Pair] | None:
         kind = trigger.kind
         acting_left = [x for x in left if not x.locative] or [
@@ -207,7 +244,7 @@ class Extractor:
                    or x.how in ("name", "demonym")]
         subject = _subject(sent, left)
         if trigger.roles == "backward":
-            sources = [x for x in right if not x.locative or x.how != "capital"]
+            sources = [x for x in right if x.acting and (not x.locative or x.how != "capital")]
             if re.match(r"(?:was|were|been|being|is|are|had been|has been)\b", m.group(0), re.I):
                 # A passive names its agent after "by", or not at all.
                 sources = [x for x in sources if re.search(
@@ -259,7 +296,7 @@ class Extractor:
         return pairs
 
     def _undirected_sides(self, ctx: DocumentContext, sent: Sentence, trigger: Trigger,
-                          m: re.Match[str], mentions: list[Mention], left: list[Mention],
+                          m: Hit, mentions: list[Mention], left: list[Mention],
                           right: list[Mention], clause_start: int, clause_end: int,
                           decision: Decision) -> list[Pair] | None:
         kind = trigger.kind
@@ -373,7 +410,7 @@ def _clause(sent: Sentence, start: int, end: int) -> tuple[int, int]:
     return sent.start + lo, sent.start + hi
 
 
-def _status(sent: Sentence, m: re.Match[str], kind: str) -> str:
+def _status(sent: Sentence, m: Hit, kind: str) -> str:
     before = sent.text[:m.start()]
     window = " ".join(before.split()[-6:])
     if _NEGATION.search(window) or (kind == "sanction" and re.search(
@@ -406,7 +443,7 @@ def _event_date(doc: Document, sentences: list[Sentence]) -> str | None:
     return doc.date
 
 
-def _location(ctx: DocumentContext, i: int, sent: Sentence, m: re.Match[str],
+def _location(ctx: DocumentContext, i: int, sent: Sentence, m: Hit,
               kind: str) -> Place | None:
     if kind not in ("meeting", "visit", "invitation", "call"):
         return None
@@ -435,7 +472,7 @@ _NOT_PLACES = {"The", "This", "That", "January", "February", "March", "April", "
                "President", "Minister", "I", "We", "He", "She", "It", "They"}
 
 
-def _label(text: str, m: re.Match[str]) -> str | None:
+def _label(text: str, m: Hit) -> str | None:
     """The relation's own name: a quoted or capitalised phrase around the trigger."""
     quoted = re.search(r"[\"“‘']([^\"”’']{3,80})[\"”’']", text)
     word = m.group(0).lower()

@@ -473,10 +473,13 @@ def _acting(text: str, m: Mention) -> bool:
         return False
     if m.how in ("name", "capital") and _TOPIC_NOUN.match(after):
         return False
-    # "one-China", "anti-French", "pro-Russian": a country inside a lowercase compound.
-    if re.search(r"[a-z]-$", text[max(0, m.start - 12):m.start]):
-        return False
-    return True
+    return not in_compound(text, m)
+
+
+def in_compound(text: str, m: Mention) -> bool:
+    """ "one-China", "anti-French", "the Pak-Afghan border": a country inside a compound
+    word names neither an actor nor a target."""
+    return bool(re.search(r"[a-z]-$", text[max(0, m.start - 12):m.start]))
 
 
 def _drop_determiners(text: str, mentions: list[Mention]) -> list[Mention]:

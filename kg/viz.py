@@ -315,13 +315,16 @@ def _facts(rows: list[FactRow], labels: dict[str, str]) -> tuple[list[Node], lis
 
 def _vis_options(view: GraphView) -> dict[str, Any]:
     large = len(view.nodes) > LARGE
+    # Facts level: two countries share many fact nodes, whose springs pull them together;
+    # stronger repulsion keeps them apart.
+    repulsion = -15000 if view.level == "facts" else -6000
     return {
         "autoResize": True,
         "layout": {"randomSeed": view.seed, "improvedLayout": not large},
         "physics": {
             "enabled": True, "solver": "barnesHut", "minVelocity": 0.75,
-            "barnesHut": {"gravitationalConstant": -6000, "springLength": 140,
-                          "springConstant": 0.04, "damping": 0.3, "avoidOverlap": 0.2},
+            "barnesHut": {"gravitationalConstant": repulsion, "springLength": 140,
+                          "springConstant": 0.04, "damping": 0.3, "avoidOverlap": 0.5},
             # Laid out before it is shown; physics is then switched off (see graph.js),
             # so the layout is the same on every load and nothing drifts.
             "stabilization": {"enabled": True, "iterations": 300 if large else 800,

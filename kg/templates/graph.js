@@ -150,8 +150,10 @@
     byId["n:" + n.id] = n;
     var cards = n.group === "fact" ? 1 : 0;
     return {
-      id: n.id, label: n.label, group: n.group, value: n.value, color: n.color,
+      id: n.id, label: n.label, value: n.value, color: n.color,
       size: n.group === "fact" ? 6 : undefined,
+      // Heavier countries at the facts level: many fact nodes would pull two hubs together.
+      mass: data.level === "facts" && n.group === "country" ? 5 : 1,
       shape: n.group === "person" ? "diamond" : "dot",
       title: tooltip(n.summary, n.facts, cards)
     };

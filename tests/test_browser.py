@@ -1,0 +1,352 @@
+"""kg.viz pages in a real browser: Debian's headless Chromium, driven by Playwright, offline.
+
+Playwright never downloads a browser here: it launches /usr/bin/chromium (`make test`
+installs it). Every request that is not file: or data: is aborted and recorded, and the
+launch flags switch off Chromium's own background traffic. Screenshots go to
+.kg/screenshots/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from kg.actors import Country
+from kg.analysis import load_facts
+from kg.documents import make_document, read_documents
+from kg.pipeline import build
+from kg.rdf import country_quads, document_quads
+from kg.records import Document, Fact, Side
+from kg.store import OxigraphStore
+from kg.viz import LEVELS, show, write_html
+from kg.vocab import graph_iri
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = ROOT / ".kg" / "screenshots"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                       reason=f"{CHROMIUM} is absent (make test installs Debian's chromium)"),
+]
+
+# --- a hostile article ---------------------------------------------------------------------
+
+SCRIPT_NAME = "Prime Minister <script>window.__pwned=1</script> Smith"
+IMG_NAME = '<img src=x onerror="window.__pwned=1">Zoë'
+BREAKOUT = "</script><script>window.__pwned=1</script>"
+COMMENT = "<!--<script>"
+RLO_NAME = "\u202eevil\u202c Ahmed أحمد"
+HREF_TITLE = '<a href="javascript:window.__pwned=1">"href" title</a>'
+HOSTILE_TEXT = (
+    f"{SCRIPT_NAME} of the United Kingdom met Japanese Prime Minister Zoë in 東京 on "
+    "3 March 2026. "
+    f'They said <img src=x onerror="window.__pwned=1"> and "href". '
+    f"Japan protested to China over {BREAKOUT} and {COMMENT} the \u202eevil\u202c text. "
+    'The United Kingdom imposed sanctions on China, says the "href" report.')
+EVIDENCE = f'He said {BREAKOUT} {COMMENT} <img src=x onerror="window.__pwned=1"> "href" 東京'
+# A country whose name is markup: country labels come from the store too.
+EVIL_COUNTRY = Country("ZZZ", "ZZ", None, '<img src=x onerror="window.__pwned=1">Evilland')
+
+
+def hostile_store() -> OxigraphStore:
+    """The extractor's facts from a hostile article, plus facts whose names are markup."""
+    store = OxigraphStore()
+    doc = make_document(HOSTILE_TEXT, "hostile", {
+        "title": HREF_TITLE, "url": "javascript:window.__pwned=1", "date": "2026-03-03"},
+        where="test")
+    report = build([doc], store, workers=1)
+    assert report.facts, "the extractor found nothing in the hostile article"
+    direct = Document("hostile-direct", EVIDENCE, url="https://example.org/a?x=<b>&y=\"href\"",
+                      title=f"{BREAKOUT} 東京 \"href\"", date="2026-03-04")
+    facts = [
+        Fact(direct.id, "meeting", Side("GBR", SCRIPT_NAME, "Prime Minister"),
+             Side("JPN", IMG_NAME, "Prime Minister"), EVIDENCE, (0, len(EVIDENCE)),
+             date="2026-03-04", label=f"{COMMENT} partnership"),
+        Fact(direct.id, "criticism", Side("ZZZ", RLO_NAME, "Foreign Minister"),
+             Side("CHN", BREAKOUT), EVIDENCE, (0, len(EVIDENCE)), date="2026-03"),
+    ]
+    store.replace_graph(graph_iri(direct.id), document_quads(direct, facts))
+    store.add(country_quads([EVIL_COUNTRY]))
+    return store
+
+
+# --- the browser ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        # launch() gives every run a fresh temporary profile (its own --user-data-dir).
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+class Page:
+    """A page opened offline, with what it logged and what it tried to fetch."""
+
+    def __init__(self, browser, path: Path):  # type: ignore[no-untyped-def]
+        self.context = browser.new_context(viewport={"width": 1280, "height": 800})
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        started = time.perf_counter()
+        self.page.goto(path.resolve().as_uri())
+        self.page.wait_for_function("window.kgGraph && window.kgGraph.ready", timeout=60_000)
+        self.seconds = time.perf_counter() - started
+
+    def _route(self, route) -> None:  # type: ignore[no-untyped-def]
+        url = route.request.url
+        if url.startswith(("file:", "data:", "about:")):
+            route.continue_()
+        else:
+            self.requests.append(url)
+            route.abort()
+
+    def eval(self, script: str):  # type: ignore[no-untyped-def]
+        return self.page.evaluate(script)
+
+    def nodes(self) -> dict[str, str]:
+        return self.eval("Object.fromEntries(kgGraph.nodes.get().map(n => [n.id, n.label]))")
+
+    def edges(self) -> dict[str, str]:
+        return self.eval("Object.fromEntries(kgGraph.edges.get().map(e => [e.id, e.label]))")
+
+    def screenshot(self, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / name
+        self.page.screenshot(path=str(path))
+        print(f"screenshot: {path}")
+        return path
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def sample_facts():
+    store = OxigraphStore()
+    build(read_documents([ROOT / "examples" / "seed.txt"]), store, workers=1)
+    return load_facts(store)
+
+
+@pytest.fixture(scope="module")
+def hostile_facts():
+    return load_facts(hostile_store())
+
+
+def open_page(browser, facts, tmp_path: Path, level: str = "countries", **kw) -> Page:  # type: ignore[no-untyped-def]
+    path = tmp_path / f"{level}.html"
+    write_html(facts, path, level=level, **kw)
+    return Page(browser, path)
+
+
+def test_sample_countries_page_renders_offline(browser, sample_facts, tmp_path) -> None:
+    page = open_page(browser, sample_facts, tmp_path)
+    try:
+        assert page.errors == []
+        assert page.requests == []
+        assert page.nodes() == {"CHN": "China", "GBR": "United Kingdom", "JPN": "Japan"}
+        assert page.edges() == {"e:CHN-GBR": "2", "e:GBR-JPN": "8"}
+        assert page.eval("document.querySelector('#kg-network canvas') !== null")
+        # Click the GBR–JPN edge: the panel lists the eight facts behind it.
+        page.eval("kgGraph.network.emit('click', {nodes: [], edges: ['e:GBR-JPN']})")
+        assert page.eval("document.querySelectorAll('#kg-facts .kg-fact').length") == 8
+        text = page.eval("document.getElementById('kg-facts').textContent")
+        assert "enhanced global strategic partnership" in text
+        assert "reached a consensus" in text
+        page.screenshot("sample-countries.png")
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("level", [lv for lv in LEVELS if lv != "countries"])
+def test_sample_other_levels_render(browser, sample_facts, tmp_path, level: str) -> None:
+    page = open_page(browser, sample_facts, tmp_path, level=level)
+    try:
+        assert page.errors == [] and page.requests == []
+        nodes = page.nodes()
+        assert {"GBR", "JPN", "CHN"} <= set(nodes)
+        if level == "actors":
+            assert {"Keir Starmer", "Hashimoto Sanae"} <= set(nodes.values())
+        else:
+            kinds = {label.split("\n")[0] for node, label in nodes.items()
+                     if node.startswith("f:")}
+            assert kinds == {f.kind for f in sample_facts}
+            assert sum(1 for n in nodes if n.startswith("f:")) == len(sample_facts)
+        page.screenshot(f"sample-{level}.png")
+    finally:
+        page.close()
+
+
+def test_search_box_selects_matching_nodes(browser, sample_facts, tmp_path) -> None:
+    page = open_page(browser, sample_facts, tmp_path, level="actors")
+    try:
+        page.page.fill("#kg-search", "starmer")
+        assert page.eval("kgGraph.network.getSelectedNodes()") == ["p:GBR/Keir Starmer"]
+        assert page.eval("document.getElementById('kg-found').textContent") == "1 found"
+    finally:
+        page.close()
+
+
+def test_hover_shows_the_fact_as_text(browser, sample_facts, tmp_path) -> None:
+    page = open_page(browser, sample_facts, tmp_path, level="facts")
+    try:
+        node = page.eval("kgGraph.data.nodes.find(n => n.group === 'fact' && "
+                         "kgGraph.data.facts[n.facts[0]].kind === 'partnership').id")
+        hover_node(page, node)
+        tip = page.eval("document.querySelector('div.vis-tooltip').textContent")
+        assert "partnership" in tip and "enhanced global strategic partnership" in tip
+        assert "status" in tip and "attribution" in tip and "toutiao.com" in tip
+    finally:
+        page.close()
+
+
+def hover_node(page: Page, node: str) -> None:
+    x, y = page.eval(f"""(() => {{
+        const net = kgGraph.network, pos = net.getPositions([{node!r}])[{node!r}];
+        const dom = net.canvasToDOM(pos);
+        const box = document.getElementById('kg-network').getBoundingClientRect();
+        return [box.left + dom.x, box.top + dom.y];
+    }})()""")
+    page.page.mouse.move(x - 40, y - 40)
+    page.page.mouse.move(x, y, steps=4)
+    page.page.wait_for_function(
+        "(() => { const t = document.querySelector('div.vis-tooltip');"
+        " return t && t.style.visibility === 'visible'; })()", timeout=5_000)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_hostile_article_runs_no_script_and_shows_literal_text(
+        browser, hostile_facts, tmp_path, level: str) -> None:
+    page = open_page(browser, hostile_facts, tmp_path, level=level,
+                     title=f"{BREAKOUT} {IMG_NAME} {COMMENT} \"href\"")
+    try:
+        assert page.eval("window.__pwned") is None
+        assert page.errors == [] and page.requests == []
+        # The heading and the window title show the literal text.
+        title = f"{BREAKOUT} {IMG_NAME} {COMMENT} \"href\""
+        assert page.eval("document.querySelector('h1').textContent") == title
+        assert page.eval("document.title") == title
+        assert page.eval("document.querySelector('h1').children.length") == 0
+        labels = set(page.nodes().values())
+        assert EVIL_COUNTRY.name in labels
+        if level == "actors":
+            assert {SCRIPT_NAME, IMG_NAME, RLO_NAME, BREAKOUT} <= labels
+        # Open every fact in the panel, and hover over a node: still only text.
+        page.eval("kgGraph.network.emit('click', {nodes: ['CHN'], edges: []})")
+        page.eval("kgGraph.network.emit('click', {nodes: ['GBR'], edges: []})")
+        panel = page.eval("document.getElementById('kg-facts').textContent")
+        assert BREAKOUT in panel and COMMENT in panel and SCRIPT_NAME in panel
+        assert '<img src=x onerror="window.__pwned=1">' in panel and '"href"' in panel
+        hover_node(page, "JPN" if level != "facts" else "f:0")
+        # No element came from article text: no script, img or iframe in the text areas,
+        # and every link is http(s).
+        assert page.eval("document.querySelectorAll('h1 *, #kg-side script, #kg-side img, "
+                         "div.vis-tooltip script, div.vis-tooltip img, iframe').length") == 0
+        assert page.eval("[...document.querySelectorAll('a')].every("
+                         "a => a.protocol === 'http:' || a.protocol === 'https:')")
+        assert page.eval("document.scripts.length") == 3
+        assert page.eval("window.__pwned") is None
+        page.screenshot(f"hostile-{level}.png")
+    finally:
+        page.close()
+
+
+def test_csp_blocks_an_injected_handler_while_the_graph_draws(
+        browser, sample_facts, tmp_path) -> None:
+    page = open_page(browser, sample_facts, tmp_path)
+    try:
+        page.eval("""document.body.insertAdjacentHTML('beforeend',
+            '<img src="data:," onerror="window.__pwned=1"><div onclick="window.__pwned=1">x</div>');
+            const s = document.createElement('script');
+            s.textContent = 'window.__pwned = 2'; document.body.appendChild(s);
+            document.querySelector('body > div:last-of-type').click();""")
+        page.page.wait_for_timeout(300)
+        assert page.eval("window.__pwned") is None
+        assert any("Content Security Policy" in e for e in page.errors)
+        assert page.eval("kgGraph.ready") and len(page.nodes()) == 3
+    finally:
+        page.close()
+
+
+def test_inline_iframe_draws_the_graph(browser, hostile_facts, tmp_path) -> None:
+    parent = tmp_path / "notebook.html"
+    parent.write_text("<!DOCTYPE html><meta charset=utf-8><title>notebook</title>"
+                      + show(hostile_facts, height=500)._repr_html_(), encoding="utf-8")
+    context = browser.new_context()
+    blocked: list[str] = []
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
+        ("file:", "data:", "about:")) else (blocked.append(r.request.url), r.abort()))
+    page = context.new_page()
+    try:
+        page.goto(parent.as_uri())
+        frame = page.frames[1]
+        frame.wait_for_function("window.kgGraph && window.kgGraph.ready", timeout=60_000)
+        labels = frame.evaluate("kgGraph.nodes.get().map(n => n.label)")
+        assert EVIL_COUNTRY.name in labels
+        assert frame.evaluate("window.__pwned") is None
+        assert page.evaluate("window.__pwned") is None
+        assert blocked == []
+    finally:
+        context.close()
+
+
+def synthetic_facts(n: int):  # type: ignore[no-untyped-def]
+    """`n` facts among 60 countries, through the store, as for a large corpus."""
+    import random
+
+    from kg.records import KINDS
+
+    rng = random.Random(3)
+    codes = [f"{chr(65 + i // 26)}{chr(65 + i % 26)}X" for i in range(60)]
+    store = OxigraphStore()
+    per_doc = 20
+    for d in range(n // per_doc):
+        doc = Document(f"doc{d:04d}", "…", url=f"https://example.org/{d}", title=f"Doc {d}",
+                       date="2025-01-01")
+        facts = []
+        for i in range(per_doc):
+            # Most facts among a few countries, as in real coverage.
+            a, b = rng.sample(codes[: rng.choice((6, 12, 30, 60))], 2)
+            kind = rng.choice(KINDS)
+            facts.append(Fact(doc.id, kind, Side(a, f"Leader {a}", "Prime Minister"),
+                              Side(b), f"Sentence {i} of doc {d}.", (i * 10, i * 10 + 9),
+                              date=f"2025-{1 + i % 12:02d}-{1 + d % 28:02d}"))
+        store.replace_graph(graph_iri(doc.id), document_quads(doc, facts))
+    return load_facts(store)
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_two_thousand_facts_become_interactive(browser, tmp_path, level: str) -> None:
+    facts = synthetic_facts(2000)
+    started = time.perf_counter()
+    path = tmp_path / f"big-{level}.html"
+    report = write_html(facts, path, level=level)
+    written = time.perf_counter() - started
+    page = Page(browser, path)
+    try:
+        assert page.errors == [] and page.requests == []
+        assert len(page.nodes()) == report.nodes <= 500
+        if report.omitted:
+            note = page.eval("document.getElementById('kg-omitted').textContent")
+            assert f"{report.omitted} of 2000 facts left out" in note
+        ready_ms = page.eval("kgGraph.readyAt")
+        print(f"\n{level}: {len(facts)} facts → {report.nodes} nodes, {report.edges} edges, "
+              f"{report.omitted} left out; written in {written:.2f} s, "
+              f"{report.bytes / 1024:.0f} KB; interactive after {ready_ms / 1000:.2f} s "
+              f"(load to ready {page.seconds:.2f} s)")
+        assert ready_ms < 30_000
+        page.screenshot(f"synthetic-2000-{level}.png")
+    finally:
+        page.close()
