@@ -26,6 +26,7 @@ TITLE_WORDS = (
     r"Minister\s+of\s+(?:Foreign|External)\s+Affairs|External\s+Affairs\s+Minister|"
     r"Defen[cs]e\s+(?:Minister|Secretary)|Minister|Secretary|Premier|King|Queen|Emperor|"
     r"Crown\s+Prince|Prince|Ambassador|ambassador|Councilor|Councillor|Spokesperson|"
+    r"top\s+diplomat|foreign\s+policy\s+chief|"
     r"spokesperson|head\s+of\s+government|head\s+of\s+state|leader|counterpart|"
     r"[Pp]rime\s+[Mm]inister|[Pp]resident|[Cc]hancellor|[Ff]oreign\s+[Mm]inister)"
 )
@@ -282,6 +283,20 @@ class MentionFinder:
                 continue
             learned.setdefault(form, (iso3, _clean_role(role) if role else None, name))
 
+    def _holder(self, iso3: str, role: str | None, date: str | None):  # type: ignore[no-untyped-def]
+        key = _role_key(role)
+        if not key or not date:
+            return None
+        office = _OFFICE_OF_ROLE.get(key)
+        candidates = [t for t in self.actors.terms if t.iso3 == iso3 and t.held_on(date)]
+        for term in candidates:
+            if _role_key(term.title) == key:
+                return term
+        for term in candidates:
+            if office and term.office == office:
+                return term
+        return None
+
     # -- pronouns, groups, bare titles --------------------------------------------------
     def _resolve_references(self, ctx: DocumentContext) -> None:
         recent: list[Mention] = []  # persons named so far, the latest last
@@ -306,6 +321,12 @@ class MentionFinder:
                             "prime minister", "president", "chancellor", "secretary",
                             "foreign secretary", "foreign minister", "premier"):
                         m.countries = (ctx.publisher,)
+            for m in mentions:
+                if m.how == "title" and m.country and not m.person:
+                    # "the Japanese Prime Minister": whoever held the office on the day.
+                    term = self._holder(m.country, m.role, ctx.doc.date)
+                    if term is not None:
+                        m.person = term.name
             occupied = [(m.start, m.end) for m in mentions]
 
             def free(s: int, e: int) -> bool:
@@ -359,6 +380,18 @@ class MentionFinder:
                             last_speaker = m
                     if m.role:
                         last_by_title[_role_key(m.role)] = m
+
+
+_OFFICE_OF_ROLE = {
+    "prime minister": "head_of_government", "premier": "head_of_government",
+    "chancellor": "head_of_government", "president": "head_of_state",
+    "king": "head_of_state", "queen": "head_of_state", "emperor": "head_of_state",
+    "foreign minister": "foreign_minister", "foreign secretary": "foreign_minister",
+    "secretary of state": "foreign_minister", "top diplomat": "foreign_minister",
+    "foreign policy chief": "foreign_minister", "foreign affairs minister": "foreign_minister",
+    "minister of foreign affairs": "foreign_minister", "external affairs minister":
+    "foreign_minister", "minister of external affairs": "foreign_minister",
+}
 
 
 def _role_key(role: str | None) -> str:

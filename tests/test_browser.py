@@ -89,6 +89,16 @@ def browser():
         chromium.close()
 
 
+def wait_for(target, expression: str, seconds: float = 60) -> None:  # type: ignore[no-untyped-def]
+    """Poll `expression` from outside the page: Playwright's wait_for_function evaluates
+    strings inside the page, which the page's CSP (rightly) refuses."""
+    deadline = time.monotonic() + seconds
+    while not target.evaluate(f"Boolean({expression})"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {seconds} s waiting for {expression}")
+        time.sleep(0.02)
+
+
 class Page:
     """A page opened offline, with what it logged and what it tried to fetch."""
 
@@ -102,7 +112,7 @@ class Page:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         started = time.perf_counter()
         self.page.goto(path.resolve().as_uri())
-        self.page.wait_for_function("window.kgGraph && window.kgGraph.ready", timeout=60_000)
+        wait_for(self.page, "window.kgGraph && window.kgGraph.ready")
         self.seconds = time.perf_counter() - started
 
     def _route(self, route) -> None:  # type: ignore[no-untyped-def]
@@ -221,9 +231,8 @@ def hover_node(page: Page, node: str) -> None:
     }})()""")
     page.page.mouse.move(x - 40, y - 40)
     page.page.mouse.move(x, y, steps=4)
-    page.page.wait_for_function(
-        "(() => { const t = document.querySelector('div.vis-tooltip');"
-        " return t && t.style.visibility === 'visible'; })()", timeout=5_000)
+    wait_for(page.page, "(() => { const t = document.querySelector('div.vis-tooltip');"
+                        " return t && t.style.visibility === 'visible'; })()", 5)
 
 
 @pytest.mark.parametrize("level", LEVELS)
@@ -292,7 +301,7 @@ def test_inline_iframe_draws_the_graph(browser, hostile_facts, tmp_path) -> None
     try:
         page.goto(parent.as_uri())
         frame = page.frames[1]
-        frame.wait_for_function("window.kgGraph && window.kgGraph.ready", timeout=60_000)
+        wait_for(frame, "window.kgGraph && window.kgGraph.ready")
         labels = frame.evaluate("kgGraph.nodes.get().map(n => n.label)")
         assert EVIL_COUNTRY.name in labels
         assert frame.evaluate("window.__pwned") is None

@@ -133,3 +133,46 @@ def test_the_sample_article(extractor: Extractor) -> None:
     meeting = found[("meeting", "GBR", "JPN")]
     assert (meeting.date, meeting.location.name if meeting.location else None) == (
         "2026-01-31", "Tokyo")
+
+
+def test_office_holder_on_the_document_date(extractor: Extractor) -> None:
+    found = facts(extractor, "The Japanese Prime Minister met the Indian Prime Minister.",
+                  date="2024-11-18")
+    meeting = one(found, "meeting")
+    assert {meeting.source.name, meeting.target.name} == {"Shigeru Ishiba", "Narendra Modi"}
+
+
+def test_call_by_telephone(extractor: Extractor) -> None:
+    found = facts(extractor, "Spain's prime minister spoke with Moroccan officials by "
+                             "telephone on Friday.")
+    assert keys(found) == {("call", "ESP", "MAR")}
+
+
+def test_tariffs_aimed_at_a_country_named_as_a_modifier(extractor: Extractor) -> None:
+    found = facts(extractor, "Washington imposed new tariffs on Chinese goods.")
+    assert ("sanction", "USA", "CHN") in keys(found)
+
+
+def test_denial_answers_the_other_side(extractor: Extractor) -> None:
+    text = ("Serbia accused Kosovo of provocations on Monday. "
+            "Kosovo denied the accusations.")
+    found = keys(facts(extractor, text))
+    assert {("criticism", "SRB", "XKX"), ("rejection", "XKX", "SRB")} <= found
+
+
+def test_terrorist_attacks_are_not_state_force(extractor: Extractor) -> None:
+    found = facts(extractor, "Pakistan condemned terrorist attacks on Afghan border posts.")
+    assert not [f for f in found if f.kind == "force"]
+
+
+def test_user_actor_file_adds_a_person(tmp_path: Path) -> None:
+    from kg.actors import load_actors
+
+    extra = tmp_path / "people.tsv"
+    extra.write_text("iso3\toffice\ttitle\tname\taliases\tstart\tend\n"
+                     "NZL\tforeign_minister\tForeign Minister\tAroha Testname\tTestname\t"
+                     "2020-01-01\t\n", encoding="utf-8")
+    ex = Extractor(load_actors(str(extra)))
+    found = facts(ex, "Testname criticised Fiji over the decision.")
+    assert one(found, "criticism").key == ("criticism", "NZL", "FJI")
+    assert one(found, "criticism").source.name == "Aroha Testname"
