@@ -7,6 +7,7 @@ replacing the graph an earlier build wrote for the same document id.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 from collections import Counter
@@ -40,17 +41,30 @@ def default_workers() -> int:
 def extract_documents(docs: Iterable[Document], *, workers: int | None = None,
                       actors_file: str | None = None,
                       chunksize: int = 8) -> Iterator[tuple[Document, list[Fact]]]:
-    """(document, facts) for each document, in input order, streaming."""
+    """(document, facts) for each document, in input order, streaming.
+
+    Worker processes start only when the input holds more documents than a few per worker;
+    with fork they inherit the extractor (tables, matchers, tokenizer) built here once.
+    """
+    global _WORKER
     workers = default_workers() if workers is None else max(1, workers)
-    if workers == 1:
-        extractor = Extractor(load_actors(actors_file))
-        for doc in docs:
+    extractor = Extractor(load_actors(actors_file))
+    stream = iter(docs)
+    head = list(itertools.islice(stream, 4 * workers if workers > 1 else 0))
+    if workers == 1 or len(head) < 4 * workers:
+        for doc in itertools.chain(head, stream):
             yield doc, extractor.extract(doc)
         return
-    # fork shares the parsed tables with the workers; each still builds its matcher once.
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with context.Pool(workers, initializer=_init_worker, initargs=(actors_file,)) as pool:
-        yield from pool.imap(_work, docs, chunksize=chunksize)
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if fork else "spawn")
+    if fork:
+        extractor.extract(head[0])  # builds the tokenizer before the workers copy it
+        _WORKER = extractor
+        pool = context.Pool(workers)
+    else:
+        pool = context.Pool(workers, initializer=_init_worker, initargs=(actors_file,))
+    with pool:
+        yield from pool.imap(_work, itertools.chain(head, stream), chunksize=chunksize)
 
 
 @dataclass
