@@ -29,6 +29,11 @@ class Context:
 
         return open_store(self.store_path, create=create)
 
+    def store_location(self) -> str:
+        from .store import default_store_path
+
+        return self.store_path or default_store_path()
+
 
 def handle_errors(func: F) -> F:
     """Library errors become one line on stderr and a non-zero exit; tracebacks only with --debug."""
@@ -78,13 +83,22 @@ def _documents(inputs: tuple[str, ...], encoding: str | None, keep_going: bool,
                max_bytes: int | None, skipped: list[str]):  # type: ignore[no-untyped-def]
     from .documents import DEFAULT_MAX_BYTES, read_documents
 
-    return read_documents(inputs, encoding=encoding, keep_going=keep_going,
-                          max_bytes=max_bytes or DEFAULT_MAX_BYTES, skipped=skipped)
+    return _noting_empty(read_documents(inputs, encoding=encoding, keep_going=keep_going,
+                                        max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+                                        skipped=skipped))
 
 
 def _report_skipped(skipped: list[str]) -> None:
     for line in skipped:
         click.echo(f"Skipped: {line}", err=True)
+
+
+def _noting_empty(docs):  # type: ignore[no-untyped-def]
+    """Pass documents on; say on stderr which ones hold no text (they give 0 facts)."""
+    for doc in docs:
+        if not doc.text.strip():
+            click.echo(f"Note: {doc.path or doc.id}: empty document, 0 facts", err=True)
+        yield doc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -203,10 +217,13 @@ def build(obj: Context, inputs: tuple[str, ...], encoding: str | None, keep_goin
                    "ttl, nt, nq, trig, jsonld.")
 @click.option("--prefixes", "show_prefixes", is_flag=True,
               help="List the prefixes every query can use without declaring them.")
+@click.option("--timeout", "-t", type=float, default=60.0, show_default=True,
+              envvar="KG_QUERY_TIMEOUT", help="Stop the query after this many seconds "
+              "(0: no limit).")
 @click.pass_obj
 @handle_errors
 def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None,
-          params: tuple[str, ...], fmt: str, show_prefixes: bool) -> None:
+          params: tuple[str, ...], fmt: str, show_prefixes: bool, timeout: float) -> None:
     """Run a read-only SPARQL query over the store.
 
     ASK queries print true or false and exit 0 or 1. Updates, LOAD and SERVICE are refused.
@@ -232,18 +249,16 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None,
             names = " ".join(f"{n}=…" for n, _ in item.params)
             out.write(f"{item.name}\t{item.title}{'  [' + names + ']' if names else ''}\n")
         return
-    with obj.open_store() as store:
-        if saved:
-            result = q.run_saved(store, saved, bindings)
-        else:
-            if query_file is not None:
-                sparql = query_file.read()
-            elif sparql == "-":
-                sparql = sys.stdin.read()
-            if not sparql or not sparql.strip():
-                raise KgError("no query given: pass SPARQL text, -f FILE, - for stdin, "
-                              "or --saved NAME")
-            result = q.run_query(store, sparql, params=bindings)
+    if not saved:
+        if query_file is not None:
+            sparql = query_file.read()
+        elif sparql == "-":
+            sparql = sys.stdin.read()
+        if not sparql or not sparql.strip():
+            raise KgError("no query given: pass SPARQL text, -f FILE, - for stdin, "
+                          "or --saved NAME")
+    result = q.query_store_at(obj.store_location(), sparql, saved=saved or None,
+                              params=bindings, timeout=timeout)
     if result.form == "ask":
         write_boolean(bool(result.boolean), out, fmt if fmt in ROW_FORMATS else "table")
         out.flush()

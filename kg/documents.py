@@ -121,10 +121,8 @@ def make_document(
     """Build a normalised `Document` from text and metadata (front matter, HTML or JSON)."""
     meta = meta or {}
     text = normalise_text(text)
-    if not text.strip():
-        raise InputError(f"{where}: empty document, no text to read")
     # Offsets in facts refer to the text as stored, so keep it unstripped except at the ends.
-    text = text.strip("\n")
+    text = text.strip("\n") if text.strip() else ""
     fields = {k: _scalar(meta.get(k)) for k in METADATA_KEYS}
     return Document(
         id=fields["id"] or doc_id,

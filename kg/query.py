@@ -8,6 +8,7 @@ files in `kg/queries/`, each with a commented header naming its title and parame
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from .errors import QueryError
+from .errors import KgError, QueryError, StoreError, StoreLockedError
 from .vocab import DATA, PREFIXES, sparql_prefixes
 
 __all__ = [
@@ -320,3 +321,71 @@ def run_saved(store: Any, name: str, params: Mapping[str, str] | None = None) ->
     return QueryResult(
         "select", variables=tuple(result.variables[i] for i in keep),
         rows=tuple(tuple(row[i] for i in keep) for row in result.rows))
+
+
+# --- a time limit ------------------------------------------------------------------------
+
+DEFAULT_TIMEOUT = 60.0
+
+
+def query_store_at(path: str, sparql: str | None = None, *, saved: str | None = None,
+                   params: Mapping[str, str] | None = None,
+                   timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
+    """Run a query (or saved query `saved`) on the on-disk store at `path`, within `timeout`.
+
+    The query runs in a child process that opens the store itself, so that a query that
+    would run for ever (a cartesian product, an unbounded property path) can be stopped:
+    Oxigraph offers no way to cancel a query from the thread that started it. What is
+    refused (updates, SERVICE) is refused here, before any process opens the store.
+    """
+    if saved is None:
+        check_read_only(sparql or "")
+    if not timeout or timeout <= 0:
+        return _open_and_run(path, sparql, saved, params)
+    context = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(path, sparql, saved, dict(params or {}), send),
+                            daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(timeout):
+            raise QueryError(
+                f"query stopped after {timeout:g} s (--timeout): narrow its patterns, add a "
+                "LIMIT, or allow more time")
+        outcome, payload = receive.recv()
+    except EOFError:
+        raise QueryError("query failed: the query process ended without an answer") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receive.close()
+    if outcome == "ok":
+        return payload  # type: ignore[no-any-return]
+    kind, message = payload
+    raise {"StoreLockedError": StoreLockedError, "StoreError": StoreError}.get(
+        kind, QueryError)(message)
+
+
+def _open_and_run(path: str, sparql: str | None, saved: str | None,
+                  params: Mapping[str, str] | None) -> QueryResult:
+    from .store import OxigraphStore
+
+    with OxigraphStore(path, create=False) as store:
+        if saved is not None:
+            return run_saved(store, saved, params)
+        return run_query(store, sparql or "", params=params)
+
+
+def _child(path: str, sparql: str | None, saved: str | None, params: dict[str, str],
+           send: Any) -> None:
+    try:
+        send.send(("ok", _open_and_run(path, sparql, saved, params)))
+    except KgError as exc:
+        send.send(("error", (type(exc).__name__, str(exc))))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent as one line
+        send.send(("error", ("QueryError", f"query failed: {exc}")))
+    finally:
+        send.close()

@@ -179,7 +179,7 @@ def test_errors_are_one_line(built: Path, args: list[str], message: str) -> None
 
 
 def test_bad_inputs_name_the_file(tmp_path: Path) -> None:
-    cases = {"empty.txt": b"", "latin.txt": b"caf\xe9", "x.doc": b"text",
+    cases = {"latin.txt": b"caf\xe9", "x.doc": b"text",
              "front.md": b"---\n: : bad\n---\nText."}
     for name, content in cases.items():
         path = tmp_path / name
@@ -216,3 +216,14 @@ def test_python_dash_m_works_like_kg() -> None:
     proc = subprocess.run([sys.executable, "-m", "kg", "--version"], capture_output=True,
                           text=True, timeout=60)
     assert proc.returncode == 0 and proc.stdout.startswith("kg, version ")
+
+
+def test_an_empty_article_gives_zero_facts_and_exit_0(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_text("   \n", encoding="utf-8")
+    jsonl = subprocess.run([sys.executable, "-m", "kg", "extract", str(path), "-w", "1"],
+                           capture_output=True, text=True, timeout=120)
+    assert (jsonl.returncode, jsonl.stdout) == (0, "")
+    assert jsonl.stderr == f"Note: {path}: empty document, 0 facts\n"
+    table = run("extract", str(path), "--format", "table")
+    assert table.exit_code == 0 and table.output.endswith("0 facts\n")

@@ -95,7 +95,6 @@ def test_folders_are_read_recursively_by_extension(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name, content, message", [
     ("missing.txt", None, "no such file"),
     ("bad.txt", b"caf\xe9 au lait", "not valid UTF-8 at byte 3"),
-    ("empty.txt", b"  \n\n", "empty document"),
     ("data.pdf", b"%PDF", "unknown extension '.pdf'"),
     ("front.txt", b"---\ndate: [unclosed\n---\nText.", "bad front matter"),
     ("open.txt", b"---\ndate: 2024-01-01\nText.", "never closed"),
@@ -117,3 +116,10 @@ def test_size_cap_refuses_before_reading(tmp_path: Path) -> None:
     path.write_text("x" * 5000, encoding="utf-8")
     with pytest.raises(InputError, match="over the size limit of 1000 bytes"):
         read(path, max_bytes=1000)
+
+
+def test_an_empty_article_is_a_document_without_text(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"\xef\xbb\xbf  \r\n\n")
+    (doc,) = read(path)
+    assert (doc.id, doc.text) == ("empty", "")
