@@ -19,12 +19,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Context:
-    def __init__(self, store: str | None, actors: str | None, debug: bool):
+    def __init__(self, store: str | None, endpoint: str | None, actors: str | None,
+                 debug: bool):
         self.store_path = store
+        self.endpoint = endpoint
         self.actors = actors
         self.debug = debug
 
-    def open_store(self, *, create: bool = False):  # type: ignore[no-untyped-def]
+    def open_store(self, *, create: bool = False, timeout: float | None = None):  # type: ignore[no-untyped-def]
+        if self.endpoint:
+            from .remote import RemoteStore
+
+            return RemoteStore(self.endpoint, timeout=timeout or 30.0)
         from .store import open_store
 
         return open_store(self.store_path, create=create)
@@ -51,14 +57,26 @@ def handle_errors(func: F) -> F:
             ctx.exit(exc.exit_code)
         except BrokenPipeError:
             # The reader went away (`kg query ... | head -1`): stop quietly.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            _silence_stdout()
             ctx.exit(0)
+        except OSError as exc:
+            # Writing the output failed (a full disk, a closed device): one line, no trace.
+            if debug:
+                raise
+            _silence_stdout()
+            click.echo(f"Error: cannot write output: {exc.strerror or exc}", err=True)
+            ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("Interrupted", err=True)
             ctx.exit(130)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 input_options = [
@@ -105,19 +123,23 @@ def _noting_empty(docs):  # type: ignore[no-untyped-def]
 @click.version_option(__version__, prog_name="kg")
 @click.option("--store", "-s", envvar="KG_STORE", default=None, metavar="PATH",
               help="The on-disk store (default: $KG_STORE or .kg/store).")
+@click.option("--endpoint", envvar="KG_ENDPOINT", default=None, metavar="URL",
+              help="Use a remote SPARQL endpoint (e.g. http://127.0.0.1:7878/query) instead "
+                   "of the embedded store.")
 @click.option("--actors", envvar="KG_ACTORS", default=None, metavar="FILE",
               help="A TSV of countries or office holders that adds to or overrides the "
                    "bundled tables.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.pass_context
-def cli(ctx: click.Context, store: str | None, actors: str | None, debug: bool) -> None:
+def cli(ctx: click.Context, store: str | None, endpoint: str | None, actors: str | None,
+        debug: bool) -> None:
     """Build knowledge graphs of bilateral relations from news articles and statements.
 
     Example:
 
         kg build examples/ && kg query --saved partners --param country=JPN
     """
-    ctx.obj = Context(store, actors, debug)
+    ctx.obj = Context(store, endpoint, actors, debug)
 
 
 @cli.command()
@@ -257,8 +279,13 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None,
         if not sparql or not sparql.strip():
             raise KgError("no query given: pass SPARQL text, -f FILE, - for stdin, "
                           "or --saved NAME")
-    result = q.query_store_at(obj.store_location(), sparql, saved=saved or None,
-                              params=bindings, timeout=timeout)
+    if obj.endpoint:
+        with obj.open_store(timeout=timeout) as store:
+            result = (q.run_saved(store, saved, bindings) if saved
+                      else q.run_query(store, sparql or "", params=bindings))
+    else:
+        result = q.query_store_at(obj.store_location(), sparql, saved=saved or None,
+                                  params=bindings, timeout=timeout)
     if result.form == "ask":
         write_boolean(bool(result.boolean), out, fmt if fmt in ROW_FORMATS else "table")
         out.flush()
@@ -281,6 +308,37 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
             raise KgError(f"--param {item!r}: expected NAME=VALUE")
         bindings[name.strip().lstrip("?$")] = value
     return bindings
+
+
+@cli.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "-f", "fmt", default=None,
+              help="RDF format when the extension does not say (ttl, nt, nq, trig, jsonld, "
+                   "rdf).")
+@click.option("--graph", "-g", default=None, metavar="IRI",
+              help="Named graph to load into (default: one per file, replaced on re-import).")
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help="Refuse files larger than this many bytes (default 20 MB).")
+@click.pass_obj
+@handle_errors
+def import_(obj: Context, files: tuple[str, ...], fmt: str | None, graph: str | None,
+            max_bytes: int | None) -> None:
+    """Load RDF files (e.g. reference data) into the store, each into a named graph.
+
+    Remote JSON-LD contexts, owl:imports and XML entities are refused: kg fetches nothing.
+
+    Example:
+
+        kg import extra-countries.ttl
+    """
+    from .documents import DEFAULT_MAX_BYTES
+    from .importer import import_rdf
+
+    with obj.open_store(create=True) as store:
+        for path in files:
+            report = import_rdf(store, path, fmt=fmt, graph=graph,
+                                max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+            click.echo(f"Imported {report.quads} quads from {report.path} into <{report.graph}>")
 
 
 @cli.command()

@@ -42,7 +42,13 @@ def normalise_text(text: str) -> str:
     """Strip a BOM, unify newlines and compose Unicode so equal texts compare equal."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\x00", "")
+    # Lone surrogates (from JSON "\ud800" escapes) are not text: nothing undecodable may
+    # reach the store.
+    text = _SURROGATE.sub("\ufffd", text)
     return unicodedata.normalize("NFC", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def commentary_start(text: str) -> int | None:
@@ -94,7 +100,7 @@ def _scalar(value: Any) -> str | None:
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(value).strip() or None
+    return normalise_text(str(value)).strip() or None
 
 
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ].*)?\Z")

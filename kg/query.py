@@ -209,7 +209,7 @@ def _execute(store: Any, sparql: str, substitutions: dict[str, ox.NamedNode | ox
         # Materialised inside the try: solutions are computed lazily, and so are errors.
         if isinstance(result, ox.QueryBoolean):
             return QueryResult("ask", boolean=bool(result))
-        if isinstance(result, ox.QueryTriples):
+        if isinstance(result, (ox.QueryTriples, list)):  # a remote store answers a list
             return QueryResult("graph", triples=tuple(result))
         variables = tuple(v.value for v in result.variables)
         rows = tuple(tuple(solution[name] for name in variables) for solution in result)

@@ -123,3 +123,13 @@ def test_an_empty_article_is_a_document_without_text(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbf  \r\n\n")
     (doc,) = read(path)
     assert (doc.id, doc.text) == ("empty", "")
+
+
+def test_lone_surrogates_and_nul_never_reach_a_document(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"id": "s", "title": "bad \\ud800 title", "text": "Chile\\u0000 and '
+                    '\\udc00Peru signed a treaty."}\n', encoding="utf-8")
+    (doc,) = read(path)
+    assert doc.text == "Chile and \ufffdPeru signed a treaty."
+    assert doc.title == "bad \ufffd title"
+    doc.text.encode("utf-8")
