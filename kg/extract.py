@@ -50,7 +50,10 @@ _COMMITTED = re.compile(
     r"stressed|reached|signed)\b", re.I)
 _FRONTED = re.compile(r"(?:As|While|Although|Though|Since|Because|When|Whereas|If|In|At|"
                       r"During|Following|Amid|Under|Despite)\b")
-_CLAUSE_BREAK = re.compile(r"[;:]|\s[-–—]\s|,\s+(?:and|but|while|whereas|which|who)\b")
+_CLAUSE_BREAK = re.compile(
+    r"[;:]|\s[-–—]\s|,\s+(?:and|but|while|whereas|which|who|where|when)\b|"
+    r"\s(?:after|before|because|although|though|whereas|while|until|since|as)\s|"
+    r"\s(?:and\s+)?(?:said|says|added|stressed|noted)\s+(?:that\s+)?")
 _PLACE_NP = re.compile(
     r"\b(?:in|at)\s+(?:the\s+)?((?:[A-Z][\w'’\-]*|of|the|de|di)(?:\s+(?:[A-Z][\w'’\-]*|of|the|"
     r"de|di))*)")
@@ -195,8 +198,10 @@ class Extractor:
         t_end = head_end
         mentions = [x for x in named if x.acting]
         left = [x for x in mentions if x.end <= t_start]
-        # An act may be aimed at a country named as a modifier ("tariffs on Chinese goods").
-        right = [x for x in named if x.start >= t_end]
+        # Sanctions and aid may be aimed at a country named as a modifier ("tariffs on
+        # Chinese goods", "aid for the Lebanese army").
+        right = [x for x in (named if trigger.kind in ("sanction", "aid") else mentions)
+                 if x.start >= t_end]
         kind = trigger.kind
         word = m.group(0)
         if word[:1].isupper() and m.start() > 0 and re.search(
@@ -240,8 +245,9 @@ class Extractor:
         kind = trigger.kind
         acting_left = [x for x in left if not x.locative] or [
             x for x in left if x.how in ("name", "demonym")]
-        objects = [x for x in right if kind == "visit" or not x.locative
-                   or x.how in ("name", "demonym")]
+        clause_hi = _clause(sent, m.start(), m.end())[1]
+        objects = [x for x in right if (kind == "visit" or not x.locative
+                   or x.how in ("name", "demonym")) and x.end <= clause_hi]
         subject = _subject(sent, left)
         if trigger.roles == "backward":
             sources = [x for x in right if x.acting and (not x.locative or x.how != "capital")]
@@ -261,7 +267,19 @@ class Extractor:
             targets = owner[-1:]
             sources = [subject] if subject and owner and subject is not owner[-1] else []
         else:
-            sources = list(reversed(acting_left))
+            clause_lo = sent.start + _clause(sent, m.start(), m.end())[0] - sent.start
+            in_clause = [x for x in acting_left if x.start >= clause_lo]
+            owner = [x for x in left if re.fullmatch(
+                r"(?:'s|’s|')\s+(?:[\w-]+\s+){0,2}", sent.text[x.end - sent.start:m.start()])]
+            if owner:
+                # "Canberra's consistent support", "Starmer's visit": the owner acts.
+                sources = owner[-1:]
+            elif in_clause:
+                # The clause's subject: "Both leaders reiterated their support for Ukraine and
+                # agreed to keep up pressure on Moscow, including through sanctions".
+                sources = in_clause[:1] + list(reversed(in_clause[1:]))
+            else:
+                sources = list(reversed(acting_left))
             if subject is not None and kind not in ("visit", "invitation") and re.search(
                     r"\bto\s+(?:immediately\s+|further\s+|jointly\s+)?$",
                     sent.text[:m.start()]):
@@ -272,6 +290,12 @@ class Extractor:
         if trigger.needs_place and not any(x.locative for x in right):
             decision.reason = "no place named"
             return None
+        if not sources and targets and kind in SPEECH_KINDS + ("sanction",) and _BODY.search(
+                sent.text[:m.start()]):
+            # "the ministry accused Kenya's government": an unnamed government body of the
+            # report's other side.
+            other = _other(ctx, targets[0])
+            sources = [other] if other else []
         if not sources:
             decision.reason = "no acting side found"
             return None
@@ -281,11 +305,12 @@ class Extractor:
         if not targets:
             decision.reason = "no side acted on"
             return None
-        src = sources[0]
-        # The first named side that is not the actor's own country: "warned that the
-        # execution of a German citizen would have consequences" is not aimed at Germany.
-        tgt = next((t for t in targets if not set(t.countries) <= set(src.countries)),
-                   targets[0])
+        # The first source and target of different countries: "warned that the execution of
+        # a German citizen would have consequences" is not aimed at Germany, and "a tariff on
+        # Mexican imports" is not Mexico's own.
+        src, tgt = next(((s_, t_) for t_ in targets for s_ in sources
+                         if not set(t_.countries) <= set(s_.countries)),
+                        (sources[0], targets[0]))
         if set(tgt.countries) <= set(src.countries) and kind in ("sanction", "threat",
                                                                  "rejection"):
             # "recalled its ambassador", "despite pressure": aimed at the report's other side.
@@ -304,11 +329,21 @@ class Extractor:
                                                sent.text[:m.start()]):
             decision.reason = "partners of no named country ('with allies')"
             return None
+        if kind in ("meeting", "call") and not re.match(r"\s*(?:with|between)\b",
+                                                        sent.text[m.end():]):
+            # "discussed the situation in Ukraine": what follows is the topic.
+            mentions = [x for x in mentions if x.end <= sent.start + m.start()
+                        or x.how in ("person", "title", "group", "pronoun")]
+        groups_before = [x for x in mentions if x.end <= sent.start + m.start()
+                         and len(x.countries) >= 2 and clause_start <= x.start]
+        if groups_before:
+            # "Both leaders agreed …", "urged both governments to sign …": they are the sides.
+            mentions = [groups_before[-1]]
         in_clause = [x for x in mentions if not x.locative
                      and clause_start <= x.start and x.end <= clause_end] or [
             # No side in the trigger's clause ("…, and agreed to …"; a quotation ending in
             # "he said"): the people the sentence names act, not the countries it mentions.
-            x for x in mentions if not x.locative
+            x for x in mentions if not x.locative and x.text.lower() != "its"
             and x.how in ("person", "title", "pronoun", "first_person", "group")]
         before = {c for x in in_clause if x.end <= sent.start + m.start() for c in x.countries}
         after = [x for x in in_clause if x.start >= sent.start + m.end()]
@@ -355,6 +390,10 @@ class _Span:
     def end(self) -> int:
         return self.hi
 SPEECH_KINDS = ("criticism", "protest", "support", "rejection", "threat")
+# A government body speaking without its country named: "the ministry said", "it".
+_BODY = re.compile(r"\b(?:ministry|government|foreign office|presidency|embassy|cabinet|"
+                   r"state department|spokes\w+|statement|junta|authorities|officials)\b",
+                   re.I)
 
 
 def _subject(sent: Sentence, left: list[Mention]) -> Mention | None:

@@ -49,8 +49,9 @@ _GROUP = re.compile(
     r"\b(?:(?:the|our|both|these)\s+two\s+(?:sides|leaders|countries|nations|governments|men|"
     r"ministers|peoples|parties|heads\s+of\s+state|prime\s+ministers|presidents|"
     r"foreign\s+ministers|states)|both\s+(?:sides|leaders|countries|nations|governments|men|"
-    r"ministers|parties)|the\s+two|both|they|them|their|each\s+other|bilateral|"
-    r"the\s+pair|the\s+leaders)\b",
+    r"ministers|parties)|(?:the\s+)?(?:three|four|six)\s+(?:ministers|leaders|officials)|"
+    r"the\s+two|both|they|them|their|each\s+other|bilateral|each\s+side|"
+    r"the\s+other(?:\s+side)?|the\s+pair|the\s+leaders|the\s+ministers)\b",
     re.IGNORECASE,
 )
 _DATELINE = re.compile(
@@ -164,6 +165,12 @@ class MentionFinder:
             base = self._gazetteer_mentions(sent, i, doc.date)
             titles = self._titles(sent, i, base, learned)
             per_sentence.append(_merge(base, titles))
+        # Officials from the tables named in full are named later by a part of the name:
+        # "Pham Minh Chinh" … "Chinh".
+        for mentions in per_sentence:
+            for m in mentions:
+                if m.how == "person" and m.person and m.country and " " in m.person:
+                    self._learn(learned, m.person, m.country, m.role)
         # pass two: names learned anywhere in the document, wherever they recur
         if learned:
             names = re.compile(r"(?<![\w'’])(?:" + "|".join(
@@ -185,6 +192,7 @@ class MentionFinder:
                 m.acting = _acting(doc.text, m)
                 if m.start == sent.start and _DATELINE.match(doc.text, m.end):
                     m.locative = True  # "BEIJING, Feb. 10 (Agency) --": where it was written
+        self._resolve_titles(doc, per_sentence, publisher)
         main_pair = _main_pair(per_sentence, publisher)
         voice = _voice(sentences, per_sentence, publisher)
         ctx = DocumentContext(doc, sentences, per_sentence, publisher, main_pair, voice, learned)
@@ -283,6 +291,30 @@ class MentionFinder:
                 continue
             learned.setdefault(form, (iso3, _clean_role(role) if role else None, name))
 
+    def _resolve_titles(self, doc: Document, per_sentence: list[list[Mention]],
+                        publisher: str | None) -> None:
+        """Bare titles: "The Prime Minister" in a gov.uk readout is the UK's; elsewhere the
+        last official of that title named. Then each titled official gets their name from
+        the office tables on the document's date ("the Japanese Prime Minister")."""
+        last_by_title: dict[str, Mention] = {}
+        for mentions in per_sentence:
+            for m in mentions:
+                if m.how == "title" and not m.countries:
+                    key = _role_key(m.role)
+                    bare = bool(re.match(r"(?i)the\s", doc.text[max(0, m.start - 4):m.start]))
+                    if publisher and (bare or key in _HEAD_TITLES) and \
+                            key not in ("ambassador", "envoy", "leader"):
+                        m.countries = (publisher,)
+                    elif key in last_by_title:
+                        m.countries = last_by_title[key].countries
+                        m.person = m.person or last_by_title[key].person
+                if m.how == "title" and m.country and not m.person:
+                    term = self._holder(m.country, m.role, doc.date)
+                    if term is not None:
+                        m.person = term.name
+                if m.how in ("title", "person") and m.country and m.role:
+                    last_by_title[_role_key(m.role)] = m
+
     def _holder(self, iso3: str, role: str | None, date: str | None):  # type: ignore[no-untyped-def]
         key = _role_key(role)
         if not key or not date:
@@ -301,32 +333,12 @@ class MentionFinder:
     def _resolve_references(self, ctx: DocumentContext) -> None:
         recent: list[Mention] = []  # persons named so far, the latest last
         last_speaker: Mention | None = None
-        last_by_title: dict[str, Mention] = {}
         text = ctx.doc.text
         for i, sent in enumerate(ctx.sentences):
             mentions = ctx.mentions[i]
             extra: list[Mention] = []
             last_person = recent[-1] if recent else None
             speaker = _sentence_speaker(sent, mentions, last_speaker or last_person) or ctx.voice
-            for m in mentions:
-                if m.how == "title" and not m.countries:
-                    key = _role_key(m.role)
-                    if key in last_by_title:
-                        m.countries = last_by_title[key].countries
-                        m.person = m.person or last_by_title[key].person
-                    elif ctx.publisher and re.match(r"(?i)the\s", text[m.start - 4:m.start + 1]
-                                                    if m.start >= 4 else ""):
-                        m.countries = (ctx.publisher,)
-                    elif ctx.publisher and m.role and m.role.lower() in (
-                            "prime minister", "president", "chancellor", "secretary",
-                            "foreign secretary", "foreign minister", "premier"):
-                        m.countries = (ctx.publisher,)
-            for m in mentions:
-                if m.how == "title" and m.country and not m.person:
-                    # "the Japanese Prime Minister": whoever held the office on the day.
-                    term = self._holder(m.country, m.role, ctx.doc.date)
-                    if term is not None:
-                        m.person = term.name
             occupied = [(m.start, m.end) for m in mentions]
 
             def free(s: int, e: int) -> bool:
@@ -364,6 +376,14 @@ class MentionFinder:
                 if ref is not None and ref.country:
                     extra.append(Mention(s, e, p.group(0), "pronoun", ref.countries,
                                          person=ref.person, role=ref.role, sentence=i))
+            for p in re.finditer(r"\b[Ii]ts\b", sent.text):
+                # "Seoul appreciated Canberra's support for its efforts": the subject's.
+                s, e = sent.start + p.start(), sent.start + p.end()
+                subject = [m for m in mentions if m.end <= s and m.country and m.acting
+                           and not m.locative and m.how in ("name", "capital", "seat")]
+                if free(s, e) and subject:
+                    extra.append(Mention(s, e, p.group(0), "pronoun", subject[0].countries,
+                                         sentence=i))
             if speaker is not None and speaker.countries:
                 for p in _FIRST_PERSON.finditer(sent.text):
                     s, e = sent.start + p.start(), sent.start + p.end()
@@ -378,8 +398,6 @@ class MentionFinder:
                         recent.append(m)
                         if _speaks(sent, m):
                             last_speaker = m
-                    if m.role:
-                        last_by_title[_role_key(m.role)] = m
 
 
 _OFFICE_OF_ROLE = {
@@ -392,6 +410,10 @@ _OFFICE_OF_ROLE = {
     "minister of foreign affairs": "foreign_minister", "external affairs minister":
     "foreign_minister", "minister of external affairs": "foreign_minister",
 }
+
+
+_HEAD_TITLES = {"prime minister", "president", "chancellor", "secretary", "foreign secretary",
+                "foreign minister", "premier"}
 
 
 def _role_key(role: str | None) -> str:
