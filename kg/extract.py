@@ -53,6 +53,9 @@ _FRONTED = re.compile(r"(?:As|While|Although|Though|Since|Because|When|Whereas|I
 _CLAUSE_BREAK = re.compile(
     r"[;:]|\s[-–—]\s|,\s+(?:and|but|while|whereas|which|who|where|when)\b|"
     r"\s(?:after|before|because|although|though|whereas|while|until|since|as)\s|"
+    r",\s+(?:following|amid|despite|saying|citing|drawing)\b|"
+    r",\s+(?:a|an)\s+(?:charge|claim|accusation|allegation|move|step|decision)\b|"
+    r",\s+(?:claims|charges|allegations|accusations)\b|"
     r"\s(?:and\s+)?(?:said|says|added|stressed|noted)\s+(?:that\s+)?")
 _PLACE_NP = re.compile(
     r"\b(?:in|at)\s+(?:the\s+)?((?:[A-Z][\w'’\-]*|of|the|de|di)(?:\s+(?:[A-Z][\w'’\-]*|of|the|"
@@ -82,8 +85,9 @@ class Hit:
 class Trigger:
     kind: str
     pattern: re.Pattern[str]
-    roles: str = "forward"  # forward, backward or possessive (see triggers.yaml)
+    roles: str = "forward"  # forward, backward, possessive or host (see triggers.yaml)
     needs_place: bool = False
+    aimed: str | None = None  # "other": unnamed targets are the report's other side
 
 
 @dataclass
@@ -117,7 +121,7 @@ def load_triggers() -> tuple[Trigger, ...]:
         for entry in entries:
             pattern = re.compile(r"(?<![\w-])(?:" + entry["pattern"] + r")(?![\w-])", re.I)
             triggers.append(Trigger(kind, pattern, entry.get("roles", "forward"),
-                                    bool(entry.get("needs_place"))))
+                                    bool(entry.get("needs_place")), entry.get("aimed")))
     return tuple(triggers)
 
 
@@ -155,6 +159,7 @@ class Extractor:
                             "already found earlier in the document"
                         continue
                     facts[fact.key] = fact
+                    ctx.found.append(fact)
                     decision.produced.append(fact)
                     visit = _visit_of_meeting(fact)
                     if visit is not None and visit.key not in facts:
@@ -200,8 +205,8 @@ class Extractor:
         left = [x for x in mentions if x.end <= t_start]
         # Sanctions and aid may be aimed at a country named as a modifier ("tariffs on
         # Chinese goods", "aid for the Lebanese army").
-        right = [x for x in (named if trigger.kind in ("sanction", "aid") else mentions)
-                 if x.start >= t_end]
+        right = [x for x in (named if trigger.kind in ("sanction", "aid", "force", "support")
+                             else mentions) if x.start >= t_end]
         kind = trigger.kind
         word = m.group(0)
         if word[:1].isupper() and m.start() > 0 and re.search(
@@ -246,11 +251,13 @@ class Extractor:
         acting_left = [x for x in left if not x.locative] or [
             x for x in left if x.how in ("name", "demonym")]
         clause_hi = _clause(sent, m.start(), m.end())[1]
-        objects = [x for x in right if (kind == "visit" or not x.locative
+        objects = [x for x in right if (kind in ("visit", "aid", "force") or not x.locative
                    or x.how in ("name", "demonym")) and x.end <= clause_hi]
         subject = _subject(sent, left)
         if trigger.roles == "backward":
-            sources = [x for x in right if x.acting and (not x.locative or x.how != "capital")]
+            agentive = re.search(r"\b(?:from|by|of)$", m.group(0))
+            sources = [x for x in right if x.acting and x.end <= clause_hi
+                       and (agentive or not x.locative or x.how != "capital")]
             if re.match(r"(?:was|were|been|being|is|are|had been|has been)\b", m.group(0), re.I):
                 # A passive names its agent after "by", or not at all.
                 sources = [x for x in sources if re.search(
@@ -261,6 +268,10 @@ class Extractor:
                 # "X's envoy was summoned" with no agent: the other side of the report.
                 other = _other(ctx, targets[0])
                 sources = [other] if other else []
+        elif trigger.roles == "host":
+            # "accepted an invitation to visit Ankara": the host of the place invited.
+            sources = [x for x in right if x.locative and x.end <= clause_hi][:1]
+            targets = list(reversed(acting_left))
         elif trigger.roles == "possessive":
             owner = [x for x in left if re.match(r"(?:'s|’s)?\s*(?:[\w-]+\s+){0,2}$",
                                                  sent.text[x.end - sent.start:m.start()])]
@@ -270,7 +281,9 @@ class Extractor:
             clause_lo = sent.start + _clause(sent, m.start(), m.end())[0] - sent.start
             in_clause = [x for x in acting_left if x.start >= clause_lo]
             owner = [x for x in left if re.fullmatch(
-                r"(?:'s|’s|')\s+(?:[\w-]+\s+){0,2}", sent.text[x.end - sent.start:m.start()])]
+                r"(?:'s|’s|')\s+(?:[\w-]+\s+){0,2}", sent.text[x.end - sent.start:m.start()])
+                or x.how == "demonym" and x.end - sent.start >= m.start() - 1
+                and m.group(0)[:1].islower() and kind not in ("visit",)]
             if owner:
                 # "Canberra's consistent support", "Starmer's visit": the owner acts.
                 sources = owner[-1:]
@@ -299,7 +312,11 @@ class Extractor:
         if not sources:
             decision.reason = "no acting side found"
             return None
-        if not targets and kind in ("threat", "rejection"):
+        if not targets and kind == "rejection":
+            # A denial answers the last accuser, else the report's other side.
+            accuser = ctx.last_accuser(sources[0].countries)
+            targets = [accuser] if accuser else []
+        if not targets and (kind in ("threat", "rejection") or trigger.aimed == "other"):
             # Threats and rejections answer someone: in a report on two countries, the other.
             targets = [t for t in [_other(ctx, sources[0])] if t is not None]
         if not targets:
@@ -308,7 +325,10 @@ class Extractor:
         # The first source and target of different countries: "warned that the execution of
         # a German citizen would have consequences" is not aimed at Germany, and "a tariff on
         # Mexican imports" is not Mexico's own.
-        src, tgt = next(((s_, t_) for t_ in targets for s_ in sources
+        # The nearest source and target of different countries, the object binding tighter.
+        ranked = sorted(((i + j, j, s_, t_) for i, s_ in enumerate(sources)
+                         for j, t_ in enumerate(targets)), key=lambda c: c[:2])
+        src, tgt = next(((s_, t_) for _, _, s_, t_ in ranked
                          if not set(t_.countries) <= set(s_.countries)),
                         (sources[0], targets[0]))
         if set(tgt.countries) <= set(src.countries) and kind in ("sanction", "threat",
@@ -325,8 +345,9 @@ class Extractor:
                           right: list[Mention], clause_start: int, clause_end: int,
                           decision: Decision) -> list[Pair] | None:
         kind = trigger.kind
-        if kind == "partnership" and re.search(r"\b(?:with|among|other|and|of)\s+$",
-                                               sent.text[:m.start()]):
+        if kind == "partnership" and re.search(
+                r"\b(?:with|among|other|and|of|(?:his|her)(?:\s+\w+)?)\s+$",
+                sent.text[:m.start()]):
             decision.reason = "partners of no named country ('with allies')"
             return None
         if kind in ("meeting", "call") and not re.match(r"\s*(?:with|between)\b",
@@ -368,6 +389,13 @@ class Extractor:
         if len(countries) > 3:
             decision.reason = f"{len(countries)} countries in one clause: too many to pair"
             return None
+        split = sent.start + m.start()
+        lefts = {c for c, x in countries.items() if x.end <= split and x.start > 0}
+        rights = {c for c, x in countries.items() if x.start >= split}
+        if len(lefts) == 1 and len(rights) >= 2:
+            # "spoke by phone with both X and Y": the subject with each, not X with Y.
+            (a,) = lefts
+            return [(countries[a], a, countries[b], b) for b in sorted(rights) if b != a]
         pairs = [(countries[a], a, countries[b], b) for a, b in combinations(list(countries), 2)]
         if not pairs:
             decision.reason = "only one country found"

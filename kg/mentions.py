@@ -102,6 +102,15 @@ class DocumentContext:
     main_pair: tuple[str, ...]
     voice: Mention | None
     learned: dict[str, tuple[str, str | None, str]] = field(default_factory=dict)
+    # Facts found so far, in order, for answers that point back ("a charge X denied").
+    found: list = field(default_factory=list)
+
+    def last_accuser(self, accused: tuple[str, ...]) -> Mention | None:
+        for fact in reversed(self.found):
+            if fact.kind in ("criticism", "protest", "threat") and \
+                    fact.target.country in accused:
+                return Mention(0, 0, "", "group", (fact.source.country,))
+        return None
 
 
 def _load_publishers() -> list[tuple[str, str]]:
@@ -528,13 +537,16 @@ def _acting(text: str, m: Mention) -> bool:
         return False
     if m.how in ("name", "capital") and _TOPIC_NOUN.match(after):
         return False
+    if m.how == "demonym" and re.match(r"\s+(?:border|issue|question|crisis|conflict|war|"
+                                       r"situation|peninsula|sea|seas)\b", after, re.I):
+        return False
     return not in_compound(text, m)
 
 
 def in_compound(text: str, m: Mention) -> bool:
     """ "one-China", "anti-French", "the Pak-Afghan border": a country inside a compound
     word names neither an actor nor a target."""
-    return bool(re.search(r"[a-z]-$", text[max(0, m.start - 12):m.start]))
+    return bool(re.search(r"(?:^|[\s(])[a-z]+-$", text[max(0, m.start - 12):m.start]))
 
 
 def _drop_determiners(text: str, mentions: list[Mention]) -> list[Mention]:
