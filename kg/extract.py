@@ -224,7 +224,7 @@ class Extractor:
             decision.reason = "only one country found"
             return
         status = _status(sent, m, kind)
-        date = _date_near(dates, m.start(), event_date)
+        date = _date_near(sent, dates, m, kind, status, event_date)
         attribution = "commentary" if ctx.doc.commentary_start is not None and \
             sent.start >= ctx.doc.commentary_start else "reported"
         location = _location(ctx, i, sent, m, kind)
@@ -494,11 +494,29 @@ def _status(sent: Sentence, m: Hit, kind: str) -> str:
     return "occurred"
 
 
-def _date_near(dates: list, position: int, event_date: str | None) -> str | None:
-    if not dates:
+def _date_near(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
+               event_date: str | None) -> str | None:
+    """The date of the act a trigger names: the nearest date in its clause that modifies it.
+
+    Not a date owned by a noun ("yesterday's vote"), not the date of an act the trigger
+    leads to ("invited him to visit on 24 October" was invited on the day reported), and
+    not a coarser date than the report's own ("this year") unless nothing finer is said.
+    """
+    lo, hi = _clause(sent, m.start(), m.end())
+    lo, hi = lo - sent.start, hi - sent.start
+    nested = re.search(r"\bto\s+(?:visit|attend|come|travel|hold|meet)\b",
+                       sent.text[m.end():hi]) if kind == "invitation" else None
+    if nested:
+        hi = m.end() + nested.start()
+    usable = [d for d in dates if lo <= d.start and d.end <= hi
+              and not sent.text[d.end:d.end + 2] in ("'s", "’s")]
+    if event_date and len(event_date) == 10 and status != "planned":
+        # "this year", "next month": vaguer than the day reported, unless the act is to come.
+        usable = [d for d in usable if d.precision == 10 or not re.match(
+            r"(?i)(?:this|next|last|earlier|later)\b", d.text)]
+    if not usable:
         return event_date
-    best = min(dates, key=lambda d: abs(d.start - position))
-    return best.value
+    return min(usable, key=lambda d: abs(d.start - m.start())).value
 
 
 def _event_date(doc: Document, sentences: list[Sentence]) -> str | None:
