@@ -47,18 +47,17 @@ def split_sentences(text: str) -> list[Sentence]:
                 continue
             offset = text.index(piece, start)
             sentences.append(Sentence(offset, offset + len(piece), piece))
-    return _merge_fragments(sentences)
+    return _merge_fragments(text, sentences)
 
 
-def _merge_fragments(sentences: list[Sentence]) -> list[Sentence]:
+def _merge_fragments(text: str, sentences: list[Sentence]) -> list[Sentence]:
     """Rejoin pieces the sentencizer cut off inside a quotation (a lone closing quote)."""
     merged: list[Sentence] = []
     for sent in sentences:
         if merged and (len(sent.text) <= 2 or sent.text[0] in ",;:)”’" or sent.text[0].islower()) \
-                and sent.start - merged[-1].end <= 1:
+                and sent.start - merged[-1].end <= 1 and "\n" not in text[merged[-1].end:sent.start]:
             prev = merged[-1]
-            text = prev.text + " " * (sent.start - prev.end) + sent.text
-            merged[-1] = Sentence(prev.start, sent.end, text)
+            merged[-1] = Sentence(prev.start, sent.end, text[prev.start:sent.end])
         else:
             merged.append(sent)
     return merged
