@@ -58,18 +58,29 @@ _ISO3 = re.compile(r"[A-Z]{3}")
 # Every filter is a variable bound through `substitutions`; "" means "no filter". (Oxigraph
 # folds BOUND() of a variable no pattern binds to false before substitution, so the query
 # never asks whether a parameter is bound, and it lists them all in its projection.)
+# A fact and what describes it are read inside its own document's graph: a person or a
+# place recurs in many graphs, and the union of all graphs would repeat it once per graph.
 _FACTS_QUERY = """
 SELECT ?fact ?kind ?s ?t ?sl ?tl ?sp ?tp ?date ?status ?attribution ?label ?evidence
        ?doc ?url ?title ?p_country ?p_a ?p_b ?p_kinds ?p_since ?p_until
 WHERE {
-  ?fact kg:kind ?kind ; kg:source ?s ; kg:target ?t ; kg:status ?st ; kg:attribution ?at ;
-        prov:wasDerivedFrom ?d .
+  GRAPH ?g {
+    ?fact kg:kind ?kind ; kg:source ?s ; kg:target ?t ; kg:status ?st ; kg:attribution ?at ;
+          prov:wasDerivedFrom ?d .
+    OPTIONAL { ?fact kg:date ?date }
+    OPTIONAL { ?fact kg:sourcePerson ?spn . ?spn schema:name ?sp }
+    OPTIONAL { ?fact kg:targetPerson ?tpn . ?tpn schema:name ?tp }
+    OPTIONAL { ?fact kg:label ?label }
+    OPTIONAL { ?fact kg:evidence ?e . ?e kg:sentence ?evidence }
+    OPTIONAL { ?d dcterms:identifier ?doc }
+    OPTIONAL { ?d schema:url ?url }
+    OPTIONAL { ?d dcterms:title ?title }
+  }
   BIND(STRAFTER(STR(?s), STR(country:)) AS ?src)
   BIND(STRAFTER(STR(?t), STR(country:)) AS ?tgt)
   FILTER(?p_country = "" || ?src = ?p_country || ?tgt = ?p_country)
   FILTER(?p_a = "" || (?src = ?p_a && ?tgt = ?p_b) || (?src = ?p_b && ?tgt = ?p_a))
   FILTER(?p_kinds = "" || CONTAINS(?p_kinds, CONCAT(" ", ?kind, " ")))
-  OPTIONAL { ?fact kg:date ?date }
   FILTER(?p_since = "" || (BOUND(?date)
          && STR(?date) >= SUBSTR(?p_since, 1, STRLEN(STR(?date)))))
   FILTER(?p_until = "" || (BOUND(?date)
@@ -78,13 +89,6 @@ WHERE {
   BIND(LCASE(STRAFTER(STR(?at), STR(kg:))) AS ?attribution)
   OPTIONAL { ?s rdfs:label ?sl FILTER(LANGMATCHES(LANG(?sl), "en")) }
   OPTIONAL { ?t rdfs:label ?tl FILTER(LANGMATCHES(LANG(?tl), "en")) }
-  OPTIONAL { ?fact kg:sourcePerson/schema:name ?sp }
-  OPTIONAL { ?fact kg:targetPerson/schema:name ?tp }
-  OPTIONAL { ?fact kg:label ?label }
-  OPTIONAL { ?fact kg:evidence/kg:sentence ?evidence }
-  OPTIONAL { ?d dcterms:identifier ?doc }
-  OPTIONAL { ?d schema:url ?url }
-  OPTIONAL { ?d dcterms:title ?title }
 }"""
 
 
@@ -285,8 +289,9 @@ def _actor(fact: FactRow, side: str) -> str:
 def actor_graph(facts: Iterable[FactRow]) -> nx.DiGraph:
     """Countries and the persons who act for them; edges as in `country_graph`.
 
-    A fact links the persons named on each side, or the country where none is named.
-    Each person also has an edge to their country with `relation="acts_for"`.
+    A fact links the persons named on each side, or the country where none is named; a
+    node's `facts` counts the facts in which it is that acting side. Each person also has
+    an edge to their country with `relation="acts_for"`.
     """
     import networkx as nx
 
@@ -471,12 +476,14 @@ class TopReport:
                "", f"Most active pairs (top {len(self.pairs)} of {self.pairs_total}):"]
         for i, p in enumerate(self.pairs, 1):
             kinds = ", ".join(f"{k} {n}" for k, n in p.by_kind)
-            out.append(f"{i:>3}. {p.a}–{p.b}  {p.facts} facts  score {p.score:+.1f}  {kinds}")
+            out.append(f"{i:>3}. {p.a}–{p.b}  {p.facts} fact{'' if p.facts == 1 else 's'}  "
+                       f"score {p.score:+.1f}  {kinds}")
         out += ["", f"Most central countries ({self.measure} centrality, top "
                     f"{len(self.central)} of {self.countries}):"]
         for i, c in enumerate(self.central, 1):
-            out.append(f"{i:>3}. {c.iso3} {c.label}  {c.value:.3f}  {c.partners} partners  "
-                       f"{c.facts} facts")
+            partners = f"{c.partners} partner{'' if c.partners == 1 else 's'}"
+            out.append(f"{i:>3}. {c.iso3} {c.label}  {c.value:.3f}  {partners}  "
+                       f"{c.facts} fact{'' if c.facts == 1 else 's'}")
         return out
 
     def to_dict(self) -> dict[str, Any]:

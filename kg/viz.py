@@ -123,8 +123,8 @@ class GraphView:
                 "date to see the rest.")
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _plural(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def balance_color(score: float) -> str:
@@ -151,7 +151,7 @@ def _fact_keys(fact: FactRow, index: int, level: str) -> tuple[set[str], set[str
         return nodes | {f"f:{index}"}, {f"s:{index}", f"t:{index}"}
     edges = set()
     ends = [_actor_id(fact, "source"), _actor_id(fact, "target")]
-    for side, actor in zip(("source", "target"), ends, strict=True):
+    for actor in ends:
         if actor.startswith("p:"):
             nodes.add(actor)
             edges.add("a:" + actor)
@@ -169,11 +169,11 @@ def _select(rows: list[FactRow], level: str, max_nodes: int,
             and len(set().union(*(k[1] for k in keys))) <= max_edges):
         return rows
     per_pair = Counter(f.pair for f in rows)
-    order = sorted(range(len(rows)), key=lambda i: (-per_pair[rows[i].pair], rows[i].pair,
-                                                    rows[i].date is None,
-                                                    # the most recent first in a pair
-                                                    [-ord(c) for c in rows[i].date or ""],
-                                                    rows[i].iri))
+    # Stable sorts, last key first: busiest pairs, then the most recent facts (undated
+    # last), then IRI order.
+    order = sorted(range(len(rows)), key=lambda i: rows[i].iri)
+    order.sort(key=lambda i: rows[i].date or "", reverse=True)
+    order.sort(key=lambda i: (-per_pair[rows[i].pair], rows[i].pair))
     nodes: set[str] = set()
     edges: set[str] = set()
     kept = []
@@ -231,20 +231,19 @@ def _country_nodes(rows: list[FactRow], labels: dict[str, str]) -> list[Node]:
     return [Node(code, labels[code], "country", 1, COUNTRY_COLOR, tuple(involved[code]),
                  (f"{labels[code]} ({code})",
                   f"{_plural(len(involved[code]), 'fact')} with "
-                  f"{_plural(len(partners[code]), 'country')}",
+                  f"{_plural(len(partners[code]), 'country', 'countries')}",
                   "Click to list its facts."),
                  f"{labels[code]} {code}".lower())
             for code in sorted(labels)]
 
 
 def _countries(rows: list[FactRow], labels: dict[str, str]) -> tuple[list[Node], list[Edge]]:
-    index = {f.iri: i for i, f in enumerate(rows)}
     by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, f in enumerate(rows):
         by_pair[f.pair].append(i)
     edges = []
     for p in pair_summary(rows):
-        ids = tuple(sorted(index[rows[i].iri] for i in by_pair[(p.a, p.b)]))
+        ids = tuple(by_pair[(p.a, p.b)])
         kinds = ", ".join(f"{k} {n}" for k, n in p.by_kind)
         edges.append(Edge(
             f"e:{p.a}-{p.b}", p.a, p.b, str(p.facts), balance_color(p.score), p.facts, "",
@@ -334,7 +333,9 @@ def _vis_options(view: GraphView) -> dict[str, Any]:
                         "hideEdgesOnZoom": large, "navigationButtons": False,
                         "keyboard": False},
         "nodes": {"shape": "dot", "borderWidth": 2,
-                  "scaling": {"min": 8, "max": 40, "label": {"enabled": False}},
+                  # Smaller when many, or a dense graph is all overlapping discs.
+                  "scaling": {"min": 8, "max": 40 if len(view.nodes) <= 30 else 24,
+                              "label": {"enabled": False}},
                   "font": {"size": 14, "face": "system-ui, sans-serif", "color": "#1a1a1a"}},
         "edges": {"scaling": {"min": 1, "max": 10, "label": {"enabled": False}},
                   "font": {"size": 11, "align": "middle", "strokeWidth": 3,
@@ -385,14 +386,15 @@ def _assets() -> dict[str, str]:
 
 
 def _sha256(text: str) -> str:
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode() + "'"
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode()}'"
 
 
 def _csp(assets: dict[str, str]) -> str:
     scripts = " ".join(_sha256(assets[k]) for k in ("vis_js", "page_js"))
     styles = " ".join(_sha256(assets[k]) for k in ("vis_css", "page_css"))
-    return (f"default-src 'none'; script-src {scripts}; style-src {styles}; img-src data:; "
-            "base-uri 'none'; form-action 'none'; object-src 'none'")
+    return (f"default-src 'none'; script-src {scripts}; style-src {styles}; "
+            "base-uri 'none'; form-action 'none'")
 
 
 def render_view(view: GraphView) -> str:
@@ -467,7 +469,7 @@ class InlineGraph:
     alike; the sandbox (scripts, no same origin) keeps the page away from the notebook.
     """
 
-    page: str
+    page: str = field(repr=False)  # a notebook's text view would print the whole page
     height: int = 600
 
     def iframe(self) -> str:

@@ -1,6 +1,6 @@
 /* kg graph page: builds the network from the JSON block #kg-data.
  * Text from articles is untrusted: it goes into the DOM through textContent only (and
- * vis-network draws labels on a canvas), never through innerHTML. */
+ * vis-network draws labels on a canvas), never parsed as HTML. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("kg-data").textContent);
