@@ -34,12 +34,19 @@ demo: install
 	$(KG) --store $(DEMO_STORE) query --saved partnerships
 	@echo; echo "== Timeline of Japan and the UK"
 	$(KG) --store $(DEMO_STORE) query --saved pair-timeline --param a=JPN --param b=GBR
+	$(KG) --store $(DEMO_STORE) viz -o .kg/demo-graph.html
 	@echo; echo "== Did Starmer visit China? (ASK)"
 	$(KG) --store $(DEMO_STORE) query "ASK { country:GBR kg:visited country:CHN }"
 	$(KG) --store $(DEMO_STORE) stats
 	$(KG) --store $(DEMO_STORE) validate
 
-test: install-test
+# The browser tests drive Debian's Chromium through Playwright (never a browser download).
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-ipafont-gothic
+
+test: install-test $(CHROMIUM)
 	$(BIN)/python -m pytest -q
 
 eval: install

@@ -342,9 +342,47 @@ def import_(obj: Context, files: tuple[str, ...], fmt: str | None, graph: str | 
 
 
 @cli.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default="graph.html",
+              show_default=True, help="The HTML file to write (whole or not at all).")
+@click.option("--level", type=click.Choice(["countries", "actors", "facts"]),
+              default="countries", show_default=True,
+              help="countries: a node per country; actors: countries and persons; "
+                   "facts: every fact.")
+@click.option("--country", default=None, metavar="ISO3", help="Only facts involving it.")
+@click.option("--pair", nargs=2, default=None, metavar="ISO3 ISO3",
+              help="Only facts between these two countries.")
+@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+              help="Only facts of this kind (repeatable).")
+@click.option("--since", default=None, metavar="DATE", help="Only facts dated on or after.")
+@click.option("--until", default=None, metavar="DATE", help="Only facts dated on or before.")
+@click.option("--title", default="Bilateral relations", show_default=True)
+@click.pass_obj
+@handle_errors
+def viz(obj: Context, output: str, level: str, country: str | None,
+        pair: tuple[str, str] | None, kinds: tuple[str, ...], since: str | None,
+        until: str | None, title: str) -> None:
+    """Write an interactive HTML graph of the store that opens offline.
+
+    Example:
+
+        kg viz --country JPN --since 2025-01-01 -o japan.html
+    """
+    from .analysis import load_facts
+    from .viz import write_html
+
+    with obj.open_store() as store:
+        facts = load_facts(store, country=country, pair=pair, kinds=kinds or None,
+                           since=since, until=until)
+    report = write_html(facts, output, level=level, title=title)
+    for line in report.lines():
+        click.echo(line)
+
+
+@cli.command()
 @click.option("--format", "-f", "fmt", default="ttl", show_default=True,
-              type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]),
-              help="nq, trig and jsonld keep each document's graph; ttl and nt merge them.")
+              type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "graphml"]),
+              help="nq, trig and jsonld keep each document's graph; ttl and nt merge them; "
+                   "graphml is the country graph for Gephi and other graph tools.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
               help="Write to this file (whole or not at all) instead of stdout.")
 @click.pass_obj
@@ -359,34 +397,59 @@ def export(obj: Context, fmt: str, output: str | None) -> None:
     from .fileio import atomic_output
 
     with obj.open_store() as store:
+        if fmt == "graphml":
+            from .analysis import country_graph, load_facts, write_graphml
+
+            graph = country_graph(load_facts(store))
+
+            def write(handle: Any) -> None:
+                write_graphml(graph, handle)
+        else:
+            def write(handle: Any) -> None:
+                store.dump(handle, fmt)
+
         if output:
             with atomic_output(output, "wb") as handle:
-                store.dump(handle, fmt)
+                write(handle)
         else:
-            stream = sys.stdout.buffer
-            store.dump(stream, fmt)
-            stream.flush()
+            write(sys.stdout.buffer)
+            sys.stdout.buffer.flush()
 
 
 @cli.command()
 @click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
+@click.option("--top", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Also the N most active pairs (with their cooperation–conflict score) "
+                   "and the N most central countries.")
 @click.pass_obj
 @handle_errors
-def stats(obj: Context, fmt: str) -> None:
+def stats(obj: Context, fmt: str, top: int | None) -> None:
     """Count documents, facts by kind, countries and triples in the store.
 
     Example:
 
-        kg stats
+        kg stats --top 10
     """
     from .stats import store_stats
 
     with obj.open_store() as store:
         result = store_stats(store)
+        ranking = None
+        if top:
+            from .analysis import top as top_report
+
+            ranking = top_report(store, top)
     if fmt == "json":
-        click.echo(json.dumps(result.to_dict(), indent=2))
+        data = result.to_dict()
+        if ranking is not None:
+            data["top"] = ranking.to_dict()
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
+    if ranking is not None:
+        for line in ranking.lines():
+            click.echo(line)
+        click.echo()
     click.echo(f"documents  {result.documents}")
     click.echo(f"facts      {result.facts}")
     for kind, n in result.by_kind:
