@@ -88,6 +88,7 @@ class Trigger:
     roles: str = "forward"  # forward, backward, possessive or host (see triggers.yaml)
     needs_place: bool = False
     aimed: str | None = None  # "other": unnamed targets are the report's other side
+    adjacent: bool = False  # the acted-on side must follow the trigger closely
 
 
 @dataclass
@@ -121,7 +122,8 @@ def load_triggers() -> tuple[Trigger, ...]:
         for entry in entries:
             pattern = re.compile(r"(?<![\w-])(?:" + entry["pattern"] + r")(?![\w-])", re.I)
             triggers.append(Trigger(kind, pattern, entry.get("roles", "forward"),
-                                    bool(entry.get("needs_place")), entry.get("aimed")))
+                                    bool(entry.get("needs_place")), entry.get("aimed"),
+                                    bool(entry.get("adjacent"))))
     return tuple(triggers)
 
 
@@ -257,7 +259,8 @@ class Extractor:
         if trigger.roles == "backward":
             agentive = re.search(r"\b(?:from|by|of)$", m.group(0))
             sources = [x for x in right if x.acting and x.end <= clause_hi
-                       and (agentive or not x.locative or x.how != "capital")]
+                       and (agentive or not x.locative or x.how != "capital")
+                       and (not trigger.adjacent or x.start - sent.start - m.end() <= 30)]
             if re.match(r"(?:was|were|been|being|is|are|had been|has been)\b", m.group(0), re.I):
                 # A passive names its agent after "by", or not at all.
                 sources = [x for x in sources if re.search(
@@ -277,6 +280,20 @@ class Extractor:
                                                  sent.text[x.end - sent.start:m.start()])]
             targets = owner[-1:]
             sources = [subject] if subject and owner and subject is not owner[-1] else []
+        elif trigger.roles == "deed" or (trigger.roles == "forward" and _PASSIVE.search(
+                sent.text[:m.start()]) and re.search(r"(?:ed|en|wn)$", m.group(0).split()[0])):
+            if trigger.roles == "deed":
+                # "X said that Y had abused the immunities": Y is blamed, by the subject.
+                targets = list(reversed([x for x in acting_left if x is not subject]))[:1]
+                sources = [subject] if subject is not None and targets else []
+            else:
+                # "Kenya's envoy was summoned by the Sudanese ministry": the agent follows "by".
+                targets = list(reversed(acting_left))
+                sources = [x for x in right if x.acting and x.end <= clause_hi and re.search(
+                    r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", sent.text[:x.start - sent.start])]
+                if not sources and targets and kind in ("protest", "sanction"):
+                    other = _other(ctx, targets[0])
+                    sources = [other] if other else []
         else:
             clause_lo = sent.start + _clause(sent, m.start(), m.end())[0] - sent.start
             in_clause = [x for x in acting_left if x.start >= clause_lo]
@@ -293,13 +310,21 @@ class Extractor:
                 sources = in_clause[:1] + list(reversed(in_clause[1:]))
             else:
                 sources = list(reversed(acting_left))
-            if subject is not None and kind not in ("visit", "invitation") and re.search(
+            targets = objects
+            relative = re.match(r"\s+(?:that|which)\s+", sent.text[m.end():])
+            agent = [x for x in right if relative and x.start - sent.start - m.end() <= 60
+                     and x.start - sent.start >= m.end() + relative.end() - 1]
+            if agent:
+                # "the tariff that US President Donald Trump has threatened": his tariff.
+                sources = agent[:1]
+                targets = [x for x in targets if x is not agent[0]] or [
+                    x for x in acting_left if not set(x.countries) & set(agent[0].countries)][-1:]
+            elif subject is not None and kind not in ("visit", "invitation") and re.search(
                     r"\bto\s+(?:immediately\s+|further\s+|jointly\s+)?$",
                     sent.text[:m.start()]):
                 # "summoned the envoy to protest", "told the police to expel him": the act is
                 # the subject's.
                 sources = [subject]
-            targets = objects
         if trigger.needs_place and not any(x.locative for x in right):
             decision.reason = "no place named"
             return None
@@ -335,6 +360,11 @@ class Extractor:
                                                                  "rejection"):
             # "recalled its ambassador", "despite pressure": aimed at the report's other side.
             tgt = _other(ctx, src) or tgt
+        if len(tgt.countries) >= 2 and set(tgt.countries) <= set(src.countries) and not \
+                re.match(r"(?i)(?:each|the) other", tgt.text):
+            # "They welcomed progress on a UK-Poland treaty": the pair about itself.
+            decision.reason = "the sides act on themselves"
+            return None
         pairs = [(src, a, tgt, b) for a in src.countries for b in tgt.countries if a != b]
         if not pairs:
             decision.reason = "both sides are one country"
@@ -345,9 +375,10 @@ class Extractor:
                           right: list[Mention], clause_start: int, clause_end: int,
                           decision: Decision) -> list[Pair] | None:
         kind = trigger.kind
-        if kind == "partnership" and re.search(
+        if kind == "partnership" and (re.search(
                 r"\b(?:with|among|other|and|of|(?:his|her)(?:\s+\w+)?)\s+$",
-                sent.text[:m.start()]):
+                sent.text[:m.start()]) or m.group(0).lower() in ("allies", "partners") and
+                re.search(r"\b(?:their|its)\s+(?:[\w-]+\s+)?$", sent.text[:m.start()])):
             decision.reason = "partners of no named country ('with allies')"
             return None
         if kind in ("meeting", "call") and not re.match(r"\s*(?:with|between)\b",
@@ -355,8 +386,16 @@ class Extractor:
             # "discussed the situation in Ukraine": what follows is the topic.
             mentions = [x for x in mentions if x.end <= sent.start + m.start()
                         or x.how in ("person", "title", "group", "pronoun")]
+        between = re.match(r"\W*(?:[\w-]+\s+){0,4}(?:between|among)\s", sent.text[m.end():])
         groups_before = [x for x in mentions if x.end <= sent.start + m.start()
                          and len(x.countries) >= 2 and clause_start <= x.start]
+        if between:
+            # "cooperation between North Korea and Russia": the pair named after the trigger.
+            after_between = [x for x in mentions if x.start >= sent.start + m.end()
+                             + between.end() - 1 and x.end <= clause_end]
+            if len({c for x in after_between for c in x.countries}) >= 2:
+                mentions = after_between
+                groups_before = []
         if groups_before:
             # "Both leaders agreed …", "urged both governments to sign …": they are the sides.
             mentions = [groups_before[-1]]
@@ -418,6 +457,8 @@ class _Span:
     def end(self) -> int:
         return self.hi
 SPEECH_KINDS = ("criticism", "protest", "support", "rejection", "threat")
+# A passive before the trigger: "was summoned", "have been expelled".
+_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
 # A government body speaking without its country named: "the ministry said", "it".
 _BODY = re.compile(r"\b(?:ministry|government|foreign office|presidency|embassy|cabinet|"
                    r"state department|spokes\w+|statement|junta|authorities|officials)\b",

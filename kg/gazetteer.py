@@ -57,6 +57,9 @@ class Gazetteer:
         for form, terms in actors.people.items():
             for term in terms:
                 self._add(form, Entry(term.iso3, "person", term))
+        # Regions that contain a country's name are matched too, as no country at all.
+        for form in _regions():
+            self.entries.setdefault(form, [])
         forms = sorted(self.entries, key=len, reverse=True)
         # Word edges: letters, digits and apostrophes may not continue a form ("Chinese" is not
         # "China"+"se"), but hyphens and slashes may ("Japan-UK", "U.S.-Mexico").
@@ -77,6 +80,15 @@ class Gazetteer:
         found = []
         for m in self.pattern.finditer(text):
             form = m.group(0)
-            # "U.S." at a sentence end swallows the full stop; the trie matched "U.S." anyway.
-            found.append((m.start(), m.end(), form, self.entries[form]))
+            if self.entries[form]:  # a region's name names no country
+                found.append((m.start(), m.end(), form, self.entries[form]))
         return found
+
+
+def _regions() -> list[str]:
+    from importlib import resources
+
+    text = (resources.files("kg") / "data" / "regions.tsv").read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines()
+             if line.strip() and not line.startswith("#")]
+    return lines[1:]

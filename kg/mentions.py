@@ -363,7 +363,7 @@ class MentionFinder:
                     plural = [m for m in _coordinate(text, mentions)
                               if m.end <= s and len(m.countries) >= 2]
                     if plural:
-                        countries = plural[-1].countries
+                        countries = plural[0].countries  # the subject's, as for pronouns
                 extra.append(Mention(s, e, g.group(0), "group", countries, sentence=i))
             persons_before = [m for m in mentions if m.how in ("person", "title") and m.country]
             for p in _PRONOUN.finditer(sent.text):

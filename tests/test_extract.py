@@ -176,3 +176,29 @@ def test_user_actor_file_adds_a_person(tmp_path: Path) -> None:
     found = facts(ex, "Testname criticised Fiji over the decision.")
     assert one(found, "criticism").key == ("criticism", "NZL", "FJI")
     assert one(found, "criticism").source.name == "Aroha Testname"
+
+
+def test_a_region_is_no_country(extractor: Extractor) -> None:
+    found = facts(extractor, "Governments across Latin America condemned Peru's decision.")
+    assert not [f for f in found if "USA" in (f.source.country, f.target.country)]
+
+
+def test_passive_with_an_agent_after_by(extractor: Extractor) -> None:
+    found = facts(extractor, "A Lithuanian diplomat was expelled by Belarus on Friday.")
+    assert keys(found) == {("sanction", "BLR", "LTU")}
+
+
+def test_the_blamed_deed_of_a_complement_clause(extractor: Extractor) -> None:
+    found = facts(extractor, "Guyana said that Venezuela had violated its sovereignty.")
+    assert ("criticism", "GUY", "VEN") in keys(found)
+
+
+def test_the_agent_of_a_relative_clause(extractor: Extractor) -> None:
+    text = "Canada vowed to answer the tariffs that the United States imposed on Monday."
+    assert ("sanction", "USA", "CAN") in keys(facts(extractor, text))
+
+
+def test_reciprocal_blame(extractor: Extractor) -> None:
+    text = "Armenia and Azerbaijan clashed again. Each side blamed the other for the fighting."
+    assert {("criticism", "ARM", "AZE"), ("criticism", "AZE", "ARM")} <= keys(
+        facts(extractor, text))
