@@ -43,7 +43,8 @@ _PLANNED = re.compile(
     r"\b(?:will|would|shall|'ll|plans? to|planned|planning to|intends? to|intended to|"
     r"expects? to|expected to|(?:is|are) set to|to be held|look(?:s|ed|ing)? forward to|"
     r"upcoming|hopes? to|hoped to|aims? to|readiness to|going to|invited? (?:\w+ ){0,3}to|"
-    r"scheduled|slated to|due to|proposed|would like to|is to|are to|"
+    r"scheduled|slated to|due to|proposed|would like to|is to|are to|ways to|how to|"
+    r"pledged to|pledges to|agreed to|vowed to|promised to|committed to|urged|called on|"
     r"invitation (?:\w+ ){0,6}to|future|next|soon|later this|to visit)\b", re.I)
 _COMMITTED = re.compile(
     r"\b(?:agreed|confirmed|pledged|vowed|reaffirmed|committed|decided|promised|stands ready|"
@@ -519,18 +520,27 @@ def _clause(sent: Sentence, start: int, end: int) -> tuple[int, int]:
 
 
 def _status(sent: Sentence, m: Hit, kind: str) -> str:
-    before = sent.text[:m.start()]
-    window = " ".join(before.split()[-6:])
-    if _NEGATION.search(window) or (kind == "sanction" and re.search(
-            r"\b(?:put off|postpone\w*|pause|delay\w*|suspend\w*)\b", before, re.I)):
+    """occurred, planned or negated, from the words of the trigger's clause before it."""
+    lo = _clause(sent, m.start(), m.end())[0] - sent.start
+    before = sent.text[lo:m.start()]
+    window = " ".join(before.split()[-8:])
+    if _NEGATION.search(" ".join(window.split()[-5:])) or re.search(
+            r"\b(?:put off|postpone\w*|called off|cancel\w*|pause|delay\w*|suspend\w*)\b",
+            window, re.I):
         return "negated"
-    if kind in ("agreement", "invitation", "partnership"):
-        return "occurred"
-    if _PLANNED.search(window) and not _COMMITTED.search(before):
+    if kind in ("agreement", "invitation", "partnership", "threat", "rejection"):
+        return "occurred"  # the agreeing, inviting, threatening itself happened
+    after = sent.text[m.end():m.end() + 60]
+    if re.match(r"[^.;]{0,40}?\b(?:to be held|will be held|is scheduled|are scheduled|"
+                r"scheduled for|planned for)\b", after):
         return "planned"
-    after = sent.text[m.end():m.end() + 40]
-    if kind in ("meeting", "visit", "call") and re.match(r"\s+(?:again\s+)?(?:soon|next|in the future)",
-                                                         after):
+    # A commitment made is itself the fact for standing relations ("pledged to continue our
+    # cooperation"); for acts ("pledged to continue aid") it is the act, still to come.
+    committed = kind in ("cooperation", "support") and _COMMITTED.search(before)
+    if _PLANNED.search(window) and not committed:
+        return "planned"
+    if kind in ("meeting", "visit", "call") and re.match(
+            r"\s+(?:again\s+)?(?:soon|next|in the future)", after):
         return "planned"
     return "occurred"
 
