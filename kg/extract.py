@@ -53,7 +53,7 @@ _FRONTED = re.compile(r"(?:As|While|Although|Though|Since|Because|When|Whereas|I
                       r"During|Following|Amid|Under|Despite)\b")
 _CLAUSE_BREAK = re.compile(
     r"[;:]|\s[-–—]\s|,\s+(?:and|but|while|whereas|which|who|where|when)\b|"
-    r"\s(?:after|before|because|although|though|whereas|while|until|since|as)\s|"
+    r"\s(?:after|before|because|although|though|whereas|while|until|since)\s|"
     r",\s+(?:following|amid|despite|saying|citing|drawing)\b|"
     r",\s+(?:a|an)\s+(?:charge|claim|accusation|allegation|move|step|decision)\b|"
     r",\s+(?:claims|charges|allegations|accusations)\b|"
@@ -329,6 +329,15 @@ class Extractor:
         if trigger.needs_place and not any(x.locative for x in right):
             decision.reason = "no place named"
             return None
+        if not sources:
+            # '"… a flagrant violation of our sovereignty," the President wrote': the speaker.
+            quote_end = re.search(r"[\"”]\s*,?\s*(?:[\w.'’-]+\s+){0,8}?(?:said|says|wrote|"
+                                  r"writes|added|told|stated|declared)?", sent.text[m.end():])
+            if quote_end and re.search(r"[,.!?]\s*$|[,.!?][\"”]", sent.text[m.end():][
+                    :quote_end.start() + 2]):
+                after_quote = sent.start + m.end() + quote_end.start()
+                sources = [x for x in right if x.start >= after_quote
+                           and x.how in ("person", "title")][:1]
         if not sources and targets and kind in SPEECH_KINDS + ("sanction",) and _BODY.search(
                 sent.text[:m.start()]):
             # "the ministry accused Kenya's government": an unnamed government body of the
