@@ -202,3 +202,22 @@ def test_reciprocal_blame(extractor: Extractor) -> None:
     text = "Armenia and Azerbaijan clashed again. Each side blamed the other for the fighting."
     assert {("criticism", "ARM", "AZE"), ("criticism", "AZE", "ARM")} <= keys(
         facts(extractor, text))
+
+
+def test_trigger_patterns_are_written_for_lower_cased_text() -> None:
+    import re
+
+    import yaml
+
+    data = yaml.safe_load((ROOT / "kg" / "data" / "triggers.yaml").read_text(encoding="utf-8"))
+    for kind, entries in data.items():
+        for entry in entries:
+            # Escapes (\S, \W, \d) are the only capitals a pattern may hold.
+            assert not re.search(r"(?<!\\)[A-Z]", entry["pattern"]), (kind, entry["pattern"])
+
+
+def test_offsets_survive_letters_that_change_length_when_lower_cased(
+        extractor: Extractor) -> None:
+    (fact,) = facts(extractor, "İstanbul hosted talks. Norway expelled a Russian diplomat.")
+    assert fact.key == ("sanction", "NOR", "RUS")
+    assert fact.evidence == "Norway expelled a Russian diplomat."
