@@ -488,3 +488,23 @@ def test_size_cap_and_a_malformed_jsonl_line(tmp_path: Path) -> None:
     lenient = kg("extract", str(corpus), "-w", "1", "--keep-going")
     assert lenient.returncode == 0 and len(lenient.stdout.splitlines()) == 2
     assert lenient.stderr.startswith(f"Skipped: {corpus}:2: not valid JSON")
+
+
+def test_scripts_from_three_languages_and_both_unicode_forms(tmp_path: Path) -> None:
+    composed = "President Zoë Ærø of Germany met 习近平 and عبد الله in Berlin."
+    decomposed = __import__("unicodedata").normalize("NFD", composed)
+    for name, text in (("nfc", composed), ("nfd", decomposed)):
+        (tmp_path / f"{name}.txt").write_text(
+            f"---\nid: same\ndate: 2025-01-01\n---\n{text} Deutschland: Grüße aus Köln.",
+            encoding="utf-8")
+    dumps = []
+    for name in ("nfc", "nfd"):
+        store = OxigraphStore()
+        build(read_documents([tmp_path / f"{name}.txt"]), store, workers=1)
+        out = __import__("io").BytesIO()
+        store.dump(out, "nq")
+        dumps.append(sorted(out.getvalue().decode("utf-8").splitlines()))
+    assert dumps[0] == dumps[1]
+    (doc,) = read_documents([tmp_path / "nfd.txt"])
+    assert "Zoë Ærø" in doc.text and "习近平" in doc.text and "عبد الله" in doc.text
+    assert "Grüße aus Köln" in doc.text
