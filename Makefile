@@ -47,6 +47,7 @@ $(CHROMIUM):
 	apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-ipafont-gothic
 
 test: install-test $(CHROMIUM)
+	$(BIN)/ruff check kg tests
 	$(BIN)/python -m pytest -q
 
 eval: install

@@ -7,7 +7,6 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -42,7 +41,7 @@ class Context:
 
 
 def handle_errors(func: F) -> F:
-    """Library errors become one line on stderr and a non-zero exit; tracebacks only with --debug."""
+    """Library errors become one line on stderr and a non-zero exit (a traceback: --debug)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -168,8 +167,8 @@ def extract(obj: Context, inputs: tuple[str, ...], fmt: str, explain: bool, outp
     skipped: list[str] = []
     docs = _documents(inputs, encoding, keep_going, max_bytes, skipped)
     if explain:
-        from .extract import Extractor
         from .actors import load_actors
+        from .extract import Extractor
         from .factsout import write_explanation
 
         extractor = Extractor(load_actors(obj.actors))
@@ -209,7 +208,8 @@ def build(obj: Context, inputs: tuple[str, ...], encoding: str | None, keep_goin
 
         kg build examples/ --store .kg/store
     """
-    from .pipeline import BuildReport, build as run_build
+    from .pipeline import BuildReport
+    from .pipeline import build as run_build
 
     skipped: list[str] = []
     docs = _documents(inputs, encoding, keep_going, max_bytes, skipped)
@@ -264,7 +264,8 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None,
             out.write(f"{prefix}:\t{iri}\n")
         return
     if fmt not in ROW_FORMATS + GRAPH_FORMATS:
-        raise KgError(f"unknown format {fmt!r}; choose from {', '.join(ROW_FORMATS + GRAPH_FORMATS)}")
+        known = ", ".join(ROW_FORMATS + GRAPH_FORMATS)
+        raise KgError(f"unknown format {fmt!r}; choose from {known}")
     bindings = _parse_params(params)
     if saved == "":
         for item in q.saved_queries().values():

@@ -122,7 +122,8 @@ def _check_date(value: str | None, where: str) -> str | None:
 
 
 def make_document(
-    text: str, doc_id: str, meta: dict[str, Any] | None = None, *, where: str, path: str | None = None
+    text: str, doc_id: str, meta: dict[str, Any] | None = None, *, where: str,
+    path: str | None = None,
 ) -> Document:
     """Build a normalised `Document` from text and metadata (front matter, HTML or JSON)."""
     meta = meta or {}

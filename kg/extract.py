@@ -566,7 +566,7 @@ def _date_near(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
     if nested:
         hi = m.end() + nested.start()
     usable = [d for d in dates if lo <= d.start and d.end <= hi
-              and not sent.text[d.end:d.end + 2] in ("'s", "’s")]
+              and sent.text[d.end:d.end + 2] not in ("'s", "’s")]
     if event_date and len(event_date) == 10 and status != "planned":
         # "this year", "next month": vaguer than the day reported, unless the act is to come.
         usable = [d for d in usable if d.precision == 10 or not re.match(

@@ -39,10 +39,10 @@ def write_facts(facts: Iterable[Fact], out: TextIO, fmt: str) -> int:
                      fact.date or "", fact.status, fact.attribution,
                      fact.location.name if fact.location else "", evidence))
     widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(TABLE_COLUMNS)]
-    line = "  ".join(c.ljust(w) for c, w in zip(TABLE_COLUMNS, widths)).rstrip()
+    line = "  ".join(c.ljust(w) for c, w in zip(TABLE_COLUMNS, widths, strict=True)).rstrip()
     out.write(line + "\n" + "  ".join("-" * w for w in widths) + "\n")
     for row in rows:
-        out.write("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() + "\n")
+        out.write("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() + "\n")
     out.write(f"{len(rows)} facts\n")
     return len(rows)
 

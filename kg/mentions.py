@@ -120,7 +120,8 @@ def _load_publishers() -> list[tuple[str, str]]:
     return [(p.lower(), c.strip()) for p, c in rows[1:]]
 
 
-def publisher_country(doc: Document, actors: Actors, publishers: list[tuple[str, str]]) -> str | None:
+def publisher_country(doc: Document, actors: Actors,
+                      publishers: list[tuple[str, str]]) -> str | None:
     """The country whose government speaks in the document, from its source or URL."""
     haystack = " ".join(x for x in (doc.source, doc.url) if x).lower()
     if not haystack:
@@ -138,6 +139,9 @@ def publisher_country(doc: Document, actors: Actors, publishers: list[tuple[str,
     return None
 
 
+_PLACE_ORDER = ("name", "demonym", "capital", "seat")
+
+
 class MentionFinder:
     """Built once per process from the actor tables; `read` is called per document."""
 
@@ -153,7 +157,7 @@ class MentionFinder:
             people = [e for e in entries if e.how == "person"]
             places = [e for e in entries if e.how != "person"]
             if places:
-                entry = min(places, key=lambda e: ("name", "demonym", "capital", "seat").index(e.how))
+                entry = min(places, key=lambda e: _PLACE_ORDER.index(e.how))
                 found.append(Mention(sent.start + start, sent.start + end, form, entry.how,
                                      (entry.iso3,), sentence=index))
             elif people:
@@ -350,7 +354,7 @@ class MentionFinder:
             speaker = _sentence_speaker(sent, mentions, last_speaker or last_person) or ctx.voice
             occupied = [(m.start, m.end) for m in mentions]
 
-            def free(s: int, e: int) -> bool:
+            def free(s: int, e: int, occupied: list[tuple[int, int]] = occupied) -> bool:
                 return all(e <= a or s >= b for a, b in occupied)
 
             for g in _GROUP.finditer(sent.text):
@@ -514,8 +518,8 @@ def _sentence_speaker(sent: Sentence, mentions: list[Mention],
     if not m or not re.search(r"[\"“”]", sent.text):
         return None
     near = [x for x in mentions if x.how in ("person", "title") and x.country
-            and abs((x.start - sent.start) - m.end()) < 40 or
-            x.how in ("person", "title") and x.country and 0 <= m.start() - (x.end - sent.start) < 5]
+            and (abs((x.start - sent.start) - m.end()) < 40
+                 or 0 <= m.start() - (x.end - sent.start) < 5)]
     return near[0] if near else None
 
 

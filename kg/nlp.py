@@ -54,8 +54,9 @@ def _merge_fragments(text: str, sentences: list[Sentence]) -> list[Sentence]:
     """Rejoin pieces the sentencizer cut off inside a quotation (a lone closing quote)."""
     merged: list[Sentence] = []
     for sent in sentences:
-        if merged and (len(sent.text) <= 2 or sent.text[0] in ",;:)”’" or sent.text[0].islower()) \
-                and sent.start - merged[-1].end <= 1 and "\n" not in text[merged[-1].end:sent.start]:
+        fragment = len(sent.text) <= 2 or sent.text[0] in ",;:)”’" or sent.text[0].islower()
+        if merged and fragment and sent.start - merged[-1].end <= 1 \
+                and "\n" not in text[merged[-1].end:sent.start]:
             prev = merged[-1]
             merged[-1] = Sentence(prev.start, sent.end, text[prev.start:sent.end])
         else:

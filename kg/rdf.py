@@ -19,8 +19,21 @@ from . import __version__
 from .actors import Country
 from .records import Document, Fact, Side
 from .vocab import (
-    ACTORS_GRAPH, KIND_CLASS, KIND_LINK, PREFIXES, VALUE_IRI, country_iri, document_iri,
-    evidence_iri, extractor_iri, fact_iri, graph_iri, kg, office_iri, person_iri, place_iri,
+    ACTORS_GRAPH,
+    KIND_CLASS,
+    KIND_LINK,
+    PREFIXES,
+    VALUE_IRI,
+    country_iri,
+    document_iri,
+    evidence_iri,
+    extractor_iri,
+    fact_iri,
+    graph_iri,
+    kg,
+    office_iri,
+    person_iri,
+    place_iri,
     topic_iri,
 )
 
