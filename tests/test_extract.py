@@ -221,3 +221,13 @@ def test_offsets_survive_letters_that_change_length_when_lower_cased(
     (fact,) = facts(extractor, "İstanbul hosted talks. Norway expelled a Russian diplomat.")
     assert fact.key == ("sanction", "NOR", "RUS")
     assert fact.evidence == "Norway expelled a Russian diplomat."
+
+
+def test_hosting_a_leader_is_a_meeting_and_a_visit(extractor: Extractor) -> None:
+    found = keys(facts(extractor, "Ghana's president hosted his Togolese counterpart in Accra."))
+    assert {("meeting", "GHA", "TGO"), ("visit", "TGO", "GHA")} <= found
+
+
+def test_an_agreement_with_a_date_inside(extractor: Extractor) -> None:
+    found = facts(extractor, "Qatar and Bahrain agreed in April to reopen their embassies.")
+    assert one(found, "agreement").key == ("agreement", "BHR", "QAT")
