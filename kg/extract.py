@@ -16,6 +16,7 @@ from importlib import resources
 from itertools import combinations
 
 from .actors import Actors, load_actors
+from .clauses import clause_span as _clause
 from .dates import find_dates
 from .mentions import DocumentContext, Mention, MentionFinder, in_compound
 from .nlp import Sentence, split_sentences
@@ -49,15 +50,6 @@ _PLANNED = re.compile(
 _COMMITTED = re.compile(
     r"\b(?:agreed|confirmed|pledged|vowed|reaffirmed|committed|decided|promised|stands ready|"
     r"stressed|reached|signed)\b", re.I)
-_FRONTED = re.compile(r"(?:As|While|Although|Though|Since|Because|When|Whereas|If|In|At|"
-                      r"During|Following|Amid|Under|Despite)\b")
-_CLAUSE_BREAK = re.compile(
-    r"[;:]|\s[-–—]\s|,\s+(?:and|but|while|whereas|which|who|where|when)\b|"
-    r"\s(?:after|before|because|although|though|whereas|while|until|since)\s|"
-    r",\s+(?:following|amid|despite|saying|citing|drawing)\b|"
-    r",\s+(?:a|an)\s+(?:charge|claim|accusation|allegation|move|step|decision)\b|"
-    r",\s+(?:claims|charges|allegations|accusations)\b|"
-    r"\s(?:and\s+)?(?:said|says|added|stressed|noted)\s+(?:that\s+)?")
 _PLACE_NP = re.compile(
     r"\b(?:in|at)\s+(?:the\s+)?((?:[A-Z][\w'’\-]*|of|the|de|di)(?:\s+(?:[A-Z][\w'’\-]*|of|the|"
     r"de|di))*)")
@@ -498,31 +490,6 @@ def _visit_of_meeting(fact: Fact) -> Fact | None:
     return Fact(doc=fact.doc, kind="visit", source=guest, target=host_side,
                 evidence=fact.evidence, span=fact.span, date=fact.date,
                 location=fact.location, status=fact.status, attribution=fact.attribution)
-
-
-def _clause(sent: Sentence, start: int, end: int) -> tuple[int, int]:
-    """Document offsets of the clause around a trigger (bounded by ; : dashes and conjunctions)."""
-    lo, hi = 0, len(sent.text)
-    for b_start, b_end in _breaks(sent.text):
-        if b_end <= start:
-            lo = b_end
-        elif b_start >= end:
-            hi = b_start
-            break
-    return sent.start + lo, sent.start + hi
-
-
-@functools.lru_cache(maxsize=512)
-def _breaks(text: str) -> tuple[tuple[int, int], ...]:
-    """Where a sentence's clauses meet, in order (asked for by every trigger: cached)."""
-    breaks = [(b.start(), b.end()) for b in _CLAUSE_BREAK.finditer(text)]
-    if _FRONTED.match(text):
-        # "As China is increasing its activities, X and Y agreed": the fronted clause ends at
-        # its comma.
-        comma = text.find(",")
-        if comma > 0:
-            breaks.append((comma, comma + 1))
-    return tuple(sorted(breaks))
 
 
 def _status(sent: Sentence, m: Hit, kind: str) -> str:

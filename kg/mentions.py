@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 
 from .actors import Actors
+from .clauses import _FRONTED, clause_span
 from .gazetteer import Gazetteer
 from .nlp import Sentence
 from .records import Document
@@ -374,7 +375,11 @@ class MentionFinder:
                 s, e = sent.start + p.start(), sent.start + p.end()
                 if not free(s, e):
                     continue
-                earlier = [m for m in persons_before if m.end <= s]
+                clause_lo = clause_span(sent, p.start(), p.end())[0]
+                # A person named in a fronted clause ("In addition to meeting Pope Francis,
+                # Milei …") is not the subject the pronoun goes back to.
+                earlier = [m for m in persons_before if m.end <= s and (
+                    m.start >= clause_lo or not _FRONTED.match(sent.text))]
                 # The subject of the sentence is the likeliest antecedent (Hobbs): take the
                 # first person named before the pronoun, else the last one before the sentence;
                 # but "I told him" is not the speaker talking to themself.
@@ -579,7 +584,7 @@ def _coordinate(text: str, mentions: list[Mention]) -> list[Mention]:
                 and not prev.locative and not m.locative \
                 and prev.how not in ("group", "first_person") \
                 and m.how not in ("group", "first_person") \
-                and re.fullmatch(r"\s*(?:,|and|&)\s*(?:the\s+)?", text[prev.end:m.start]) \
+                and re.fullmatch(r"\s*,?\s*(?:and|&)\s*(?:the\s+)?", text[prev.end:m.start]) \
                 and set(prev.countries) != set(m.countries):
             countries = tuple(dict.fromkeys(prev.countries + m.countries))
             out[-1] = Mention(prev.start, m.end, text[prev.start:m.end], "group", countries,
