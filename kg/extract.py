@@ -545,9 +545,10 @@ def _date_near(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
 
 def _event_date(doc: Document, sentences: list[Sentence]) -> str | None:
     """The date of the events a report is about: the first full date it gives, else its date."""
-    for sent in sentences[:2]:
+    for sent in sentences[:3]:
         for d in find_dates(sent.text, doc.date):
-            if len(d.value) == 10 and (not doc.date or d.value <= doc.date):
+            if len(d.value) == 10 and (not doc.date or d.value <= doc.date) and \
+                    sent.text[d.end:d.end + 2] not in ("'s", "’s"):
                 return d.value
     return doc.date
 

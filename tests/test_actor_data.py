@@ -26,6 +26,18 @@ REQUIRED_OFFICE_COUNTRIES = (
     "COL CHL SWE NOR QAT ARE IRQ"
 ).split()
 PERIOD_END = dt.date(2026, 11, 25)
+# Every sovereign state must have at least one head of state or government: the 193 UN members plus
+# Vatican City, Palestine, Kosovo and Taiwan.
+SOVEREIGN_STATES = (
+    "AFG ALB DZA AND AGO ATG ARG ARM AUS AUT AZE BHS BHR BGD BRB BLR BEL BLZ BEN BTN BOL BIH BWA BRA BRN "
+    "BGR BFA BDI CPV KHM CMR CAN CAF TCD CHL CHN COL COM COG COD CRI CIV HRV CUB CYP CZE PRK DNK DJI DMA "
+    "DOM ECU EGY SLV GNQ ERI EST SWZ ETH FJI FIN FRA GAB GMB GEO DEU GHA GRC GRD GTM GIN GNB GUY HTI HND "
+    "HUN ISL IND IDN IRN IRQ IRL ISR ITA JAM JPN JOR KAZ KEN KIR KWT KGZ LAO LVA LBN LSO LBR LBY LIE LTU "
+    "LUX MDG MWI MYS MDV MLI MLT MHL MRT MUS MEX FSM MDA MCO MNG MNE MAR MOZ MMR NAM NRU NPL NLD NZL NIC "
+    "NER NGA MKD NOR OMN PAK PLW PAN PNG PRY PER PHL POL PRT QAT KOR ROU RUS RWA KNA LCA VCT WSM SMR STP "
+    "SAU SEN SRB SYC SLE SGP SVK SVN SLB SOM ZAF SSD ESP LKA SDN SUR SWE CHE SYR TJK TZA THA TLS TGO TON "
+    "TTO TUN TUR TKM TUV UGA UKR ARE GBR USA URY UZB VUT VEN VNM YEM ZMB ZWE VAT PSE XKX TWN"
+).split()
 
 
 def read_tsv(path):
@@ -235,4 +247,22 @@ def test_at_most_one_open_term_per_office(offices):
         if not r[6]:
             open_terms[(r[0], r[1])].append(r[3])
     bad = {k: v for k, v in open_terms.items() if len(v) > 1}
+    assert not bad, bad
+
+
+def test_every_sovereign_state_has_a_leader(offices):
+    assert len(set(SOVEREIGN_STATES)) == 197
+    leaders = {r[0] for r in offices if r[1] in ("head_of_state", "head_of_government")}
+    missing = [c for c in SOVEREIGN_STATES if c not in leaders]
+    assert not missing, missing
+
+
+def test_trailing_comment_lines_name_a_country(countries):
+    iso3 = {r[0] for r in countries}
+    bad = []
+    with open(OFFICES, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"# (approximate|note): (\S+) ", line)
+            if m and m.group(2) not in iso3:
+                bad.append(line.strip())
     assert not bad, bad
