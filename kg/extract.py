@@ -250,6 +250,11 @@ class Extractor:
         acting_left = [x for x in left if not x.locative] or [
             x for x in left if x.how in ("name", "demonym")]
         clause_hi = _clause(sent, m.start(), m.end())[1]
+        relative = re.search(r"\s(?:that|which|who)\s", sent.text[m.end():])
+        if relative and relative.start() > 0 and kind in ("support", "aid"):
+            # "support for a group that Algerian authorities blame": what a relative clause
+            # names is not what the trigger acts on.
+            clause_hi = min(clause_hi, sent.start + m.end() + relative.start())
         objects = [x for x in right if (kind in ("visit", "aid", "force") or not x.locative
                    or x.how in ("name", "demonym")) and x.end <= clause_hi]
         subject = _subject(sent, left)
@@ -322,6 +327,15 @@ class Extractor:
                 # "summoned the envoy to protest", "told the police to expel him": the act is
                 # the subject's.
                 sources = [subject]
+        antecedent = re.search(r"(\S+)\s*,?\s+(?:that|which|who)\s+(?:[\w'’-]+\s+){0,2}$",
+                               sent.text[:m.start()])
+        if antecedent and trigger.roles == "forward" and not _COMPLEMENT.search(
+                sent.text[:antecedent.end(1)]):
+            # "attempts that threaten Sudan's unity": the relative clause's subject is the
+            # noun before "that", a country only if one is named there.
+            named = [x for x in left if x.end - sent.start >= antecedent.start(1)
+                     and x.start - sent.start <= antecedent.end(1)]
+            sources = named[:1]
         if trigger.needs_place and not any(x.locative for x in right):
             decision.reason = "no place named"
             return None
@@ -451,6 +465,11 @@ Pair = tuple[Mention, str, Mention, str]
 
 
 SPEECH_KINDS = ("criticism", "protest", "support", "rejection", "threat")
+# "said that", "announcing on Saturday that": a that-clause, not a relative one.
+_COMPLEMENT = re.compile(
+    r"\b(?:said|says|saying|announced|announcing|announces|stated|states|added|adding|"
+    r"warned|noted|argued|insisted|claimed|claims|believes?|thinks?|knows?|agreed|told|"
+    r"reported|confirmed|denied|hopes?|expects?|fears?)\b(?:\s+[\w'’-]+){0,3}$", re.I)
 # A passive before the trigger: "was summoned", "have been expelled".
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
 # A government body speaking without its country named: "the ministry said", "it".

@@ -456,8 +456,12 @@ def _merge(base: list[Mention], extra: list[Mention]) -> list[Mention]:
             prev = kept[-1]
             if m.end - m.start > prev.end - prev.start:
                 kept[-1] = m
-            elif m.how == "person" and prev.how == "title" and not prev.person:
-                kept[-1] = replace(prev, person=m.person, countries=prev.countries or m.countries)
+            elif m.how == "person" and prev.how == "title" and (
+                    not prev.person or not prev.countries):
+                # "Prince Faisal": the title takes the country of the person it names.
+                kept[-1] = replace(prev, person=m.person if not prev.countries else
+                                   prev.person or m.person,
+                                   countries=prev.countries or m.countries)
             continue
         kept.append(m)
     return kept
