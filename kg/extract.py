@@ -263,6 +263,11 @@ class Extractor:
             sources = [x for x in right if x.acting and x.end <= clause_hi
                        and (agentive or not x.locative or x.how != "capital")
                        and (not trigger.adjacent or x.start - sent.start - m.end() <= 30)]
+            if not left and sources:
+                # "At the invitation of Wang Yi, Nepal's minister will visit": the side acted
+                # on is the subject after the fronted phrase.
+                left = [x for x in right if x.acting and x.start > sources[0].end
+                        and not set(x.countries) & set(sources[0].countries)][:1]
             if re.match(r"(?:was|were|been|being|is|are|had been|has been)\b", m.group(0), re.I):
                 # A passive names its agent after "by", or not at all.
                 sources = [x for x in sources if re.search(
@@ -416,6 +421,17 @@ class Extractor:
             if len({c for x in after_between for c in x.countries}) >= 2:
                 mentions = after_between
                 groups_before = []
+        linked = re.match(r"\s+(?:of|to)\s", sent.text[m.end():]) and kind == "partnership"
+        if linked:
+            # "Both are treaty allies of the United States", "a close ally of Rabat": the
+            # subject with the one named after.
+            subject = [x for x in mentions if x.end <= sent.start + m.start()
+                       and clause_start <= x.start][:1]
+            obj = [x for x in mentions if x.start >= sent.start + m.end()
+                   and x.end <= clause_end][:1]
+            if subject and obj:
+                return [(subject[0], a, obj[0], b) for a in subject[0].countries
+                        for b in obj[0].countries if a != b]
         if groups_before:
             # "Both leaders agreed …", "urged both governments to sign …": they are the sides.
             mentions = [groups_before[-1]]

@@ -231,3 +231,15 @@ def test_hosting_a_leader_is_a_meeting_and_a_visit(extractor: Extractor) -> None
 def test_an_agreement_with_a_date_inside(extractor: Extractor) -> None:
     found = facts(extractor, "Qatar and Bahrain agreed in April to reopen their embassies.")
     assert one(found, "agreement").key == ("agreement", "BHR", "QAT")
+
+
+def test_a_fronted_invitation_names_its_guest_after_the_comma(extractor: Extractor) -> None:
+    text = ("At the invitation of Indian Prime Minister Narendra Modi, Sri Lankan President "
+            "Anura Kumara Dissanayake will visit India next week.")
+    invitation = one(facts(extractor, text), "invitation")
+    assert (invitation.source.country, invitation.target.country) == ("IND", "LKA")
+
+
+def test_allies_of_a_third_country(extractor: Extractor) -> None:
+    found = keys(facts(extractor, "Estonia, a close ally of Finland, urged calm."))
+    assert found == {("partnership", "EST", "FIN")}
