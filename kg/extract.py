@@ -82,6 +82,8 @@ class Trigger:
     needs_place: bool = False
     aimed: str | None = None  # "other": unnamed targets are the report's other side
     adjacent: bool = False  # the acted-on side must follow the trigger closely
+    # Every match starts with one of these: a text holding none of them is not scanned.
+    anchors: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -116,8 +118,44 @@ def load_triggers() -> tuple[Trigger, ...]:
             pattern = re.compile(r"(?<![\w-])(?:" + entry["pattern"] + r")(?![\w-])")
             triggers.append(Trigger(kind, pattern, entry.get("roles", "forward"),
                                     bool(entry.get("needs_place")), entry.get("aimed"),
-                                    bool(entry.get("adjacent"))))
+                                    bool(entry.get("adjacent")), _anchors(pattern.pattern)))
     return tuple(triggers)
+
+
+def _anchors(pattern: str) -> tuple[str, ...] | None:
+    """Literal strings one of which every match of `pattern` starts with (None if unknown)."""
+    from re import _constants as sre  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    def prefixes(items: list) -> list[str] | None:  # type: ignore[type-arg]
+        out = [""]
+        for op, arg in items:
+            if op is sre.LITERAL:
+                out = [o + chr(arg) for o in out]
+            elif op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+                continue
+            elif op is sre.SUBPATTERN:
+                inner = prefixes(list(arg[3]))
+                return [o + i for o in out for i in inner] if inner else out
+            elif op is sre.BRANCH:
+                alternatives: list[str] = []
+                for branch in arg[1]:
+                    found = prefixes(list(branch))
+                    if found is None:
+                        return out
+                    alternatives += found
+                return [o + a for o in out for a in alternatives]
+            else:
+                return out
+        return out
+
+    try:
+        found = prefixes(list(sre_parse.parse(pattern)))
+    except Exception:  # noqa: BLE001 - an unparsable pattern is simply always scanned
+        return None
+    if not found or any(len(f) < 2 for f in found):
+        return None
+    return tuple(sorted(set(found)))
 
 
 class Extractor:
@@ -178,6 +216,8 @@ class Extractor:
             # A few letters change length when lower-cased ("İ"): keep offsets exact.
             lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
         for order, trigger in enumerate(self.triggers):
+            if trigger.anchors and not any(a in lowered for a in trigger.anchors):
+                continue  # a substring test is far cheaper than a regex scan
             for m in trigger.pattern.finditer(lowered):
                 i = bisect.bisect_right(starts, m.start()) - 1
                 if i < 0 or m.end() > sentences[i].end:

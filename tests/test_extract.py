@@ -243,3 +243,20 @@ def test_a_fronted_invitation_names_its_guest_after_the_comma(extractor: Extract
 def test_allies_of_a_third_country(extractor: Extractor) -> None:
     found = keys(facts(extractor, "Estonia, a close ally of Finland, urged calm."))
     assert found == {("partnership", "EST", "FIN")}
+
+
+def test_every_trigger_match_starts_with_one_of_its_anchors() -> None:
+    from kg.extract import load_triggers
+
+    texts = [p.read_text(encoding="utf-8").lower()
+             for p in [ROOT / "examples" / "seed.txt",
+                       *sorted((ROOT / "tests" / "data" / "articles").glob("*.txt"))]]
+    checked = 0
+    for trigger in load_triggers():
+        if trigger.anchors is None:
+            continue
+        for text in texts:
+            for m in trigger.pattern.finditer(text):
+                assert m.group(0).startswith(trigger.anchors), (m.group(0), trigger.anchors)
+                checked += 1
+    assert checked > 100
