@@ -75,6 +75,11 @@ class BuildReport:
     skipped: list[str] = field(default_factory=list)
 
 
+def write_document(store: GraphStore, doc: Document, facts: Iterable[Fact]) -> None:
+    """Replace `doc`'s named graph with these facts (extracted, or reviewed by hand)."""
+    store.replace_graph(graph_iri(doc.id), document_quads(doc, facts))
+
+
 def build(docs: Iterable[Document], store: GraphStore, *, workers: int | None = None,
           actors_file: str | None = None, report: BuildReport | None = None) -> BuildReport:
     """Extract facts from `docs` and write one named graph per document into `store`."""
@@ -82,7 +87,7 @@ def build(docs: Iterable[Document], store: GraphStore, *, workers: int | None = 
     actors = load_actors(actors_file)
     seen_countries: set[str] = set()
     for doc, facts in extract_documents(docs, workers=workers, actors_file=actors_file):
-        store.replace_graph(graph_iri(doc.id), document_quads(doc, facts))
+        write_document(store, doc, facts)
         new = {c for f in facts for c in (f.source.country, f.target.country,
                                           f.location.country if f.location else None) if c}
         new -= seen_countries

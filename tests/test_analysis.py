@@ -25,11 +25,10 @@ from kg.analysis import (
 )
 from kg.documents import read_documents
 from kg.errors import QueryError
-from kg.pipeline import build
-from kg.rdf import country_quads, document_quads
+from kg.pipeline import build, write_document
+from kg.rdf import country_quads
 from kg.records import KINDS, Document, Fact, Side
 from kg.store import OxigraphStore
-from kg.vocab import graph_iri
 
 ROOT = Path(__file__).resolve().parent.parent
 FACT = "https://w3id.org/kg-bilateral/id/fact/"
@@ -72,7 +71,7 @@ def store() -> OxigraphStore:
     store = OxigraphStore()
     store.add(country_quads(COUNTRIES))
     for doc, facts in FACTS.items():
-        store.replace_graph(graph_iri(doc.id), document_quads(doc, facts))
+        write_document(store, doc, facts)
     return store
 
 

@@ -16,7 +16,7 @@ import pytest
 from kg.actors import Country
 from kg.analysis import load_facts
 from kg.documents import make_document, read_documents
-from kg.pipeline import build
+from kg.pipeline import build, write_document
 from kg.rdf import country_quads, document_quads
 from kg.records import Document, Fact, Side
 from kg.store import OxigraphStore
@@ -352,7 +352,7 @@ def synthetic_facts(n: int):  # type: ignore[no-untyped-def]
             facts.append(Fact(doc.id, kind, Side(a, f"Leader {a}", "Prime Minister"),
                               Side(b), f"Sentence {i} of doc {d}.", (i * 10, i * 10 + 9),
                               date=f"2025-{1 + i % 12:02d}-{1 + d % 28:02d}"))
-        store.replace_graph(graph_iri(doc.id), document_quads(doc, facts))
+        write_document(store, doc, facts)
     return load_facts(store)
 
 

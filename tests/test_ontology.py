@@ -12,6 +12,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from kg import validate as kv
 from kg.actors import Country
 from kg.errors import KgError
+from kg.pipeline import write_document
 from kg.rdf import country_quads, document_quads
 from kg.records import KINDS, Document, Fact, Place, Side
 from kg.store import OxigraphStore
@@ -91,7 +92,7 @@ def _sample() -> list[tuple[Document, list[Fact]]]:
 def _store(countries: list[Country] = COUNTRIES) -> OxigraphStore:
     store = OxigraphStore()
     for doc, facts in _sample():
-        store.replace_graph(graph_iri(doc.id), document_quads(doc, facts))
+        write_document(store, doc, facts)
     store.add(country_quads(countries))
     return store
 

@@ -10,6 +10,7 @@ import pytest
 
 from kg.actors import Country
 from kg.errors import QueryError
+from kg.pipeline import write_document
 from kg.query import (
     NO_SERVICE,
     PREFIXES,
@@ -21,7 +22,7 @@ from kg.query import (
     run_saved,
     saved_queries,
 )
-from kg.rdf import country_quads, document_quads
+from kg.rdf import country_quads
 from kg.records import Document, Fact, Place, Side
 from kg.render import (
     GRAPH_FORMATS,
@@ -89,7 +90,7 @@ def store() -> OxigraphStore:
     store = OxigraphStore()
     store.add(country_quads(COUNTRIES))
     for doc, facts in FACTS.items():
-        store.replace_graph(graph_iri(doc.id), document_quads(doc, facts))
+        write_document(store, doc, facts)
     return store
 
 
