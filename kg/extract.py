@@ -37,7 +37,8 @@ TOPICS = (
 _TOPIC = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in TOPICS) + r")\b", re.I)
 
 _NEGATION = re.compile(
-    r"\b(?:not|n't|never|no longer|refused to|refuses to|declined to|failed to|without|"
+    r"\b(?:not|n't|never|no longer|no intention|no plans?|refused to|refuses to|declined to|"
+    r"failed to|without|"
     r"put off|postpone\w*|cancel\w*|call(?:ed)? off|pause|halt\w*|scrap\w*|lift\w*|"
     r"withdr[ae]w\w*)\b", re.I)
 _PLANNED = re.compile(
@@ -248,8 +249,9 @@ class Extractor:
                              else mentions) if x.start >= t_end]
         kind = trigger.kind
         word = m.group(0)
-        if word[:1].isupper() and m.start() > 0 and re.search(
-                r"[A-Z][\w'’]*[\s-]$", sent.text[:m.start()]):
+        name = re.search(r"(?:[A-Z][\w'’]*[\s-])+$", sent.text[:m.start()]) \
+            if word[:1].isupper() and m.start() > 0 else None
+        if name and not any(sent.start + name.start() <= x.start < t_start for x in named):
             decision.reason = f"'{word}' is part of a name"
             return
         if kind in DIRECTED_KINDS:
@@ -303,6 +305,9 @@ class Extractor:
             sources = [x for x in right if x.acting and x.end <= clause_hi
                        and (agentive or not x.locative or x.how != "capital")
                        and (not trigger.adjacent or x.start - sent.start - m.end() <= 30)]
+            if trigger.adjacent and trigger.kind == "visit":
+                # "hosted his counterpart": a guest is a person, not "hosting the meeting".
+                sources = [x for x in sources if x.how in ("person", "title")]
             if not left and sources:
                 # "At the invitation of Wang Yi, Nepal's minister will visit": the side acted
                 # on is the subject after the fronted phrase.
@@ -355,6 +360,10 @@ class Extractor:
                 # The clause's subject: "Both leaders reiterated their support for Ukraine and
                 # agreed to keep up pressure on Moscow, including through sanctions".
                 sources = in_clause[:1] + list(reversed(in_clause[1:]))
+            elif _OWN_SUBJECT.search(sent.text[clause_lo - sent.start:m.start()]):
+                # "… after protesters stormed the embassy": a subject, but not a country;
+                # only an unnamed government body or a quotation's speaker may stand for it.
+                sources = []
             else:
                 sources = list(reversed(acting_left))
             targets = objects
@@ -372,15 +381,21 @@ class Extractor:
                 # "summoned the envoy to protest", "told the police to expel him": the act is
                 # the subject's.
                 sources = [subject]
-        antecedent = re.search(r"(\S+)\s*,?\s+(?:that|which|who)\s+(?:[\w'’-]+\s+){0,2}$",
-                               sent.text[:m.start()])
+        antecedent = re.search(
+            r"((?:\S+\s+){0,2}\S+?)\s*,?\s+(?:that|which|who)\s+((?:[\w'’-]+\s+){0,2})$",
+            sent.text[:m.start()])
         if antecedent and trigger.roles == "forward" and not _COMPLEMENT.search(
-                sent.text[:antecedent.end(1)]):
-            # "attempts that threaten Sudan's unity": the relative clause's subject is the
-            # noun before "that", a country only if one is named there.
+                sent.text[:antecedent.end(1)]) and not any(
+                x.start - sent.start >= antecedent.start(2) for x in left):
+            # "attempts that threaten Sudan's unity", "an administration that has slapped
+            # tariffs": the relative clause's subject is the noun before "that", a country
+            # only if one is named there.
             named = [x for x in left if x.end - sent.start >= antecedent.start(1)
                      and x.start - sent.start <= antecedent.end(1)]
-            sources = named[:1]
+            if not named:
+                decision.reason = "the subject is no country"
+                return None
+            sources = named[-1:]
         if trigger.needs_place and not any(x.locative for x in right):
             decision.reason = "no place named"
             return None
@@ -521,11 +536,17 @@ Pair = tuple[Mention, str, Mention, str]
 
 
 SPEECH_KINDS = ("criticism", "protest", "support", "rejection", "threat")
+# A clause that opens with a noun of its own ("protesters stormed …", "the forces that …"),
+# not only conjunctions, adverbs and auxiliaries before its verb.
+_OWN_SUBJECT = re.compile(
+    r"^\W*(?:(?:and|but|or|then|also|later|subsequently|in turn|had|has|have|was|were|"
+    r"will|would|to|it|he|she|they|which|who|that)\b\W*)*[a-z][a-z'’-]{2,}\s+\w", re.I)
 # "said that", "announcing on Saturday that": a that-clause, not a relative one.
 _COMPLEMENT = re.compile(
     r"\b(?:said|says|saying|announced|announcing|announces|stated|states|added|adding|"
     r"warned|noted|argued|insisted|claimed|claims|believes?|thinks?|knows?|agreed|told|"
-    r"reported|confirmed|denied|hopes?|expects?|fears?)\b(?:\s+[\w'’-]+){0,3}$", re.I)
+    r"reported|confirmed|denied|hopes?|expects?|fears?)\b(?:\s+[\w'’-]+){0,3}$|"
+    r"\b(?:and|or|but)$", re.I)
 # A passive before the trigger: "was summoned", "have been expelled".
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
 # A government body speaking without its country named: "the ministry said", "it".
