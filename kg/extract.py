@@ -635,8 +635,18 @@ def _date_near(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
         usable = [d for d in usable if d.precision == 10 or not re.match(
             r"(?i)(?:this|next|last|earlier|later)\b", d.text)]
     if not usable:
+        # No date in the clause: one elsewhere in the sentence ("in December, when Morocco
+        # agreed …"), but not a dateline's, which dates the report.
+        usable = [d for d in dates if not _DATELINE_DATE.match(sent.text[d.end:d.end + 12])
+                  and sent.text[d.end:d.end + 2] not in ("'s", "’s")
+                  and (d.precision == 10 or status == "planned" or not re.match(
+                      r"(?i)(?:this|next|last|earlier|later)\b", d.text))]
+    if not usable:
         return event_date
     return min(usable, key=lambda d: abs(d.start - m.start())).value
+
+
+_DATELINE_DATE = re.compile(r"\s*(?:\(|--|—|–\s)")
 
 
 def _event_date(doc: Document, sentences: list[Sentence]) -> str | None:
