@@ -8,11 +8,9 @@ was not produced.
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from itertools import combinations
 
 from .actors import Actors, load_actors
@@ -20,71 +18,19 @@ from .clauses import clause_span as _clause
 from .dates import find_dates
 from .mentions import DocumentContext, Mention, MentionFinder, in_compound
 from .nlp import Sentence, split_sentences
-from .records import DIRECTED_KINDS, Document, Fact, Place, Side
+from .qualifiers import (
+    TOPIC_PATTERN,
+    fact_date,
+    fact_location,
+    fact_status,
+    relation_label,
+    report_date,
+)
+from .records import DIRECTED_KINDS, Document, Fact, Side
+from .triggers import Hit, Trigger, load_triggers
 
 ACTING = ("name", "demonym", "capital", "seat", "person", "title", "group", "pronoun",
           "first_person")
-
-TOPICS = (
-    "trade and investment", "industrial strategy", "economic security", "energy security",
-    "climate change", "supply chains", "critical minerals", "artificial intelligence",
-    "human rights", "border security", "drug trafficking", "security", "defence", "defense",
-    "trade", "investment", "economy", "energy", "cyber", "cybersecurity", "space", "technology",
-    "climate", "health", "education", "agriculture", "infrastructure", "industry", "culture",
-    "tourism", "finance", "science", "migration", "tariffs", "maritime", "semiconductors",
-    "digital", "nuclear", "development", "counterterrorism", "terrorism", "fisheries",
-)
-_TOPIC = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in TOPICS) + r")\b", re.I)
-
-_NEGATION = re.compile(
-    r"\b(?:not|n't|never|no longer|no intention|no plans?|refused to|refuses to|declined to|"
-    r"failed to|without|"
-    r"put off|postpone\w*|cancel\w*|call(?:ed)? off|pause|halt\w*|scrap\w*|lift\w*|"
-    r"withdr[ae]w\w*)\b", re.I)
-_PLANNED = re.compile(
-    r"\b(?:will|would|shall|'ll|plans? to|planned|planning to|intends? to|intended to|"
-    r"expects? to|expected to|(?:is|are) set to|to be held|look(?:s|ed|ing)? forward to|"
-    r"upcoming|hopes? to|hoped to|aims? to|readiness to|going to|invited? (?:\w+ ){0,3}to|"
-    r"scheduled|slated to|due to|proposed|would like to|is to|are to|ways to|how to|"
-    r"pledged to|pledges to|agreed to|vowed to|promised to|committed to|urged|called on|"
-    r"invitation (?:\w+ ){0,6}to|future|next|soon|later this|to visit)\b", re.I)
-_COMMITTED = re.compile(
-    r"\b(?:agreed|confirmed|pledged|vowed|reaffirmed|committed|decided|promised|stands ready|"
-    r"stressed|reached|signed)\b", re.I)
-_PLACE_NP = re.compile(
-    r"\b(?:in|at)\s+(?:the\s+)?((?:[A-Z][\w'’\-]*|of|the|de|di)(?:\s+(?:[A-Z][\w'’\-]*|of|the|"
-    r"de|di))*)")
-_APPOSITIVE_PLACE = re.compile(r",\s+((?:[A-Z][\w'’\-]*)(?:\s+[A-Z][\w'’\-]*){0,3})\s*[.;]?\s*$")
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A trigger match, with offsets into its sentence (the interface of re.Match used)."""
-
-    begin: int
-    finish: int
-    text: str
-
-    def start(self) -> int:
-        return self.begin
-
-    def end(self) -> int:
-        return self.finish
-
-    def group(self, index: int = 0) -> str:
-        return self.text
-
-
-@dataclass(frozen=True)
-class Trigger:
-    kind: str
-    pattern: re.Pattern[str]  # for lower-cased text: case-blind matching is three times slower
-    roles: str = "forward"  # forward, backward, possessive or host (see triggers.yaml)
-    needs_place: bool = False
-    aimed: str | None = None  # "other": unnamed targets are the report's other side
-    adjacent: bool = False  # the acted-on side must follow the trigger closely
-    # Every match starts with one of these: a text holding none of them is not scanned.
-    anchors: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -108,57 +54,6 @@ class SentenceReport:
     dates: list[str]
 
 
-@functools.lru_cache(maxsize=1)
-def load_triggers() -> tuple[Trigger, ...]:
-    import yaml
-
-    data = yaml.safe_load((resources.files("kg") / "data" / "triggers.yaml").read_text("utf-8"))
-    triggers = []
-    for kind, entries in data.items():
-        for entry in entries:
-            pattern = re.compile(r"(?<![\w-])(?:" + entry["pattern"] + r")(?![\w-])")
-            triggers.append(Trigger(kind, pattern, entry.get("roles", "forward"),
-                                    bool(entry.get("needs_place")), entry.get("aimed"),
-                                    bool(entry.get("adjacent")), _anchors(pattern.pattern)))
-    return tuple(triggers)
-
-
-def _anchors(pattern: str) -> tuple[str, ...] | None:
-    """Literal strings one of which every match of `pattern` starts with (None if unknown)."""
-    from re import _constants as sre  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-
-    def prefixes(items: list) -> list[str] | None:  # type: ignore[type-arg]
-        out = [""]
-        for op, arg in items:
-            if op is sre.LITERAL:
-                out = [o + chr(arg) for o in out]
-            elif op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
-                continue
-            elif op is sre.SUBPATTERN:
-                inner = prefixes(list(arg[3]))
-                return [o + i for o in out for i in inner] if inner else out
-            elif op is sre.BRANCH:
-                alternatives: list[str] = []
-                for branch in arg[1]:
-                    found = prefixes(list(branch))
-                    if found is None:
-                        return out
-                    alternatives += found
-                return [o + a for o in out for a in alternatives]
-            else:
-                return out
-        return out
-
-    try:
-        found = prefixes(list(sre_parse.parse(pattern)))
-    except Exception:  # noqa: BLE001 - an unparsable pattern is simply always scanned
-        return None
-    if not found or any(len(f) < 2 for f in found):
-        return None
-    return tuple(sorted(set(found)))
-
-
 class Extractor:
     """Reads facts from documents. Build once, call `extract` per document."""
 
@@ -178,7 +73,7 @@ class Extractor:
     def _run(self, doc: Document, reports: list[SentenceReport] | None) -> list[Fact]:
         sentences = split_sentences(doc.text)
         ctx = self.finder.read(doc, sentences)
-        event_date = _event_date(doc, sentences)
+        event_date = report_date(doc, sentences)
         facts: dict[tuple[str, str, str], Fact] = {}
         hits = self._hits(doc.text, sentences)
         for i, sent in enumerate(sentences):
@@ -264,14 +159,15 @@ class Extractor:
         if not pairs:
             decision.reason = "only one country found"
             return
-        status = _status(sent, m, kind)
-        date = _date_near(sent, dates, m, kind, status, event_date)
+        status = fact_status(sent, m, kind)
+        date = fact_date(sent, dates, m, kind, status, event_date)
         attribution = "commentary" if ctx.doc.commentary_start is not None and \
             sent.start >= ctx.doc.commentary_start else "reported"
-        location = _location(ctx, i, sent, m, kind)
-        topics = tuple(dict.fromkeys(t.group(0).lower() for t in _TOPIC.finditer(sent.text))) \
+        location = fact_location(ctx, i, sent, m, kind)
+        topics = tuple(dict.fromkeys(t.group(0).lower()
+                                     for t in TOPIC_PATTERN.finditer(sent.text))) \
             if kind in ("cooperation", "agreement", "meeting", "call") else ()
-        label = _label(sent.text, m) if kind in ("partnership", "agreement") else None
+        label = relation_label(sent.text, m) if kind in ("partnership", "agreement") else None
         for src, s_country, tgt, t_country in pairs:
             fact = Fact(
                 doc=ctx.doc.id, kind=kind,
@@ -586,134 +482,6 @@ def _visit_of_meeting(fact: Fact) -> Fact | None:
     return Fact(doc=fact.doc, kind="visit", source=guest, target=host_side,
                 evidence=fact.evidence, span=fact.span, date=fact.date,
                 location=fact.location, status=fact.status, attribution=fact.attribution)
-
-
-def _status(sent: Sentence, m: Hit, kind: str) -> str:
-    """occurred, planned or negated, from the words of the trigger's clause before it."""
-    lo = _clause(sent, m.start(), m.end())[0] - sent.start
-    before = sent.text[lo:m.start()]
-    window = " ".join(before.split()[-8:])
-    if _NEGATION.search(" ".join(window.split()[-5:])) or re.search(
-            r"\b(?:put off|postpone\w*|called off|cancel\w*|pause|delay\w*|suspend\w*)\b",
-            window, re.I):
-        return "negated"
-    if kind in ("agreement", "invitation", "partnership", "threat", "rejection"):
-        return "occurred"  # the agreeing, inviting, threatening itself happened
-    after = sent.text[m.end():m.end() + 60]
-    if re.match(r"[^.;]{0,40}?\b(?:to be held|will be held|is scheduled|are scheduled|"
-                r"scheduled for|planned for)\b", after):
-        return "planned"
-    # A commitment made is itself the fact for standing relations ("pledged to continue our
-    # cooperation"); for acts ("pledged to continue aid") it is the act, still to come.
-    committed = kind in ("cooperation", "support") and _COMMITTED.search(before)
-    if _PLANNED.search(window) and not committed:
-        return "planned"
-    if kind in ("meeting", "visit", "call") and re.match(
-            r"\s+(?:again\s+)?(?:soon|next|in the future)", after):
-        return "planned"
-    return "occurred"
-
-
-def _date_near(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
-               event_date: str | None) -> str | None:
-    """The date of the act a trigger names: the nearest date in its clause that modifies it.
-
-    Not a date owned by a noun ("yesterday's vote"), not the date of an act the trigger
-    leads to ("invited him to visit on 24 October" was invited on the day reported), and
-    not a coarser date than the report's own ("this year") unless nothing finer is said.
-    """
-    lo, hi = _clause(sent, m.start(), m.end())
-    lo, hi = lo - sent.start, hi - sent.start
-    nested = re.search(r"\bto\s+(?:visit|attend|come|travel|hold|meet)\b",
-                       sent.text[m.end():hi]) if kind == "invitation" else None
-    if nested:
-        hi = m.end() + nested.start()
-    usable = [d for d in dates if lo <= d.start and d.end <= hi
-              and sent.text[d.end:d.end + 2] not in ("'s", "’s")]
-    if event_date and len(event_date) == 10 and status != "planned":
-        # "this year", "next month": vaguer than the day reported, unless the act is to come.
-        usable = [d for d in usable if d.precision == 10 or not re.match(
-            r"(?i)(?:this|next|last|earlier|later)\b", d.text)]
-    if not usable:
-        # No date in the clause: one elsewhere in the sentence ("in December, when Morocco
-        # agreed …"), but not a dateline's, which dates the report.
-        usable = [d for d in dates if not _DATELINE_DATE.match(sent.text[d.end:d.end + 12])
-                  and sent.text[d.end:d.end + 2] not in ("'s", "’s")
-                  and (d.precision == 10 or status == "planned" or not re.match(
-                      r"(?i)(?:this|next|last|earlier|later)\b", d.text))]
-    if not usable:
-        return event_date
-    return min(usable, key=lambda d: abs(d.start - m.start())).value
-
-
-_DATELINE_DATE = re.compile(r"\s*(?:\(|--|—|–\s)")
-
-
-def _event_date(doc: Document, sentences: list[Sentence]) -> str | None:
-    """The date of the events a report is about: the first full date it gives, else its date."""
-    for sent in sentences[:3]:
-        for d in find_dates(sent.text, doc.date):
-            if len(d.value) == 10 and (not doc.date or d.value <= doc.date) and \
-                    sent.text[d.end:d.end + 2] not in ("'s", "’s"):
-                return d.value
-    return doc.date
-
-
-def _location(ctx: DocumentContext, i: int, sent: Sentence, m: Hit,
-              kind: str) -> Place | None:
-    if kind not in ("meeting", "visit", "invitation", "call"):
-        return None
-    places = [x for x in ctx.mentions[i] if x.locative and x.how in ("capital", "seat", "name")]
-    if places:
-        nearest = min(places, key=lambda x: abs(x.start - sent.start - m.start()))
-        return Place(nearest.text, nearest.country)
-    for np in _PLACE_NP.finditer(sent.text):
-        name = np.group(1).strip()
-        name = re.sub(r"\s+(?:of|the|de|di)$", "", name)
-        if not name or name.split()[0] in _NOT_PLACES or len(name) < 3:
-            continue
-        inside = [x for x in ctx.mentions[i] if sent.start + np.start(1) <= x.start
-                  < sent.start + np.end(1) and x.how in ("name", "capital")]
-        return Place(name, inside[0].country if inside else None)
-    if kind in ("invitation", "visit"):
-        ap = _APPOSITIVE_PLACE.search(sent.text)
-        if ap and ap.group(1).split()[0] not in _NOT_PLACES:
-            return Place(ap.group(1), None)
-    return None
-
-
-_NOT_PLACES = {"The", "This", "That", "January", "February", "March", "April", "May", "June",
-               "July", "August", "September", "October", "November", "December", "Monday",
-               "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Prime",
-               "President", "Minister", "I", "We", "He", "She", "It", "They"}
-
-
-def _label(text: str, m: Hit) -> str | None:
-    """The relation's own name: a quoted or capitalised phrase around the trigger."""
-    quoted = re.search(r"[\"“‘']([^\"”’']{3,80})[\"”’']", text)
-    word = m.group(0).lower()
-    if quoted and re.search(r"partner|agreement|declaration|statement|treaty|pact|vision",
-                            quoted.group(1), re.I):
-        label = quoted.group(1).strip().rstrip(",")
-        return re.sub(r"\bpartners\b", "partnership", label)
-    if word.startswith("partner"):
-        before = re.search(r"((?:[a-z\-]+\s+){0,3})" + re.escape(m.group(0)) + "$",
-                           text[:m.end()])
-        mods = before.group(1).split() if before else []
-        keep = [w for w in mods if w.lower() in _PARTNER_MODS]
-        if keep:
-            return " ".join(keep + ["partnership"])
-    cap = re.search(r"\b(?:the|a|an)\s+((?:[A-Z][\w\-+]*\s+){1,6}(?:Agreement|Partnership|"
-                    r"Programme|Program|Declaration|Treaty|Accord|Pact|Initiative|Statement))",
-                    text)
-    if cap:
-        return cap.group(1).strip()
-    return None
-
-
-_PARTNER_MODS = {"strategic", "comprehensive", "global", "enhanced", "special", "privileged",
-                 "all-round", "all-weather", "close", "key", "important", "economic",
-                 "long-term", "trusted", "development", "maritime"}
 
 
 _DEFAULT: Extractor | None = None

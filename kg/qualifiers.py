@@ -1,0 +1,182 @@
+"""What a fact's sentence tells beyond its sides: status, date, place, label and topics."""
+
+from __future__ import annotations
+
+import re
+
+from .clauses import clause_span as _clause
+from .dates import find_dates
+from .mentions import DocumentContext
+from .nlp import Sentence
+from .records import Document, Place
+from .triggers import Hit
+
+TOPICS = (
+    "trade and investment", "industrial strategy", "economic security", "energy security",
+    "climate change", "supply chains", "critical minerals", "artificial intelligence",
+    "human rights", "border security", "drug trafficking", "security", "defence", "defense",
+    "trade", "investment", "economy", "energy", "cyber", "cybersecurity", "space", "technology",
+    "climate", "health", "education", "agriculture", "infrastructure", "industry", "culture",
+    "tourism", "finance", "science", "migration", "tariffs", "maritime", "semiconductors",
+    "digital", "nuclear", "development", "counterterrorism", "terrorism", "fisheries",
+)
+
+
+TOPIC_PATTERN = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in TOPICS) + r")\b", re.I)
+
+
+_NEGATION = re.compile(
+    r"\b(?:not|n't|never|no longer|no intention|no plans?|refused to|refuses to|declined to|"
+    r"failed to|without|"
+    r"put off|postpone\w*|cancel\w*|call(?:ed)? off|pause|halt\w*|scrap\w*|lift\w*|"
+    r"withdr[ae]w\w*)\b", re.I)
+
+
+_PLANNED = re.compile(
+    r"\b(?:will|would|shall|'ll|plans? to|planned|planning to|intends? to|intended to|"
+    r"expects? to|expected to|(?:is|are) set to|to be held|look(?:s|ed|ing)? forward to|"
+    r"upcoming|hopes? to|hoped to|aims? to|readiness to|going to|invited? (?:\w+ ){0,3}to|"
+    r"scheduled|slated to|due to|proposed|would like to|is to|are to|ways to|how to|"
+    r"pledged to|pledges to|agreed to|vowed to|promised to|committed to|urged|called on|"
+    r"invitation (?:\w+ ){0,6}to|future|next|soon|later this|to visit)\b", re.I)
+
+
+_COMMITTED = re.compile(
+    r"\b(?:agreed|confirmed|pledged|vowed|reaffirmed|committed|decided|promised|stands ready|"
+    r"stressed|reached|signed)\b", re.I)
+
+
+_PLACE_NP = re.compile(
+    r"\b(?:in|at)\s+(?:the\s+)?((?:[A-Z][\w'’\-]*|of|the|de|di)(?:\s+(?:[A-Z][\w'’\-]*|of|the|"
+    r"de|di))*)")
+
+
+_APPOSITIVE_PLACE = re.compile(r",\s+((?:[A-Z][\w'’\-]*)(?:\s+[A-Z][\w'’\-]*){0,3})\s*[.;]?\s*$")
+
+
+def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
+    """occurred, planned or negated, from the words of the trigger's clause before it."""
+    lo = _clause(sent, m.start(), m.end())[0] - sent.start
+    before = sent.text[lo:m.start()]
+    window = " ".join(before.split()[-8:])
+    if _NEGATION.search(" ".join(window.split()[-5:])) or re.search(
+            r"\b(?:put off|postpone\w*|called off|cancel\w*|pause|delay\w*|suspend\w*)\b",
+            window, re.I):
+        return "negated"
+    if kind in ("agreement", "invitation", "partnership", "threat", "rejection"):
+        return "occurred"  # the agreeing, inviting, threatening itself happened
+    after = sent.text[m.end():m.end() + 60]
+    if re.match(r"[^.;]{0,40}?\b(?:to be held|will be held|is scheduled|are scheduled|"
+                r"scheduled for|planned for)\b", after):
+        return "planned"
+    # A commitment made is itself the fact for standing relations ("pledged to continue our
+    # cooperation"); for acts ("pledged to continue aid") it is the act, still to come.
+    committed = kind in ("cooperation", "support") and _COMMITTED.search(before)
+    if _PLANNED.search(window) and not committed:
+        return "planned"
+    if kind in ("meeting", "visit", "call") and re.match(
+            r"\s+(?:again\s+)?(?:soon|next|in the future)", after):
+        return "planned"
+    return "occurred"
+
+
+def fact_date(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
+               event_date: str | None) -> str | None:
+    """The date of the act a trigger names: the nearest date in its clause that modifies it.
+
+    Not a date owned by a noun ("yesterday's vote"), not the date of an act the trigger
+    leads to ("invited him to visit on 24 October" was invited on the day reported), and
+    not a coarser date than the report's own ("this year") unless nothing finer is said.
+    """
+    lo, hi = _clause(sent, m.start(), m.end())
+    lo, hi = lo - sent.start, hi - sent.start
+    nested = re.search(r"\bto\s+(?:visit|attend|come|travel|hold|meet)\b",
+                       sent.text[m.end():hi]) if kind == "invitation" else None
+    if nested:
+        hi = m.end() + nested.start()
+    usable = [d for d in dates if lo <= d.start and d.end <= hi
+              and sent.text[d.end:d.end + 2] not in ("'s", "’s")]
+    if event_date and len(event_date) == 10 and status != "planned":
+        # "this year", "next month": vaguer than the day reported, unless the act is to come.
+        usable = [d for d in usable if d.precision == 10 or not re.match(
+            r"(?i)(?:this|next|last|earlier|later)\b", d.text)]
+    if not usable:
+        # No date in the clause: one elsewhere in the sentence ("in December, when Morocco
+        # agreed …"), but not a dateline's, which dates the report.
+        usable = [d for d in dates if not _DATELINE_DATE.match(sent.text[d.end:d.end + 12])
+                  and sent.text[d.end:d.end + 2] not in ("'s", "’s")
+                  and (d.precision == 10 or status == "planned" or not re.match(
+                      r"(?i)(?:this|next|last|earlier|later)\b", d.text))]
+    if not usable:
+        return event_date
+    return min(usable, key=lambda d: abs(d.start - m.start())).value
+
+
+_DATELINE_DATE = re.compile(r"\s*(?:\(|--|—|–\s)")
+
+
+def report_date(doc: Document, sentences: list[Sentence]) -> str | None:
+    """The date of the events a report is about: the first full date it gives, else its date."""
+    for sent in sentences[:3]:
+        for d in find_dates(sent.text, doc.date):
+            if len(d.value) == 10 and (not doc.date or d.value <= doc.date) and \
+                    sent.text[d.end:d.end + 2] not in ("'s", "’s"):
+                return d.value
+    return doc.date
+
+
+def fact_location(ctx: DocumentContext, i: int, sent: Sentence, m: Hit,
+              kind: str) -> Place | None:
+    if kind not in ("meeting", "visit", "invitation", "call"):
+        return None
+    places = [x for x in ctx.mentions[i] if x.locative and x.how in ("capital", "seat", "name")]
+    if places:
+        nearest = min(places, key=lambda x: abs(x.start - sent.start - m.start()))
+        return Place(nearest.text, nearest.country)
+    for np in _PLACE_NP.finditer(sent.text):
+        name = np.group(1).strip()
+        name = re.sub(r"\s+(?:of|the|de|di)$", "", name)
+        if not name or name.split()[0] in _NOT_PLACES or len(name) < 3:
+            continue
+        inside = [x for x in ctx.mentions[i] if sent.start + np.start(1) <= x.start
+                  < sent.start + np.end(1) and x.how in ("name", "capital")]
+        return Place(name, inside[0].country if inside else None)
+    if kind in ("invitation", "visit"):
+        ap = _APPOSITIVE_PLACE.search(sent.text)
+        if ap and ap.group(1).split()[0] not in _NOT_PLACES:
+            return Place(ap.group(1), None)
+    return None
+
+
+_NOT_PLACES = {"The", "This", "That", "January", "February", "March", "April", "May", "June",
+               "July", "August", "September", "October", "November", "December", "Monday",
+               "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Prime",
+               "President", "Minister", "I", "We", "He", "She", "It", "They"}
+
+
+def relation_label(text: str, m: Hit) -> str | None:
+    """The relation's own name: a quoted or capitalised phrase around the trigger."""
+    quoted = re.search(r"[\"“‘']([^\"”’']{3,80})[\"”’']", text)
+    word = m.group(0).lower()
+    if quoted and re.search(r"partner|agreement|declaration|statement|treaty|pact|vision",
+                            quoted.group(1), re.I):
+        label = quoted.group(1).strip().rstrip(",")
+        return re.sub(r"\bpartners\b", "partnership", label)
+    if word.startswith("partner"):
+        before = re.search(r"((?:[a-z\-]+\s+){0,3})" + re.escape(m.group(0)) + "$",
+                           text[:m.end()])
+        mods = before.group(1).split() if before else []
+        keep = [w for w in mods if w.lower() in _PARTNER_MODS]
+        if keep:
+            return " ".join(keep + ["partnership"])
+    cap = re.search(r"\b(?:the|a|an)\s+((?:[A-Z][\w\-+]*\s+){1,6}(?:Agreement|Partnership|"
+                    r"Programme|Program|Declaration|Treaty|Accord|Pact|Initiative|Statement))",
+                    text)
+    if cap:
+        return cap.group(1).strip()
+    return None
+
+
+_PARTNER_MODS = {"strategic", "comprehensive", "global", "enhanced", "special", "privileged",
+                 "all-round", "all-weather", "close", "key", "important", "economic",
+                 "long-term", "trusted", "development", "maritime"}
