@@ -146,7 +146,8 @@ class Extractor:
         word = m.group(0)
         name = re.search(r"(?:[A-Z][\w'’]*[\s-])+$", sent.text[:m.start()]) \
             if word[:1].isupper() and m.start() > 0 else None
-        if name and not any(sent.start + name.start() <= x.start < t_start for x in named):
+        if name and not any(sent.start + name.start() <= x.start < t_start for x in named) \
+                and not re.search(r"\b(?:a|an)\s+$", sent.text[:name.start()]):
             decision.reason = f"'{word}' is part of a name"
             return
         if kind in DIRECTED_KINDS:
@@ -196,7 +197,15 @@ class Extractor:
         objects = [x for x in right if (kind in ("visit", "aid", "force") or not x.locative
                    or x.how in ("name", "demonym")) and x.end <= clause_hi]
         subject = _subject(sent, left)
-        if trigger.roles == "backward":
+        passive = _PASSIVE.search(sent.text[:m.start()]) and re.search(
+            r"(?:ed|en|wn)$", m.group(0).split()[0])
+        if trigger.roles == "backward" and passive:
+            # "will be received by President Prabowo": the guest is the subject, the host
+            # the agent after "by".
+            sources = list(reversed(acting_left))
+            targets = [x for x in right if x.acting and x.end <= clause_hi and re.search(
+                r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", sent.text[:x.start - sent.start])]
+        elif trigger.roles == "backward":
             agentive = re.search(r"\b(?:from|by|of)$", m.group(0))
             sources = [x for x in right if x.acting and x.end <= clause_hi
                        and (agentive or not x.locative or x.how != "capital")
@@ -214,7 +223,7 @@ class Extractor:
                 sources = [x for x in sources if re.search(
                     r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$",
                     sent.text[:x.start - sent.start])]
-            targets = list(reversed(left))
+            targets = [x for x in reversed(left) if not (x.locative and x.how == "capital")]
             if not sources and targets and kind in ("protest", "sanction"):
                 # "X's envoy was summoned" with no agent: the other side of the report.
                 other = _other(ctx, targets[0])
@@ -228,8 +237,7 @@ class Extractor:
                                                  sent.text[x.end - sent.start:m.start()])]
             targets = owner[-1:]
             sources = [subject] if subject and owner and subject is not owner[-1] else []
-        elif trigger.roles == "deed" or (trigger.roles == "forward" and _PASSIVE.search(
-                sent.text[:m.start()]) and re.search(r"(?:ed|en|wn)$", m.group(0).split()[0])):
+        elif trigger.roles == "deed" or (trigger.roles == "forward" and passive):
             if trigger.roles == "deed":
                 # "X said that Y had abused the immunities": Y is blamed, by the subject.
                 targets = list(reversed([x for x in acting_left if x is not subject]))[:1]
@@ -277,6 +285,19 @@ class Extractor:
                 # "summoned the envoy to protest", "told the police to expel him": the act is
                 # the subject's.
                 sources = [subject]
+        urged = re.search(r"\b(?:urged|urges|urging|called on|calls on|asked|asks|pressed|"
+                          r"encouraged|encourages)\s+(.{1,80}?)\s+to\s+(?:[\w'’-]+\s+){0,2}$",
+                          sent.text[:m.start()])
+        if urged and trigger.roles == "forward":
+            # "urged Ukraine's partners to tighten sanctions": the ones urged would act.
+            named = [x for x in left if x.start - sent.start >= urged.start(1)
+                     and x.end - sent.start <= urged.end(1)
+                     and not re.match(r"(?:'s|’s)", sent.text[x.end - sent.start:])
+                     and x.text.lower() not in ("its", "their", "his", "her", "our")]
+            if not named:
+                decision.reason = "those urged to act are no country"
+                return None
+            sources = named[-1:]
         antecedent = re.search(
             r"((?:\S+\s+){0,2}\S+?)\s*,?\s+(?:that|which|who)\s+((?:[\w'’-]+\s+){0,2})$",
             sent.text[:m.start()])
@@ -354,7 +375,7 @@ class Extractor:
         if kind == "partnership" and (re.search(
                 r"\b(?:with|among|other|and|of|(?:his|her)(?:\s+\w+)?)\s+$",
                 sent.text[:m.start()]) or m.group(0).lower() in ("allies", "partners") and
-                re.search(r"\b(?:their|its)\s+(?:[\w-]+\s+)?$", sent.text[:m.start()])):
+                re.search(r"(?:\b(?:their|its)|'s|’s)\s+(?:[\w-]+\s+)?$", sent.text[:m.start()])):
             decision.reason = "partners of no named country ('with allies')"
             return None
         if kind in ("meeting", "call") and not re.match(r"\s*(?:with|between)\b",

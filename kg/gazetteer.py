@@ -7,6 +7,7 @@ process, so that a sentence is scanned once whatever the size of the tables.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .actors import Actors, OfficeTerm
@@ -69,8 +70,14 @@ class Gazetteer:
         form = form.strip()
         if len(form) < 2:
             return
-        # Texts write apostrophes straight or curly: "People's" and "People’s" are one name.
-        for variant in {form, form.replace("'", "’")}:
+        # Texts write apostrophes straight or curly ("People's", "People’s"), and names with
+        # or without their accents ("Sánchez", "Sanchez").
+        plain = "".join(ch for ch in unicodedata.normalize("NFKD", form)
+                        if not unicodedata.combining(ch))
+        variants = {form, form.replace("'", "’")}
+        if entry.how == "person":
+            variants |= {plain, plain.replace("'", "’")}
+        for variant in variants:
             entries = self.entries.setdefault(variant, [])
             if entry not in entries:
                 entries.append(entry)

@@ -27,7 +27,7 @@ TITLE_WORDS = (
     r"Minister\s+of\s+(?:Foreign|External)\s+Affairs|External\s+Affairs\s+Minister|"
     r"Defen[cs]e\s+(?:Minister|Secretary)|Minister|Secretary|Premier|King|Queen|Emperor|"
     r"Crown\s+Prince|Prince|Ambassador|ambassador|Councilor|Councillor|Spokesperson|"
-    r"top\s+diplomat|foreign\s+policy\s+chief|"
+    r"top\s+diplomat|foreign\s+policy\s+chief|Government|Foreign\s+Ministry|Presidency|"
     r"spokesperson|head\s+of\s+government|head\s+of\s+state|leader|counterpart|"
     r"[Pp]rime\s+[Mm]inister|[Pp]resident|[Cc]hancellor|[Ff]oreign\s+[Mm]inister)"
 )
@@ -51,7 +51,7 @@ _GROUP = re.compile(
     r"ministers|peoples|parties|heads\s+of\s+state|prime\s+ministers|presidents|"
     r"foreign\s+ministers|states)|both\s+(?:sides|leaders|countries|nations|governments|men|"
     r"ministers|parties)|(?:the\s+)?(?:three|four|six)\s+(?:ministers|leaders|officials)|"
-    r"the\s+two|both|they|them|their|each\s+other|bilateral|each\s+side|"
+    r"the\s+two|both|they|them|their|each\s+other|bilateral|each\s+side|the\s+parties|"
     r"the\s+other(?:\s+side)?|the\s+pair|the\s+leaders|the\s+ministers)\b",
     re.IGNORECASE,
 )
@@ -107,10 +107,13 @@ class DocumentContext:
     found: list = field(default_factory=list)
 
     def last_accuser(self, accused: tuple[str, ...]) -> Mention | None:
+        """Whoever made the latest accusation against `accused` (all of them, if a list)."""
         for fact in reversed(self.found):
             if fact.kind in ("criticism", "protest", "threat") and \
                     fact.target.country in accused:
-                return Mention(0, 0, "", "group", (fact.source.country,))
+                sources = [f.source.country for f in self.found if f.span == fact.span
+                           and f.kind == fact.kind and f.target.country in accused]
+                return Mention(0, 0, "", "group", tuple(dict.fromkeys(sources)))
         return None
 
 
@@ -580,16 +583,23 @@ def _drop_determiners(text: str, mentions: list[Mention]) -> list[Mention]:
 
 
 def _coordinate(text: str, mentions: list[Mention]) -> list[Mention]:
-    """ "the Japanese and U.S. leaders", "Kishida and Chinh": one mention of both sides."""
+    """ "the Japanese and U.S. leaders", "Kishida and Chinh", "the UAE, Saudi Arabia, Bahrain
+    and Egypt": one mention of all the sides a list names."""
     out: list[Mention] = []
-    for m in mentions:
+    for i, m in enumerate(mentions):
         prev = out[-1] if out else None
+        between = text[prev.end:m.start] if prev is not None else ""
+        # A comma joins only within a list that an "and" closes: "A, B and C".
+        listed = re.fullmatch(r"\s*,\s*(?:the\s+)?", between) and i + 1 < len(mentions) \
+            and re.fullmatch(r"\s*,?\s*(?:and|&)\s*(?:the\s+)?",
+                             text[m.end:mentions[i + 1].start])
         if prev is not None and prev.countries and m.countries and prev.acting and m.acting \
                 and not prev.locative and not m.locative \
-                and prev.how not in ("group", "first_person") \
-                and m.how not in ("group", "first_person") \
-                and re.fullmatch(r"\s*,?\s*(?:and|&)\s*(?:the\s+)?", text[prev.end:m.start]) \
-                and set(prev.countries) != set(m.countries):
+                and prev.how not in ("first_person",) and m.how not in ("group", "first_person") \
+                and (prev.how != "group" or len(prev.text) > 12 and "," in prev.text
+                     or listed) \
+                and (re.fullmatch(r"\s*,?\s*(?:and|&)\s*(?:the\s+)?", between) or listed) \
+                and not set(m.countries) <= set(prev.countries):
             countries = tuple(dict.fromkeys(prev.countries + m.countries))
             out[-1] = Mention(prev.start, m.end, text[prev.start:m.end], "group", countries,
                               sentence=m.sentence)

@@ -260,3 +260,25 @@ def test_every_trigger_match_starts_with_one_of_its_anchors() -> None:
                 assert m.group(0).startswith(trigger.anchors), (m.group(0), trigger.anchors)
                 checked += 1
     assert checked > 100
+
+
+def test_a_list_of_countries_acts_together_and_is_answered_together(
+        extractor: Extractor) -> None:
+    text = ("Kenya, Uganda and Rwanda suspended trade with Burundi, accusing Bujumbura of "
+            "smuggling. Burundi denied the accusations.")
+    found = keys(facts(extractor, text))
+    for accuser in ("KEN", "UGA", "RWA"):
+        assert ("sanction", accuser, "BDI") in found
+        assert ("rejection", "BDI", accuser) in found
+
+
+def test_those_urged_to_act_are_the_actors(extractor: Extractor) -> None:
+    text = "Finland urged its partners to impose sanctions on Belarus."
+    assert not [f for f in facts(extractor, text) if f.kind == "sanction"]
+
+
+def test_a_passive_reception_names_the_host_after_by(extractor: Extractor) -> None:
+    text = "The Thai Prime Minister will be received by President Lula at the palace in Brasília."
+    visit = one(facts(extractor, text, date="2024-03-04"), "visit")
+    assert (visit.source.country, visit.target.country, visit.status) == (
+        "THA", "BRA", "planned")
