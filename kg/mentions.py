@@ -589,10 +589,15 @@ def _coordinate(text: str, mentions: list[Mention]) -> list[Mention]:
     for i, m in enumerate(mentions):
         prev = out[-1] if out else None
         between = text[prev.end:m.start] if prev is not None else ""
-        # A comma joins only within a list that an "and" closes: "A, B and C".
-        listed = re.fullmatch(r"\s*,\s*(?:the\s+)?", between) and i + 1 < len(mentions) \
-            and re.fullmatch(r"\s*,?\s*(?:and|&)\s*(?:the\s+)?",
-                             text[m.end:mentions[i + 1].start])
+        # A comma joins only within a list that an "and" closes: "A, B, C and D".
+        listed = False
+        if re.fullmatch(r"\s*,\s*(?:the\s+)?", between):
+            j = i
+            while j + 1 < len(mentions) and re.fullmatch(
+                    r"\s*,\s*(?:the\s+)?", text[mentions[j].end:mentions[j + 1].start]):
+                j += 1
+            listed = j + 1 < len(mentions) and bool(re.fullmatch(
+                r"\s*,?\s*(?:and|&)\s*(?:the\s+)?", text[mentions[j].end:mentions[j + 1].start]))
         if prev is not None and prev.countries and m.countries and prev.acting and m.acting \
                 and not prev.locative and not m.locative \
                 and prev.how not in ("first_person",) and m.how not in ("group", "first_person") \

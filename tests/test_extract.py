@@ -264,10 +264,10 @@ def test_every_trigger_match_starts_with_one_of_its_anchors() -> None:
 
 def test_a_list_of_countries_acts_together_and_is_answered_together(
         extractor: Extractor) -> None:
-    text = ("Kenya, Uganda and Rwanda suspended trade with Burundi, accusing Bujumbura of "
-            "smuggling. Burundi denied the accusations.")
+    text = ("Kenya, Uganda, Tanzania and Rwanda suspended trade with Burundi, accusing "
+            "Bujumbura of smuggling. Burundi denied the accusations.")
     found = keys(facts(extractor, text))
-    for accuser in ("KEN", "UGA", "RWA"):
+    for accuser in ("KEN", "UGA", "TZA", "RWA"):
         assert ("sanction", accuser, "BDI") in found
         assert ("rejection", "BDI", accuser) in found
 
