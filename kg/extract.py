@@ -268,6 +268,11 @@ class Extractor:
                 # "… after protesters stormed the embassy": a subject, but not a country;
                 # only an unnamed government body or a quotation's speaker may stand for it.
                 sources = []
+            elif subject is not None and re.search(
+                    r",\s*(?:and|but)\s*$", sent.text[:clause_lo - sent.start + 1]):
+                # "The Presidency regretted the decision, but has denied …": the second verb
+                # shares the sentence's subject.
+                sources = [subject] + [x for x in reversed(acting_left) if x is not subject]
             else:
                 sources = list(reversed(acting_left))
             targets = objects
@@ -407,6 +412,12 @@ class Extractor:
         if groups_before:
             # "Both leaders agreed …", "urged both governments to sign …": they are the sides.
             mentions = [groups_before[-1]]
+        if kind == "agreement" and re.match(r"agree", m.group(0), re.I) and not re.match(
+                r"\s*with\b", sent.text[m.end():]):
+            # "agreed that both will press Beijing": what was agreed is no side of it.
+            mentions = [x for x in mentions if x.end <= sent.start + m.start()
+                        or re.search(r"\bwith\s+(?:the\s+)?$",
+                                     sent.text[:x.start - sent.start])]
         in_clause = [x for x in mentions if not x.locative
                      and clause_start <= x.start and x.end <= clause_end] or [
             # No side in the trigger's clause ("…, and agreed to …"; a quotation ending in

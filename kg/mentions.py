@@ -9,6 +9,7 @@ names again wherever they recur ("Starmer", "Keir"), then resolves pronouns and 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -303,6 +304,10 @@ class MentionFinder:
         if len(parts) >= 2:
             forms.add(parts[-1])
             forms.add(parts[0])
+        for form in list(forms):
+            # Names come with and without their accents: "Sánchez", "Sanchez".
+            forms.add("".join(ch for ch in unicodedata.normalize("NFKD", form)
+                              if not unicodedata.combining(ch)))
         for form in forms:
             if form in _NOT_NAMES or len(form) < 3:
                 continue
