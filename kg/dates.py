@@ -52,6 +52,20 @@ class DateMention:
     end: int
     text: str
     value: str  # ISO at the text's precision
+    # What the text leaves open: "year" ("in January"), "week" ("on Monday"), else None.
+    # The nearer past is assumed; an act still to come may move it ahead.
+    inferred: str | None = None
+
+    def shifted(self, forward: bool) -> str:
+        """The same day a year or a week later (forward) or earlier."""
+        parts = [int(p) for p in self.value.split("-")]
+        if self.inferred == "year":
+            parts[0] += 1 if forward else -1
+            return "-".join(f"{p:02d}" if i else f"{p:04d}" for i, p in enumerate(parts))
+        if self.inferred == "week" and len(parts) == 3:
+            day = dt.date(*parts) + dt.timedelta(days=7 if forward else -7)
+            return day.isoformat()
+        return self.value
 
     @property
     def precision(self) -> int:
@@ -173,7 +187,15 @@ def find_dates(text: str, anchor: str | None) -> list[DateMention]:
             value = _resolve(kind, m, base)
             if value:
                 start = m.start("year") if kind == "year" else m.start()
-                found.append(DateMention(start, m.end(), text[start:m.end()], value))
+                g = m.groupdict()
+                inferred = None
+                if kind in ("dmy", "mdy", "my") and not g.get("year") and not g.get("rel") \
+                        and not g.get("relyear"):
+                    inferred = "year"
+                elif kind == "weekday" and (g.get("rel") or "").lower() in ("", "on", "late",
+                                                                             "early"):
+                    inferred = "week"
+                found.append(DateMention(start, m.end(), text[start:m.end()], value, inferred))
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     kept: list[DateMention] = []
     for mention in found:

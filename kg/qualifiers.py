@@ -109,7 +109,15 @@ def fact_date(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
                       r"(?i)(?:this|next|last|earlier|later)\b", d.text))]
     if not usable:
         return event_date
-    return min(usable, key=lambda d: abs(d.start - m.start())).value
+    best = min(usable, key=lambda d: abs(d.start - m.start()))
+    if best.inferred and event_date and len(event_date) == 10:
+        # "on Monday", "in January" name the nearest such day: ahead for what is planned
+        # ("will be received on Monday"), behind for what happened.
+        if status == "planned" and best.value < event_date[:len(best.value)]:
+            return best.shifted(forward=True)
+        if status != "planned" and best.value > event_date[:len(best.value)]:
+            return best.shifted(forward=False)
+    return best.value
 
 
 _DATELINE_DATE = re.compile(r"\s*(?:\(|--|—|–\s)")

@@ -45,3 +45,12 @@ def test_longest_expression_wins_and_offsets_point_into_the_text() -> None:
 
 def test_relative_dates_need_an_anchor() -> None:
     assert values("They met on Tuesday and on 3 May 2024.", None) == ["2024-05-03"]
+
+
+def test_what_the_text_leaves_open_is_marked_and_can_move() -> None:
+    (monday,) = find_dates("They will meet on Monday.", "2025-03-05")
+    assert (monday.value, monday.inferred) == ("2025-03-03", "week")
+    assert monday.shifted(forward=True) == "2025-03-10"
+    (january,) = find_dates("The deal was signed in January.", "2024-10-18")
+    assert january.inferred == "year"
+    assert january.shifted(forward=False) == "2024-01" or january.value == "2024-01"
