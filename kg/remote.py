@@ -20,7 +20,7 @@ from typing import IO, Any
 import pyoxigraph as ox
 
 from .errors import QueryError, StoreError
-from .store import QUAD_FORMATS, RDF_FORMATS, _dump_prefixes
+from .store import QUAD_FORMATS, RDF_FORMATS, dump_prefixes
 
 RESULTS_JSON = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
@@ -131,7 +131,7 @@ class RemoteStore:
         else:
             triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads},
                              key=str)
-            ox.serialize(triples, output, RDF_FORMATS[fmt], prefixes=_dump_prefixes())
+            ox.serialize(triples, output, RDF_FORMATS[fmt], prefixes=dump_prefixes())
 
 
 def _sibling(endpoint: str, name: str) -> str:

@@ -136,7 +136,7 @@ class OxigraphStore:
             # Triple formats cannot carry graph names: write the union, deduplicated and sorted.
             triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()},
                              key=str)
-            ox.serialize(triples, output, rdf_format, prefixes=_dump_prefixes())
+            ox.serialize(triples, output, rdf_format, prefixes=dump_prefixes())
 
     def to_rdflib(self):  # type: ignore[no-untyped-def]
         """The store's graphs as an rdflib Dataset (a copy), for rdflib users."""
@@ -164,7 +164,7 @@ class OxigraphStore:
         self._store = None  # type: ignore[assignment]
 
 
-def _dump_prefixes() -> dict[str, str]:
+def dump_prefixes() -> dict[str, str]:
     from .vocab import PREFIXES
 
     return {k: v for k, v in PREFIXES.items() if k != "sh"}
