@@ -264,6 +264,11 @@ class Extractor:
                 # The clause's subject: "Both leaders reiterated their support for Ukraine and
                 # agreed to keep up pressure on Moscow, including through sanctions".
                 sources = in_clause[:1] + list(reversed(in_clause[1:]))
+            elif re.search(r",\s*(?:who|which)\s*$", sent.text[:clause_lo - sent.start]) and \
+                    [x for x in acting_left if x.end <= clause_lo]:
+                # "Lapid, who during a visit to Morocco voiced concern": the relative
+                # clause's subject is the one named just before it.
+                sources = [x for x in acting_left if x.end <= clause_lo][-1:]
             elif _OWN_SUBJECT.search(sent.text[clause_lo - sent.start:m.start()]):
                 # "… after protesters stormed the embassy": a subject, but not a country;
                 # only an unnamed government body or a quotation's speaker may stand for it.

@@ -282,3 +282,9 @@ def test_a_passive_reception_names_the_host_after_by(extractor: Extractor) -> No
     visit = one(facts(extractor, text, date="2024-03-04"), "visit")
     assert (visit.source.country, visit.target.country, visit.status) == (
         "THA", "BRA", "planned")
+
+
+def test_a_relative_clause_acts_for_the_one_named_before_it(extractor: Extractor) -> None:
+    text = ("Officials cited Chilean Foreign Minister Alberto van Klaveren, who during a visit "
+            "to Lima voiced concern about Bolivia's border policy.")
+    assert ("criticism", "CHL", "BOL") in keys(facts(extractor, text))
