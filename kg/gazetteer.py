@@ -77,6 +77,8 @@ class Gazetteer:
         variants = {form, form.replace("'", "’")}
         if entry.how == "person":
             variants |= {plain, plain.replace("'", "’")}
+        if entry.how == "capital" and len(form) >= 4:
+            variants.add(form.upper())  # datelines: "WARSAW, Nov. 20 (Reuters) -"
         for variant in variants:
             entries = self.entries.setdefault(variant, [])
             if entry not in entries:

@@ -210,7 +210,9 @@ class MentionFinder:
                 m.acting = _acting(doc.text, m)
                 if m.start == sent.start and _DATELINE.match(doc.text, m.end):
                     m.locative = True  # "BEIJING, Feb. 10 (Agency) --": where it was written
-        self._resolve_titles(doc, per_sentence, publisher)
+        dateline = next((m.country for m in per_sentence[0] if m.start == sentences[0].start
+                         and m.locative and m.country), None) if sentences else None
+        self._resolve_titles(doc, per_sentence, publisher, dateline)
         main_pair = _main_pair(per_sentence, publisher)
         voice = _voice(sentences, per_sentence, publisher)
         ctx = DocumentContext(doc, sentences, per_sentence, publisher, main_pair, voice, learned)
@@ -314,7 +316,7 @@ class MentionFinder:
             learned.setdefault(form, (iso3, _clean_role(role) if role else None, name))
 
     def _resolve_titles(self, doc: Document, per_sentence: list[list[Mention]],
-                        publisher: str | None) -> None:
+                        publisher: str | None, dateline: str | None = None) -> None:
         """Bare titles: "The Prime Minister" in a gov.uk readout is the UK's; elsewhere the
         last official of that title named. Then each titled official gets their name from
         the office tables on the document's date ("the Japanese Prime Minister")."""
@@ -330,6 +332,11 @@ class MentionFinder:
                     elif key in last_by_title:
                         m.countries = last_by_title[key].countries
                         m.person = m.person or last_by_title[key].person
+                    elif dateline and not publisher and key not in (
+                            "ambassador", "envoy", "leader", "counterpart"):
+                        # "WARSAW (Reuters) - Interior Minister X said": the reporter is
+                        # where the officials quoted without a country serve.
+                        m.countries = (dateline,)
                 if m.how == "title" and m.country and not m.person:
                     term = self._holder(m.country, m.role, doc.date)
                     if term is not None:

@@ -288,3 +288,9 @@ def test_a_relative_clause_acts_for_the_one_named_before_it(extractor: Extractor
     text = ("Officials cited Chilean Foreign Minister Alberto van Klaveren, who during a visit "
             "to Lima voiced concern about Bolivia's border policy.")
     assert ("criticism", "CHL", "BOL") in keys(facts(extractor, text))
+
+
+def test_officials_without_a_country_serve_where_the_dateline_is(extractor: Extractor) -> None:
+    text = ("WARSAW, Nov 20 (Reuters) - Interior Minister Jan Kowalczyk said on Thursday that "
+            "Belarus was pushing migrants to the border, and accused Minsk of provocations.")
+    assert ("criticism", "POL", "BLR") in keys(facts(extractor, text, date="2025-11-20"))
