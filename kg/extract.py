@@ -199,7 +199,7 @@ class Extractor:
         subject = _subject(sent, left)
         passive = _PASSIVE.search(sent.text[:m.start()]) and re.search(
             r"(?:ed|en|wn)$", m.group(0).split()[0])
-        if trigger.roles == "backward" and passive:
+        if trigger.roles == "backward" and passive and trigger.adjacent:
             # "will be received by President Prabowo": the guest is the subject, the host
             # the agent after "by".
             sources = list(reversed(acting_left))
@@ -326,7 +326,9 @@ class Extractor:
         if trigger.needs_place and not any(x.locative for x in right):
             decision.reason = "no place named"
             return None
-        if not sources:
+        before = sent.text[:m.start()]
+        quoted = before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+        if not sources and quoted:
             # '"… a flagrant violation of our sovereignty," the President wrote': the speaker.
             quote_end = re.search(r"[\"”]\s*,?\s*(?:[\w.'’-]+\s+){0,8}?(?:said|says|wrote|"
                                   r"writes|added|told|stated|declared)?", sent.text[m.end():])
@@ -373,6 +375,15 @@ class Extractor:
             decision.reason = "the sides act on themselves"
             return None
         pairs = [(src, a, tgt, b) for a in src.countries for b in tgt.countries if a != b]
+        if kind in ("support", "criticism", "sanction", "aid", "protest", "threat"):
+            # "… its appreciation to the United States for …, and to Brazil for …": each one
+            # joined by "and to" is acted on too.
+            for other in objects:
+                if other.start > tgt.start and re.search(
+                        r"\b(?:and|as well as)\s+(?:to|for|with|against|on)\s+(?:the\s+)?"
+                        r"(?:[\w-]+\s+){0,3}$", sent.text[:other.start - sent.start]):
+                    pairs += [(src, a, other, b) for a in src.countries
+                              for b in other.countries if a != b]
         if not pairs:
             decision.reason = "both sides are one country"
         return pairs

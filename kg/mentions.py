@@ -561,6 +561,8 @@ _TOPIC_NOUN = re.compile(
 
 def _acting(text: str, m: Mention) -> bool:
     after = text[m.end:m.end + 30]
+    if m.how == "demonym" and re.search(r"[^s]s$", m.text):
+        return False  # "young Indonesians", "Britons": people, not their government
     if m.how == "demonym" and _NON_STATE.match(after):
         return False
     if m.how in ("name", "capital") and _TOPIC_NOUN.match(after):

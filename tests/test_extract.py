@@ -294,3 +294,31 @@ def test_officials_without_a_country_serve_where_the_dateline_is(extractor: Extr
     text = ("WARSAW, Nov 20 (Reuters) - Interior Minister Jan Kowalczyk said on Thursday that "
             "Belarus was pushing migrants to the border, and accused Minsk of provocations.")
     assert ("criticism", "POL", "BLR") in keys(facts(extractor, text, date="2025-11-20"))
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Chinese Foreign Ministry spokesperson Mao Ning said on Tuesday that China firmly opposes "
+     "the U.S. decision to sell arms to Taiwan.", {("criticism", "CHN", "USA")}),
+    ("Russia and India signed 12 agreements during Prime Minister Narendra Modi's visit to "
+     "Moscow on Monday.", {("agreement", "IND", "RUS"), ("visit", "IND", "RUS")}),
+    ("The United States imposed sanctions on three Iranian entities, the Treasury Department "
+     "said.", {("sanction", "USA", "IRN")}),
+    ("Turkish President Recep Tayyip Erdogan will travel to Germany next week for talks with "
+     "Chancellor Friedrich Merz.", {("visit", "TUR", "DEU"), ("meeting", "DEU", "TUR")}),
+    ("South Korea lodged a protest with Japan over its claims to the Dokdo islets.",
+     {("protest", "KOR", "JPN")}),
+    ("Two Estonian diplomats were ordered to leave Russia within a week, the Russian foreign "
+     "ministry said.", {("sanction", "RUS", "EST")}),
+    ("The French ambassador was summoned to the foreign ministry in Algiers on Sunday.",
+     {("protest", "DZA", "FRA")}),
+    ("Israeli air strikes on Syria killed four people.", {("force", "ISR", "SYR")}),
+    ("Japan will provide $2 billion in aid to the Philippines.", {("aid", "JPN", "PHL")}),
+    ("Pakistan rejected India's accusations as baseless.", {("rejection", "PAK", "IND")}),
+    ("Nepal's prime minister postponed his planned visit to India.",
+     {("visit", "NPL", "IND")}),
+    ("Morocco recalled its ambassador from Algeria for consultations.",
+     {("sanction", "MAR", "DZA")}),
+])
+def test_everyday_sentences(extractor: Extractor, text: str,
+                            expected: set[tuple[str, str, str]]) -> None:
+    assert keys(facts(extractor, text, date="2025-06-10")) == expected
