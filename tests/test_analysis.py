@@ -7,6 +7,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import store_of
 
 from kg.actors import Country
 from kg.analysis import (
@@ -25,8 +26,7 @@ from kg.analysis import (
 )
 from kg.documents import read_documents
 from kg.errors import QueryError
-from kg.pipeline import build, write_document
-from kg.rdf import country_quads
+from kg.pipeline import build
 from kg.records import KINDS, Document, Fact, Side
 from kg.store import OxigraphStore
 
@@ -68,11 +68,7 @@ COUNTRIES = [Country("GBR", "GB", "Q145", "United Kingdom"), Country("JPN", "JP"
 
 @pytest.fixture(scope="module")
 def store() -> OxigraphStore:
-    store = OxigraphStore()
-    store.add(country_quads(COUNTRIES))
-    for doc, facts in FACTS.items():
-        write_document(store, doc, facts)
-    return store
+    return store_of(FACTS, COUNTRIES)
 
 
 @pytest.fixture(scope="module")

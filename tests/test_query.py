@@ -7,10 +7,10 @@ import json
 
 import pyoxigraph as ox
 import pytest
+from conftest import store_of
 
 from kg.actors import Country
 from kg.errors import QueryError
-from kg.pipeline import write_document
 from kg.query import (
     NO_SERVICE,
     PREFIXES,
@@ -22,7 +22,6 @@ from kg.query import (
     run_saved,
     saved_queries,
 )
-from kg.rdf import country_quads
 from kg.records import Document, Fact, Place, Side
 from kg.render import (
     GRAPH_FORMATS,
@@ -87,11 +86,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 
 @pytest.fixture
 def store() -> OxigraphStore:
-    store = OxigraphStore()
-    store.add(country_quads(COUNTRIES))
-    for doc, facts in FACTS.items():
-        write_document(store, doc, facts)
-    return store
+    return store_of(FACTS, COUNTRIES)
 
 
 def values(result: QueryResult) -> list[tuple[str | None, ...]]:
