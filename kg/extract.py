@@ -224,6 +224,15 @@ class Extractor:
                     r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$",
                     sent.text[:x.start - sent.start])]
             targets = [x for x in reversed(left) if not (x.locative and x.how == "capital")]
+            if sources and re.search(r"\b(?:from|by)$", m.group(0)):
+                # "an invitation from X to Y", "a visit by X to Z": the one after "to".
+                onward = [x for x in right if x.start > sources[0].end and x.end <= clause_hi
+                          and re.search(r"\bto\s+(?:the\s+)?(?:[\w'’-]+\s+){0,5}$",
+                                        sent.text[:x.start - sent.start])
+                          and not set(x.countries) & set(sources[0].countries)]
+                if onward or kind == "visit" and any(
+                        x.locative for x in right if x.start > sources[0].end):
+                    targets = onward[:1]
             if not sources and targets and kind in ("protest", "sanction"):
                 # "X's envoy was summoned" with no agent: the other side of the report.
                 other = _other(ctx, targets[0])
@@ -269,6 +278,10 @@ class Extractor:
                 # "Lapid, who during a visit to Morocco voiced concern": the relative
                 # clause's subject is the one named just before it.
                 sources = [x for x in acting_left if x.end <= clause_lo][-1:]
+            elif subject is not None and re.fullmatch(r"\W*(?:on\s+)?", sent.text[
+                    clause_lo - sent.start:m.start()]) and m.group(0).split()[0].endswith("ing"):
+                # "… before travelling on to Dakar": a gerund shares the sentence's subject.
+                sources = [subject]
             elif _OWN_SUBJECT.search(sent.text[clause_lo - sent.start:m.start()]):
                 # "… after protesters stormed the embassy": a subject, but not a country;
                 # only an unnamed government body or a quotation's speaker may stand for it.
@@ -281,6 +294,15 @@ class Extractor:
             else:
                 sources = list(reversed(acting_left))
             targets = objects
+            by_agent = re.match(r"[\"”]?\s*(?:[\w'’-]+\s+){0,2}(?:imposed|announced|levied|taken|"
+                                r"adopted|introduced|carried out|conducted|launched|made|issued|"
+                                r"signed|backed|supported)\s+by\s", sent.text[m.end():])
+            if by_agent:
+                agent = [x for x in right if x.start - sent.start >= m.end() + by_agent.end() - 1]
+                if agent:
+                    # "the sanctions imposed by the United States on Venezuela": theirs.
+                    sources = agent[:1]
+                    targets = [x for x in targets if x.start > agent[0].end] or targets
             relative = re.match(r"\s+(?:that|which)\s+", sent.text[m.end():])
             agent = [x for x in right if relative and x.start - sent.start - m.end() <= 60
                      and x.start - sent.start >= m.end() + relative.end() - 1]

@@ -230,9 +230,13 @@ class MentionFinder:
             countries: tuple[str, ...] = ()
             start, end = m.start(), m.end()
             # "British Prime Minister", "Japan's Prime Minister", "his Angolan counterpart"
+            # "British Prime Minister", "Japan's Prime Minister", "Israel's far-right
+            # National Security Minister"
             before = [k for k in known if k.end - sent.start <= start
-                      and re.fullmatch(r"(?:\s*(?:'s|’s)?\s*(?:the\s+|and\s+\w+\s+)?)?",
-                                       text[k.end - sent.start:start])
+                      and (re.fullmatch(r"(?:\s*(?:'s|’s)?\s*(?:the\s+|and\s+\w+\s+)?)?",
+                                        text[k.end - sent.start:start])
+                           or re.fullmatch(r"(?:'s|’s)\s+(?:[\w-]+\s+){1,3}",
+                                           text[k.end - sent.start:start]))
                       and k.how in ("name", "demonym")]
             if before:
                 countries = before[-1].countries
@@ -552,6 +556,8 @@ _NON_STATE = re.compile(
     r"\s+(?:citizens?|people|peoples|nationals?|children|students?|firms?|compan(?:y|ies)|"
     r"business(?:es)?|workers?|communit(?:y|ies)|media|public|tourists?|fans?|investors?|"
     r"families|family|residents?|diaspora|population|language|cuisine|culture|soil|territory|"
+    r"youths?|man|woman|men|women|boys?|girls?|migrants?|refugees?|victims?|journalists?|"
+    r"activists?|fishermen|civilians?|hostages?|prisoners?|detainees?|"
     r"waters|economy|market|markets|goods|imports|exports|products?|brands?)\b")
 # Nouns after a country's name that make it a topic ("the Taiwan issue", "the China Sea").
 _TOPIC_NOUN = re.compile(
