@@ -582,7 +582,8 @@ def _acting(text: str, m: Mention) -> bool:
 def in_compound(text: str, m: Mention) -> bool:
     """ "one-China", "anti-French", "the Pak-Afghan border": a country inside a compound
     word names neither an actor nor a target."""
-    return bool(re.search(r"(?:^|[\s(])[a-z]+-$", text[max(0, m.start - 12):m.start]))
+    return m.how in ("name", "demonym", "capital") and bool(
+        re.search(r"(?:^|[\s(])[a-z]+-$", text[max(0, m.start - 12):m.start]))
 
 
 def _drop_determiners(text: str, mentions: list[Mention]) -> list[Mention]:
