@@ -403,6 +403,12 @@ class MentionFinder:
                 # first person named before the pronoun, else the last one before the sentence;
                 # but "I told him" is not the speaker talking to themself.
                 ref = earlier[0] if earlier else last_person
+                comma = sent.text.find(",")
+                if not earlier and _FRONTED.match(sent.text) and 0 < p.start() < comma:
+                    # "Recalling his state visit to Vietnam, Xi said …": the main clause's
+                    # subject, named after the fronted phrase.
+                    after = [m for m in persons_before if m.start - sent.start > comma]
+                    ref = after[0] if after else ref
                 if not earlier and speaker is not None and speaker.person and \
                         p.group(0).lower() in ("him", "her"):
                     others = [r for r in recent if r.person != speaker.person]

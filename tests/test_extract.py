@@ -322,3 +322,9 @@ def test_officials_without_a_country_serve_where_the_dateline_is(extractor: Extr
 def test_everyday_sentences(extractor: Extractor, text: str,
                             expected: set[tuple[str, str, str]]) -> None:
     assert keys(facts(extractor, text, date="2025-06-10")) == expected
+
+
+def test_a_pronoun_in_a_fronted_phrase_is_the_main_subject(extractor: Extractor) -> None:
+    text = ("Recalling his state visit to Kenya last year, Tanzanian President Samia Suluhu "
+            "Hassan praised the partnership.")
+    assert ("visit", "TZA", "KEN") in keys(facts(extractor, text))
