@@ -16,7 +16,7 @@ from importlib import resources
 
 from .actors import Actors
 from .clauses import _FRONTED, clause_span
-from .gazetteer import Gazetteer
+from .gazetteer import FORM_KINDS, Gazetteer
 from .nlp import Sentence
 from .records import Document
 
@@ -144,9 +144,6 @@ def publisher_country(doc: Document, actors: Actors,
     return None
 
 
-_PLACE_ORDER = ("name", "demonym", "capital", "seat")
-
-
 class MentionFinder:
     """Built once per process from the actor tables; `read` is called per document."""
 
@@ -162,7 +159,7 @@ class MentionFinder:
             people = [e for e in entries if e.how == "person"]
             places = [e for e in entries if e.how != "person"]
             if places:
-                entry = min(places, key=lambda e: _PLACE_ORDER.index(e.how))
+                entry = min(places, key=lambda e: FORM_KINDS.index(e.how))
                 found.append(Mention(sent.start + start, sent.start + end, form, entry.how,
                                      (entry.iso3,), sentence=index))
             elif people:
