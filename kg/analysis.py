@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # networkx is imported by the functions that need it, not at 
     import networkx as nx
 
 # Cooperation–conflict weight of each kind, on the −10…+10 scale of Goldstein (1992) as
-# CAMEO codes it; the anchor is the CAMEO event the kind corresponds to (FACTS.md lists
+# CAMEO codes it; the anchor is the CAMEO event the kind corresponds to (docs/facts.md lists
 # the PLOVER types). A kind covering several CAMEO events takes a value in their range.
 KIND_WEIGHTS: dict[str, float] = {
     "meeting": 1.0,       # 040 consult (meetings, talks): 1.0

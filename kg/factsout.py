@@ -1,5 +1,5 @@
-"""Printing facts: JSON Lines (the FACTS.md records), a JSON array, a readable table, and the
-sentence-by-sentence explanation of `kg extract --explain`."""
+"""Printing facts: JSON Lines (the records of docs/facts.md), a JSON array, a readable table,
+and the sentence-by-sentence explanation of `kg extract --explain`."""
 
 from __future__ import annotations
 

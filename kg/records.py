@@ -1,6 +1,6 @@
 """The records that cross stage boundaries: documents, sides, places and facts.
 
-A `Fact` is the record of ../shared/eval/FACTS.md; `to_dict` gives exactly its JSON form.
+A `Fact` is the record described in docs/facts.md; `to_dict` gives exactly its JSON form.
 """
 
 from __future__ import annotations
