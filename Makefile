@@ -5,7 +5,6 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 KG     := $(BIN)/kg
 DEV    ?= ../shared/eval/dev
-DEMO_STORE := .kg/demo-store
 
 .PHONY: demo test eval bench lint clean install install-test
 
@@ -25,20 +24,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 demo: install
-	rm -rf $(DEMO_STORE)
-	$(KG) --store $(DEMO_STORE) build examples/
-	$(KG) extract examples/seed.txt --format table
-	@echo; echo "== Who invited whom, where, on what evidence"
-	$(KG) --store $(DEMO_STORE) query --saved invitations-visits
-	@echo; echo "== Partnerships and their labels"
-	$(KG) --store $(DEMO_STORE) query --saved partnerships
-	@echo; echo "== Timeline of Japan and the UK"
-	$(KG) --store $(DEMO_STORE) query --saved pair-timeline --param a=JPN --param b=GBR
-	$(KG) --store $(DEMO_STORE) viz -o .kg/demo-graph.html
-	@echo; echo "== Did Starmer visit China? (ASK)"
-	$(KG) --store $(DEMO_STORE) query "ASK { country:GBR kg:visited country:CHN }"
-	$(KG) --store $(DEMO_STORE) stats
-	$(KG) --store $(DEMO_STORE) validate
+	KG=$(KG) bash scripts/demo.sh
 
 # The browser tests drive Debian's Chromium through Playwright (never a browser download).
 CHROMIUM := /usr/bin/chromium

@@ -134,9 +134,12 @@ def cli(ctx: click.Context, store: str | None, endpoint: str | None, actors: str
         debug: bool) -> None:
     """Build knowledge graphs of bilateral relations from news articles and statements.
 
-    Example:
+    Examples:
 
-        kg build examples/ && kg query --saved partners --param country=JPN
+    \b
+        kg build examples/
+        kg query --saved partners --param country=JPN
+        kg --store .kg/japan.store build examples/seed.txt
     """
     ctx.obj = Context(store, endpoint, actors, debug)
 
@@ -144,7 +147,7 @@ def cli(ctx: click.Context, store: str | None, endpoint: str | None, actors: str
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "-f", "fmt", type=click.Choice(["jsonl", "table", "json"]),
-              default="jsonl", show_default=True, help="jsonl: the fact records of FACTS.md, "
+              default="jsonl", show_default=True, help="jsonl: the fact records of docs/facts.md, "
               "one per line; table: a readable table; json: one JSON array.")
 @click.option("--explain", is_flag=True, help="For each sentence: the actors found, the "
               "triggers matched and why a fact was or was not produced.")
@@ -204,9 +207,11 @@ def build(obj: Context, inputs: tuple[str, ...], encoding: str | None, keep_goin
 
     Re-building a document replaces its graph; building the same input twice changes nothing.
 
-    Example:
+    Examples:
 
-        kg build examples/ --store .kg/store
+    \b
+        kg build examples/
+        kg --store .kg/sample build examples/seed.txt -w 1
     """
     from .pipeline import BuildReport
     from .pipeline import build as run_build
@@ -250,10 +255,12 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None,
 
     ASK queries print true or false and exit 0 or 1. Updates, LOAD and SERVICE are refused.
 
-    Example:
+    Examples:
 
+    \b
         kg query "SELECT ?a ?b WHERE { ?a kg:invited ?b }"
         kg query --saved pair-timeline --param a=JPN --param b=GBR
+        kg query "ASK { country:GBR kg:visited country:JPN }"
     """
     from . import query as q
     from .render import GRAPH_FORMATS, ROW_FORMATS, write_boolean, write_rows, write_triples
@@ -330,7 +337,8 @@ def import_(obj: Context, files: tuple[str, ...], fmt: str | None, graph: str | 
 
     Example:
 
-        kg import extra-countries.ttl
+    \b
+        kg export --format nt -o graph.nt && kg --store .kg/copy import graph.nt
     """
     from .documents import DEFAULT_MAX_BYTES
     from .importer import import_rdf
