@@ -68,6 +68,16 @@ def handle_errors(func: F) -> F:
         except KeyboardInterrupt:
             click.echo("Interrupted", err=True)
             ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            # An input nobody foresaw still gets one line, never a traceback (--debug has it).
+            if debug:
+                raise
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            click.echo(f"Error: unexpected {type(exc).__name__}"
+                       f"{': ' + reason[:300] if reason else ''} (--debug shows where)", err=True)
+            ctx.exit(1)
 
     return wrapper  # type: ignore[return-value]
 
@@ -493,7 +503,13 @@ def validate(obj: Context) -> None:
 
 
 def main() -> None:
-    cli(prog_name="kg")
+    try:
+        cli(prog_name="kg")
+    except OSError as exc:
+        # click's own output (--help, --version, a usage message) could not be written.
+        _silence_stdout()
+        sys.stderr.write(f"Error: cannot write output: {exc.strerror or exc}\n")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -104,3 +104,20 @@ def test_demo_runs_in_an_empty_folder(tmp_path: Path) -> None:
     assert (tmp_path / ".kg" / "demo-graph.html").is_file()
     assert "enhanced global strategic partnership" in done.stdout
     assert "Valid: the store conforms to the shapes." in done.stdout
+
+
+def readme_commands() -> list[str]:
+    """The `$ kg ...` lines of the README's transcripts, in order."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return [line[2:] for block in re.findall(r"```\n(.*?)```", text, flags=re.S)
+            for line in block.splitlines() if line.startswith("$ kg ")]
+
+
+def test_readme_commands_run_in_an_empty_folder(tmp_path: Path) -> None:
+    commands = readme_commands()
+    assert commands, "the README shows no `$ kg` commands"
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    for line in commands:
+        done = subprocess.run(["bash", "-c", line], cwd=tmp_path, env=_env(tmp_path),
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, f"`{line}` exited {done.returncode}: {done.stderr}"
