@@ -21,17 +21,24 @@ import html
 import json
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .analysis import KIND_WEIGHTS, FactRow, pair_summary, person_id, sort_facts
+from .analysis import (
+    KIND_WEIGHTS,
+    STATUS_FACTORS,
+    FactRow,
+    pair_summary,
+    person_id,
+    sort_facts,
+)
 from .errors import KgError
 from .fileio import atomic_output
-from .records import DIRECTED_KINDS, KINDS
+from .records import ATTRIBUTIONS, DIRECTED_KINDS, KINDS, STATUSES
 
 LEVELS = ("countries", "actors", "facts")
 VIS_VERSION = "9.1.9"
@@ -42,15 +49,34 @@ DEFAULT_SEED = 7
 MAX_NODES = 500
 MAX_EDGES = 2000
 LARGE = 150  # nodes: above this, a shorter layout and no edges while dragging or zooming
+# The page embeds the evidence sentence of at most this many facts per edge, kind and
+# attribution (the most recent); the others are listed in a compact table without it.
+# Evidence is most of a page's weight: a few pairs with thousands of facts made pages of
+# megabytes for a dozen nodes.
+CARDS_PER_GROUP = 3
+# Actors level: above this many persons, persons start folded into their countries
+# (shown on demand), or fifty documents make a hairball.
+PERSONS_UNFOLDED = 30
 
+# Colour-blind-safe: picked from Okabe & Ito's and Paul Tol's palettes so that any two
+# stay apart (CIELAB distance at least 12) for normal, deuteranope and protanope vision
+# (tests/test_viz.py checks it). Cooperative kinds in blues, greens and yellows;
+# conflictual kinds in pinks, reds, purple, brown and black.
 KIND_COLORS = {
-    "meeting": "#1f77b4", "call": "#6baed6", "visit": "#17becf", "invitation": "#9467bd",
-    "agreement": "#2ca02c", "cooperation": "#74c476", "partnership": "#006d2c",
-    "support": "#bcbd22", "aid": "#8c6d31", "criticism": "#fd8d3c", "protest": "#e6550d",
-    "sanction": "#d62728", "threat": "#a50f15", "rejection": "#e377c2", "force": "#67000d",
+    "meeting": "#0077bb", "call": "#88ccee", "visit": "#6699cc", "invitation": "#332288",
+    "agreement": "#117733", "cooperation": "#44bb99", "partnership": "#999933",
+    "support": "#bbcc33", "aid": "#ddcc77", "criticism": "#ffaabb", "protest": "#ee8866",
+    "sanction": "#aa3377", "threat": "#ee6677", "rejection": "#663333", "force": "#000000",
 }
 COUNTRY_COLOR = {"background": "#e3f2fd", "border": "#1565c0"}
 PERSON_COLOR = {"background": "#fff3e0", "border": "#ef6c00"}
+ACTS_FOR_COLOR = "#b0bec5"
+# How the page draws a fact's status: what happened solid, what is planned dashed, what
+# did not happen dotted (and hidden unless asked for); commentary-only edges faint.
+STATUS_DASHES: dict[str, Any] = {"occurred": False, "planned": [10, 6], "negated": [2, 9]}
+STATUS_MARK = {"occurred": "", "planned": "planned ", "negated": "not "}
+COMMENTARY_OPACITY = 0.35
+HIDDEN_BY_DEFAULT = {"status": ("negated",), "attribution": ()}
 
 # What inline JSON must not contain as such: `<` and `>` could close the script block or
 # open a comment in it, `&` is escaped for good measure, and U+2028/2029 end lines in
@@ -73,11 +99,12 @@ class Node:
     id: str
     label: str
     group: str  # country, person or fact
-    value: int  # size: the node's degree (fact nodes: 1)
+    value: int  # size: the node's degree over what the page shows at first (fact nodes: 1)
     color: dict[str, str]
     facts: tuple[int, ...]  # indexes into GraphView.facts
     summary: tuple[str, ...]  # lines of the tooltip
     search: str  # what the search box matches, lower case
+    country: str | None = None  # a person's country
 
 
 @dataclass(frozen=True)
@@ -89,10 +116,13 @@ class Edge:
     color: str
     value: int
     arrows: str  # "to" or ""
-    dashes: bool
+    dashes: bool  # drawn dashed: a planned fact, or a person acting for a country
     roundness: float  # 0 for a straight-ish edge; parallel edges get distinct curves
     facts: tuple[int, ...]
     summary: tuple[str, ...]
+    kind: str = ""  # actors level: the kind of every fact on the edge
+    status: str = ""  # occurred, planned or negated ("" for a person's link to a country)
+    faint: bool = False  # every fact on it is commentary
 
 
 @dataclass(frozen=True)
@@ -108,6 +138,7 @@ class GraphView:
     total: int  # the facts given
     limits: tuple[int, int] = (MAX_NODES, MAX_EDGES)
     legend: tuple[tuple[str, str], ...] = field(default=())
+    filters: tuple[str, ...] = ()  # how the facts given were selected, in words
 
     @property
     def omitted(self) -> int:
@@ -121,6 +152,33 @@ class GraphView:
                 f"(at most {self.limits[0]} nodes and {self.limits[1]} edges): this is "
                 "the most connected part. Narrow the selection by country, pair, kind or "
                 "date to see the rest.")
+
+    @property
+    def filters_line(self) -> str:
+        return "Filters: " + ("; ".join(self.filters) if self.filters else
+                              "none (every fact given)")
+
+
+def describe_filters(filters: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """The arguments of `load_facts` (country, pair, kinds, since, until) in words."""
+    if not filters:
+        return ()
+    unknown = set(filters) - {"country", "pair", "kinds", "since", "until"}
+    if unknown:
+        raise ValueError(f"unknown filter {sorted(unknown)[0]!r}")
+    words = []
+    if filters.get("country"):
+        words.append(f"country {filters['country']}")
+    if filters.get("pair"):
+        words.append("pair " + "–".join(filters["pair"]))
+    if filters.get("kinds"):
+        kinds = sorted(set(filters["kinds"]))
+        words.append(("kind " if len(kinds) == 1 else "kinds ") + ", ".join(kinds))
+    if filters.get("since"):
+        words.append(f"since {filters['since']}")
+    if filters.get("until"):
+        words.append(f"until {filters['until']}")
+    return tuple(words)
 
 
 def _plural(n: int, word: str, plural: str | None = None) -> str:
@@ -136,28 +194,35 @@ def balance_color(score: float) -> str:
     return "#" + "".join(f"{c:02x}" for c in rgb)
 
 
+def _suffix(status: str) -> str:
+    return "" if status == "occurred" else "~" + status
+
+
 def _actor_id(fact: FactRow, side: str) -> str:
     person = getattr(fact, f"{side}_person")
     country = getattr(fact, side)
     return "p:" + person_id(country, person) if person else country
 
 
+def _actor_ends(fact: FactRow) -> list[str]:
+    ends = [_actor_id(fact, "source"), _actor_id(fact, "target")]
+    return ends if fact.directed else sorted(ends)
+
+
 def _fact_keys(fact: FactRow, index: int, level: str) -> tuple[set[str], set[str]]:
     """The node and edge keys a fact needs at a level (to budget the size of the page)."""
     nodes = {fact.source, fact.target}
     if level == "countries":
-        return nodes, {"e:" + "-".join(fact.pair)}
+        return nodes, {"e:" + "-".join(fact.pair) + _suffix(fact.status)}
     if level == "facts":
         return nodes | {f"f:{index}"}, {f"s:{index}", f"t:{index}"}
     edges = set()
-    ends = [_actor_id(fact, "source"), _actor_id(fact, "target")]
+    ends = _actor_ends(fact)
     for actor in ends:
         if actor.startswith("p:"):
             nodes.add(actor)
             edges.add("a:" + actor)
-    if not fact.directed:
-        ends.sort()
-    edges.add("k:" + "|".join([*ends, fact.kind]))
+    edges.add("k:" + "|".join([*ends, fact.kind]) + _suffix(fact.status))
     return nodes, edges
 
 
@@ -188,12 +253,18 @@ def _select(rows: list[FactRow], level: str, max_nodes: int,
 
 def build_view(facts: Iterable[FactRow], *, level: str = "countries",
                title: str = DEFAULT_TITLE, seed: int = DEFAULT_SEED,
-               max_nodes: int = MAX_NODES, max_edges: int = MAX_EDGES) -> GraphView:
-    """Nodes and edges of `facts` at `level`: countries, actors (with persons) or facts."""
+               max_nodes: int = MAX_NODES, max_edges: int = MAX_EDGES,
+               filters: Mapping[str, Any] | None = None) -> GraphView:
+    """Nodes and edges of `facts` at `level`: countries, actors (with persons) or facts.
+
+    `filters` says how the facts were selected (the arguments given to `load_facts`), so
+    that the page can state it; it does not filter.
+    """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}: choose one of {', '.join(LEVELS)}")
     if max_nodes < 2 or max_edges < 1:
         raise ValueError("max_nodes must be at least 2 and max_edges at least 1")
+    words = describe_filters(filters)
     given = sort_facts(facts)
     rows = _select(given, level, max_nodes, max_edges)
     labels = {}
@@ -202,10 +273,15 @@ def build_view(facts: Iterable[FactRow], *, level: str = "countries",
         labels.setdefault(f.target, f.target_label)
     builder = {"countries": _countries, "actors": _actors, "facts": _facts}[level]
     nodes, edges = builder(rows, labels)
-    degree: Counter[str] = Counter()
+    # Size: how many others a node deals with, as the page first shows it (negated facts
+    # hidden), as graph.js computes it after each filter.
+    partners: dict[str, set[str]] = defaultdict(set)
     for edge in edges:
-        degree.update((edge.source, edge.target))
-    nodes = [n if n.group == "fact" else _with_value(n, degree[n.id]) for n in nodes]
+        if edge.status and edge.status not in HIDDEN_BY_DEFAULT["status"]:
+            partners[edge.source].add(edge.target)
+            partners[edge.target].add(edge.source)
+    nodes = [n if n.group == "fact" else replace(n, value=max(1, len(partners[n.id])))
+             for n in nodes]
     if level == "countries":
         legend = tuple((f"balance {s:+d}", balance_color(s)) for s in (-8, -4, 0, 4, 8))
     else:
@@ -213,12 +289,7 @@ def build_view(facts: Iterable[FactRow], *, level: str = "countries",
         legend = tuple((f"{k} ({KIND_WEIGHTS[k]:+g})", KIND_COLORS[k])
                        for k in KINDS if k in shown)
     return GraphView(level, title, seed, tuple(nodes), tuple(edges), tuple(rows), len(given),
-                     (max_nodes, max_edges), legend)
-
-
-def _with_value(node: Node, value: int) -> Node:
-    return Node(node.id, node.label, node.group, max(1, value), node.color, node.facts,
-                node.summary, node.search)
+                     (max_nodes, max_edges), legend, words)
 
 
 def _country_nodes(rows: list[FactRow], labels: dict[str, str]) -> list[Node]:
@@ -237,58 +308,78 @@ def _country_nodes(rows: list[FactRow], labels: dict[str, str]) -> list[Node]:
             for code in sorted(labels)]
 
 
+def _parallel(edges: list[tuple[str, str]]) -> list[float]:
+    """Distinct curves for edges between the same two nodes, the first one straight."""
+    seen: Counter[frozenset[str]] = Counter()
+    out = []
+    for u, v in edges:
+        rank = seen[frozenset((u, v))]
+        seen[frozenset((u, v))] += 1
+        out.append(round(0.15 * rank, 2))
+    return out
+
+
+def _status_words(status: str) -> str:
+    return {"occurred": "", "planned": " (planned)", "negated": " (did not happen)"}[status]
+
+
 def _countries(rows: list[FactRow], labels: dict[str, str]) -> tuple[list[Node], list[Edge]]:
-    by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
+    groups: dict[tuple[tuple[str, str], str], list[int]] = defaultdict(list)
     for i, f in enumerate(rows):
-        by_pair[f.pair].append(i)
+        groups[(f.pair, f.status)].append(i)
+    order = {(p.a, p.b): n for n, p in enumerate(pair_summary(rows))}
+    keys = sorted(groups, key=lambda k: (order[k[0]], STATUSES.index(k[1])))
+    curves = _parallel([pair for pair, _ in keys])
     edges = []
-    for p in pair_summary(rows):
-        ids = tuple(by_pair[(p.a, p.b)])
+    for (pair, status), roundness in zip(keys, curves, strict=True):
+        ids = tuple(groups[(pair, status)])
+        (p,) = pair_summary(rows[i] for i in ids)
         kinds = ", ".join(f"{k} {n}" for k, n in p.by_kind)
+        label = str(p.facts) if status == "occurred" else f"{p.facts} {status}"
         edges.append(Edge(
-            f"e:{p.a}-{p.b}", p.a, p.b, str(p.facts), balance_color(p.score), p.facts, "",
-            False, 0.0, ids,
-            (f"{p.a_label} – {p.b_label}: {_plural(p.facts, 'fact')}",
+            f"e:{p.a}-{p.b}{_suffix(status)}", p.a, p.b, label, balance_color(p.score),
+            p.facts, "", status == "planned", roundness, ids,
+            (f"{p.a_label} – {p.b_label}: {_plural(p.facts, 'fact')}{_status_words(status)}",
              f"{p.a} → {p.b}: {p.a_to_b} · {p.b} → {p.a}: {p.b_to_a} · together: {p.mutual}",
              f"balance {p.score:+.1f} ({p.cooperative} cooperative, "
-             f"{p.conflictual} conflictual)", kinds)))
+             f"{p.conflictual} conflictual)", kinds),
+            status=status, faint=all(rows[i].attribution == "commentary" for i in ids)))
     return _country_nodes(rows, labels), edges
 
 
 def _actors(rows: list[FactRow], labels: dict[str, str]) -> tuple[list[Node], list[Edge]]:
     persons: dict[str, tuple[str, str]] = {}
     acts: dict[str, list[int]] = defaultdict(list)
-    groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    groups: dict[tuple[str, str, str, str], list[int]] = defaultdict(list)
     for i, f in enumerate(rows):
-        ends = []
         for side in ("source", "target"):
             actor = _actor_id(f, side)
-            ends.append(actor)
             if actor.startswith("p:"):
                 persons[actor] = (getattr(f, f"{side}_person"), getattr(f, side))
                 acts[actor].append(i)
-        if not f.directed:
-            ends.sort()
-        groups[(ends[0], ends[1], f.kind)].append(i)
+        u, v = _actor_ends(f)
+        groups[(u, v, f.kind, f.status)].append(i)
     nodes = _country_nodes(rows, labels)
     for pid in sorted(persons):
         name, country = persons[pid]
         nodes.append(Node(pid, name, "person", 1, PERSON_COLOR, tuple(acts[pid]),
                           (name, f"acts for {labels[country]} ({country})",
                            _plural(len(acts[pid]), "fact")),
-                          f"{name} {labels[country]} {country}".lower()))
-    edges = [Edge("a:" + pid, pid, persons[pid][1], "", "#b0bec5", 1, "", True, 0.0,
+                          f"{name} {labels[country]} {country}".lower(), country))
+    edges = [Edge("a:" + pid, pid, persons[pid][1], "", ACTS_FOR_COLOR, 1, "", True, 0.0,
                   tuple(acts[pid]), (f"{persons[pid][0]} acts for {labels[persons[pid][1]]}",))
              for pid in sorted(persons)]
-    parallel: Counter[frozenset[str]] = Counter()
-    for (u, v, kind), ids in sorted(groups.items()):
+    keys = sorted(groups, key=lambda k: (k[0], k[1], k[2], STATUSES.index(k[3])))
+    for (u, v, kind, status), roundness in zip(keys, _parallel([k[:2] for k in keys]),
+                                               strict=True):
+        ids = tuple(groups[(u, v, kind, status)])
         n = len(ids)
-        rank = parallel[frozenset((u, v))]
-        parallel[frozenset((u, v))] += 1
+        label = STATUS_MARK[status] + kind + ("" if n == 1 else f" ×{n}")
         edges.append(Edge(
-            f"k:{u}|{v}|{kind}", u, v, kind if n == 1 else f"{kind} ×{n}", KIND_COLORS[kind],
-            n, "to" if kind in DIRECTED_KINDS else "", False, round(0.15 * rank, 2),
-            tuple(ids), (f"{kind}: {_plural(n, 'fact')}",)))
+            f"k:{u}|{v}|{kind}{_suffix(status)}", u, v, label, KIND_COLORS[kind],
+            n, "to" if kind in DIRECTED_KINDS else "", status == "planned", roundness,
+            ids, (f"{kind}: {_plural(n, 'fact')}{_status_words(status)}",), kind, status,
+            all(rows[i].attribution == "commentary" for i in ids)))
     return nodes, edges
 
 
@@ -296,16 +387,16 @@ def _facts(rows: list[FactRow], labels: dict[str, str]) -> tuple[list[Node], lis
     nodes = _country_nodes(rows, labels)
     edges = []
     for i, f in enumerate(rows):
-        label = f.kind if not f.date else f"{f.kind}\n{f.date}"
+        label = STATUS_MARK[f.status] + f.kind + (f"\n{f.date}" if f.date else "")
         color = {"background": KIND_COLORS[f.kind], "border": KIND_COLORS[f.kind]}
         words = [f.kind, f.source, f.target, f.source_label, f.target_label,
                  f.source_person or "", f.target_person or "", f.label or ""]
         nodes.append(Node(f"f:{i}", label, "fact", 1, color, (i,), (), " ".join(words).lower()))
         arrows = "to" if f.directed else ""
-        edges.append(Edge(f"s:{i}", f.source, f"f:{i}", "", KIND_COLORS[f.kind], 1, arrows,
-                          False, 0.0, (i,), ()))
-        edges.append(Edge(f"t:{i}", f"f:{i}", f.target, "", KIND_COLORS[f.kind], 1, arrows,
-                          False, 0.0, (i,), ()))
+        faint = f.attribution == "commentary"
+        for eid, u, v in ((f"s:{i}", f.source, f"f:{i}"), (f"t:{i}", f"f:{i}", f.target)):
+            edges.append(Edge(eid, u, v, "", KIND_COLORS[f.kind], 1, arrows,
+                              f.status == "planned", 0.0, (i,), (), f.kind, f.status, faint))
     return nodes, edges
 
 
@@ -335,8 +426,13 @@ def _vis_options(view: GraphView) -> dict[str, Any]:
         "nodes": {"shape": "dot", "borderWidth": 2,
                   # Smaller when many, or a dense graph is all overlapping discs.
                   "scaling": {"min": 8, "max": 40 if len(view.nodes) <= 30 else 24,
-                              "label": {"enabled": False}},
-                  "font": {"size": 14, "face": "system-ui, sans-serif", "color": "#1a1a1a"}},
+                              # Labels grow with the node; those smaller than
+                              # drawThreshold pixels at the current zoom are not drawn,
+                              # so minor labels appear as one zooms in.
+                              "label": {"enabled": True, "min": 11, "max": 26,
+                                        "maxVisible": 30, "drawThreshold": 8}},
+                  "font": {"size": 14, "face": "system-ui, sans-serif", "color": "#1a1a1a",
+                           "strokeWidth": 3, "strokeColor": "#ffffff"}},
         "edges": {"scaling": {"min": 1, "max": 10, "label": {"enabled": False}},
                   "font": {"size": 11, "align": "middle", "strokeWidth": 3,
                            "strokeColor": "#ffffff", "face": "system-ui, sans-serif"},
@@ -344,21 +440,57 @@ def _vis_options(view: GraphView) -> dict[str, Any]:
     }
 
 
+def _evidence_kept(view: GraphView) -> set[int]:
+    """The facts whose evidence the page embeds: the most recent few of each edge's
+    facts of one kind and attribution (the rest are listed without it)."""
+    rows = view.facts
+    groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    for edge in view.edges:
+        if edge.status:  # not a person's link to a country
+            for i in edge.facts:
+                groups[(edge.id, rows[i].kind, rows[i].attribution)].append(i)
+    kept: set[int] = set()
+    for ids in groups.values():
+        ids.sort(key=lambda i: (rows[i].date or "", i))
+        kept.update(ids[-CARDS_PER_GROUP:])
+    return kept
+
+
 def _payload(view: GraphView) -> dict[str, Any]:
+    kept = _evidence_kept(view)
+    docs: dict[tuple[str | None, str | None, str | None], int] = {}
+    facts = []
+    for i, f in enumerate(view.facts):
+        doc = docs.setdefault((f.doc, f.title, f.url), len(docs))
+        facts.append([KINDS.index(f.kind), f.source, f.target, f.source_person,
+                      f.target_person, f.date, STATUSES.index(f.status),
+                      ATTRIBUTIONS.index(f.attribution), f.label, doc,
+                      f.evidence if i in kept else None])
     return {
-        "level": view.level, "title": view.title, "seed": view.seed,
-        "total": view.total, "omitted": view.omitted,
-        "kinds": {k: {"color": KIND_COLORS[k], "weight": KIND_WEIGHTS[k],
-                      "directed": k in DIRECTED_KINDS} for k in KINDS},
+        "mode": "kg", "level": view.level, "title": view.title, "seed": view.seed,
+        "total": view.total, "omitted": view.omitted, "filters": list(view.filters),
+        "kinds": [{"name": k, "color": KIND_COLORS[k], "weight": KIND_WEIGHTS[k],
+                   "directed": k in DIRECTED_KINDS} for k in KINDS],
+        "statuses": list(STATUSES), "attributions": list(ATTRIBUTIONS),
+        "statusFactors": STATUS_FACTORS,
+        "hidden": {k: list(v) for k, v in HIDDEN_BY_DEFAULT.items()},
+        "styles": {"dashes": STATUS_DASHES, "mark": STATUS_MARK,
+                   "faint": COMMENTARY_OPACITY, "actsFor": ACTS_FOR_COLOR},
+        "folded": (view.level == "actors"
+                   and sum(n.group == "person" for n in view.nodes) > PERSONS_UNFOLDED),
         "legend": [{"label": label, "color": color} for label, color in view.legend],
-        "facts": [f.to_dict() for f in view.facts],
+        "labels": {code: label for f in view.facts
+                   for code, label in ((f.source, f.source_label), (f.target, f.target_label))},
+        "docs": [list(d) for d in docs],
+        "facts": facts,
+        # Facts whose evidence was left out (not those that have none).
+        "cut": [i for i, f in enumerate(view.facts) if f.evidence and i not in kept],
         "nodes": [{"id": n.id, "label": n.label, "group": n.group, "value": n.value,
-                   "color": n.color, "facts": list(n.facts), "summary": list(n.summary),
-                   "search": n.search} for n in view.nodes],
-        "edges": [{"id": e.id, "from": e.source, "to": e.target, "label": e.label,
-                   "color": e.color, "value": e.value, "arrows": e.arrows, "dashes": e.dashes,
-                   "roundness": e.roundness, "facts": list(e.facts),
-                   "summary": list(e.summary)} for e in view.edges],
+                   "color": n.color, "facts": list(n.facts), "search": n.search,
+                   "country": n.country} for n in view.nodes],
+        "edges": [{"id": e.id, "from": e.source, "to": e.target, "kind": e.kind,
+                   "status": e.status, "arrows": e.arrows, "facts": list(e.facts)}
+                  for e in view.edges],
         "options": _vis_options(view),
     }
 
@@ -397,29 +529,44 @@ def _csp(assets: dict[str, str]) -> str:
             "base-uri 'none'; form-action 'none'")
 
 
-def render_view(view: GraphView) -> str:
-    """The page of a view: one HTML document with everything inline."""
+def render_page(payload: dict[str, Any], *, title: str, summary: str, filters_line: str,
+                omitted_note: str = "", empty_note: str = "") -> str:
+    """One HTML document with everything inline: our template, script and style, the
+    vendored vis-network, and `payload` as escaped JSON for the page's script."""
     import jinja2
 
     assets = _assets()
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
                              keep_trailing_newline=True)
     template = env.from_string(assets["template"])
+    return template.render(
+        title=title, summary=summary, filters_line=filters_line, omitted_note=omitted_note,
+        empty_note=empty_note, csp=_csp(assets), version=__version__,
+        vis_version=VIS_VERSION, data_json=script_json(payload), vis_js=assets["vis_js"],
+        vis_css=assets["vis_css"], page_js=assets["page_js"], page_css=assets["page_css"])
+
+
+def render_view(view: GraphView) -> str:
+    """The page of a view."""
     summary = (f"{view.level} view · {_plural(len(view.facts), 'fact')} · "
                f"{_plural(len(view.nodes), 'node')} · {_plural(len(view.edges), 'edge')}")
-    return template.render(
-        title=view.title, summary=summary, omitted_note=view.omitted_note,
-        csp=_csp(assets), version=__version__, vis_version=VIS_VERSION,
-        data_json=script_json(_payload(view)), vis_js=assets["vis_js"],
-        vis_css=assets["vis_css"], page_js=assets["page_js"], page_css=assets["page_css"])
+    empty = "" if view.facts else "No facts match. " + view.filters_line
+    return render_page(_payload(view), title=view.title, summary=summary,
+                       filters_line=view.filters_line, omitted_note=view.omitted_note,
+                       empty_note=empty)
 
 
 def render_html(facts: Iterable[FactRow], *, level: str = "countries",
                 title: str = DEFAULT_TITLE, seed: int = DEFAULT_SEED,
-                max_nodes: int = MAX_NODES, max_edges: int = MAX_EDGES) -> str:
-    """The graph of `facts` as a self-contained HTML page (same facts, same bytes)."""
+                max_nodes: int = MAX_NODES, max_edges: int = MAX_EDGES,
+                filters: Mapping[str, Any] | None = None) -> str:
+    """The graph of `facts` as a self-contained HTML page (same facts, same bytes).
+
+    `filters`: how `facts` were selected (the arguments given to `load_facts`), stated
+    on the page.
+    """
     return render_view(build_view(facts, level=level, title=title, seed=seed,
-                                  max_nodes=max_nodes, max_edges=max_edges))
+                                  max_nodes=max_nodes, max_edges=max_edges, filters=filters))
 
 
 @dataclass(frozen=True)
@@ -486,3 +633,23 @@ def show(facts: Iterable[FactRow], *, height: int = 600, **options: Any) -> Inli
     """The graph of `facts` for a notebook cell; options as for `render_html`."""
     return InlineGraph(render_html(facts, **options), height=height)
 
+
+
+# --- pyvis ---------------------------------------------------------------------------------
+
+
+def to_pyvis(facts: Iterable[FactRow], **options: Any) -> Any:
+    """kg's graph of `facts` as a `pyvis.network.Network` with plain-text titles, to
+    customise as in pyvis and draw with `render` (see `kg.vizpyvis.to_pyvis`)."""
+    from .vizpyvis import to_pyvis as make
+
+    return make(facts, **options)
+
+
+def render(net: Any, path: str | os.PathLike[str] | None = None, *, title: str | None = None,
+           height: int = 600) -> InlineGraph:
+    """A pyvis network drawn through kg's safe, offline page (never pyvis's template):
+    written to `path` if given, shown inline in a notebook (see `kg.vizpyvis.render`)."""
+    from .vizpyvis import render as draw
+
+    return draw(net, path, title=title, height=height)
