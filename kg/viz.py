@@ -49,11 +49,11 @@ DEFAULT_SEED = 7
 MAX_NODES = 500
 MAX_EDGES = 2000
 LARGE = 150  # nodes: above this, a shorter layout and no edges while dragging or zooming
-# The page embeds the evidence sentence of at most this many facts per edge, kind and
-# attribution (the most recent); the others are listed in a compact table without it.
-# Evidence is most of a page's weight: a few pairs with thousands of facts made pages of
-# megabytes for a dozen nodes.
-CARDS_PER_GROUP = 3
+# The page embeds the evidence sentence of at most this many facts per edge (the most
+# recent of each kind and attribution in turn); the others are listed in a compact table
+# without it. Evidence is most of a page's weight: a few pairs with thousands of facts
+# made pages of megabytes for a dozen nodes.
+CARDS_PER_EDGE = 6
 # Actors level: above this many persons, persons start folded into their countries
 # (shown on demand), or fifty documents make a hairball.
 PERSONS_UNFOLDED = 30
@@ -441,18 +441,23 @@ def _vis_options(view: GraphView) -> dict[str, Any]:
 
 
 def _evidence_kept(view: GraphView) -> set[int]:
-    """The facts whose evidence the page embeds: the most recent few of each edge's
-    facts of one kind and attribution (the rest are listed without it)."""
+    """The facts whose evidence the page embeds: a few per edge, the most recent of each
+    kind and attribution in turn, so that the cards show the edge's variety."""
     rows = view.facts
-    groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
-    for edge in view.edges:
-        if edge.status:  # not a person's link to a country
-            for i in edge.facts:
-                groups[(edge.id, rows[i].kind, rows[i].attribution)].append(i)
     kept: set[int] = set()
-    for ids in groups.values():
-        ids.sort(key=lambda i: (rows[i].date or "", i))
-        kept.update(ids[-CARDS_PER_GROUP:])
+    for edge in view.edges:
+        if not edge.status:  # a person's link to a country
+            continue
+        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for i in sorted(edge.facts, key=lambda i: (rows[i].date or "", i), reverse=True):
+            groups[(rows[i].kind, rows[i].attribution)].append(i)
+        queues = [groups[k] for k in sorted(groups, key=lambda k: groups[k][0], reverse=True)]
+        picked: list[int] = []
+        while len(picked) < CARDS_PER_EDGE and any(queues):
+            for queue in queues:
+                if queue and len(picked) < CARDS_PER_EDGE:
+                    picked.append(queue.pop(0))
+        kept.update(picked)
     return kept
 
 

@@ -172,9 +172,12 @@ def test_sample_countries_page_renders_offline(browser, sample_facts, tmp_path) 
         assert page.edges() == {"e:CHN-GBR": "2", "e:GBR-JPN": "7",
                                 "e:GBR-JPN~planned": "1 planned"}
         assert page.eval("document.querySelector('#kg-network canvas') !== null")
-        # Click the GBR–JPN edge: the panel lists the seven facts behind it.
+        # Click the GBR–JPN edge: the panel lists the seven facts behind it, six with
+        # their evidence (as many as the page embeds per edge) and one as a table row.
         page.eval("kgGraph.network.emit('click', {nodes: [], edges: ['e:GBR-JPN']})")
-        assert page.eval("document.querySelectorAll('#kg-facts .kg-fact').length") == 7
+        assert page.eval("document.querySelectorAll('#kg-facts .kg-fact').length") == 6
+        assert page.eval("document.querySelectorAll('#kg-facts .kg-table tbody tr').length") \
+            == 1
         text = page.eval("document.getElementById('kg-facts').textContent")
         assert "enhanced global strategic partnership" in text
         assert "reached a consensus" in text

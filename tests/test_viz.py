@@ -20,7 +20,7 @@ from kg.analysis import FactRow
 from kg.errors import KgError
 from kg.records import DIRECTED_KINDS, KINDS
 from kg.viz import (
-    CARDS_PER_GROUP,
+    CARDS_PER_EDGE,
     KIND_COLORS,
     LEVELS,
     VIS_VERSION,
@@ -348,8 +348,8 @@ def test_every_page_states_its_filters_and_an_empty_one_says_no_facts_match() ->
 
 
 def test_pages_embed_the_evidence_of_a_few_facts_per_edge() -> None:
-    # Six hundred facts on one pair: the page carries the evidence of the three most
-    # recent per kind and attribution, and lists the rest without it.
+    # Six hundred facts on one pair: the page carries the evidence of a few, the most
+    # recent of each kind and attribution in turn, and lists the rest without it.
     sentence = "A long sentence of evidence, as articles have them. " * 10
     facts = [row(kind, "GBR", "JPN", n=i, date=f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
                  evidence=f"{i}: {sentence}", attribution=attribution)
@@ -358,13 +358,15 @@ def test_pages_embed_the_evidence_of_a_few_facts_per_edge() -> None:
     page = render_html(facts)
     data = data_of(page)
     embedded = [f for f in facts_of(data) if f["evidence"]]
-    assert len(embedded) == 2 * CARDS_PER_GROUP
-    assert len(data["cut"]) == len(facts) - 2 * CARDS_PER_GROUP
-    latest = sorted((f for f in facts if f.kind == "meeting"), key=lambda f: f.date)[-1]
+    assert len(embedded) == CARDS_PER_EDGE == 6
+    assert Counter((f["kind"], f["attribution"]) for f in embedded) == {
+        ("meeting", "reported"): 3, ("visit", "commentary"): 3}
+    assert len(data["cut"]) == len(facts) - CARDS_PER_EDGE
+    latest = max((f for f in facts if f.kind == "meeting"), key=lambda f: (f.date, f.iri))
     assert latest.evidence in {f["evidence"] for f in embedded}
     assert len(data["facts"]) == 600  # every fact is still listed
     # In proportion: the 600 facts add less than their evidence alone would weigh.
-    assert len(page) - len(render_html([])) < 150_000 < sum(len(f.evidence) for f in facts)
+    assert len(page) - len(render_html([])) < 100_000 < sum(len(f.evidence) for f in facts)
     # Facts level: each fact is its own node and keeps its evidence.
     assert not data_of(render_html(SAMPLE, level="facts"))["cut"]
 
