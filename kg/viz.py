@@ -433,7 +433,11 @@ def _vis_options(view: GraphView) -> dict[str, Any]:
                                         "maxVisible": 30, "drawThreshold": 8}},
                   "font": {"size": 14, "face": "system-ui, sans-serif", "color": "#1a1a1a",
                            "strokeWidth": 3, "strokeColor": "#ffffff"}},
-        "edges": {"scaling": {"min": 1, "max": 10, "label": {"enabled": False}},
+        # Edge labels too grow with the edge and hide when small on screen: at the
+        # first fit of a busy graph only the main edges are labelled.
+        "edges": {"scaling": {"min": 1, "max": 10,
+                              "label": {"enabled": True, "min": 9, "max": 15,
+                                        "maxVisible": 20, "drawThreshold": 9}},
                   "font": {"size": 11, "align": "middle", "strokeWidth": 3,
                            "strokeColor": "#ffffff", "face": "system-ui, sans-serif"},
                   "smooth": {"enabled": True, "type": "continuous", "roundness": 0.5}},
@@ -484,6 +488,8 @@ def _payload(view: GraphView) -> dict[str, Any]:
         "folded": (view.level == "actors"
                    and sum(n.group == "person" for n in view.nodes) > PERSONS_UNFOLDED),
         "legend": [{"label": label, "color": color} for label, color in view.legend],
+        "balance": [{"label": f"balance {s:+d}", "color": balance_color(s)}
+                    for s in (-8, -4, 0, 4, 8)],
         "labels": {code: label for f in view.facts
                    for code, label in ((f.source, f.source_label), (f.target, f.target_label))},
         "docs": [list(d) for d in docs],

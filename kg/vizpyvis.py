@@ -79,11 +79,12 @@ def to_pyvis(facts: Iterable[FactRow], *, level: str = "countries",
             if fact.status in hidden:
                 continue
             net.add_node(node.id, label=node.label, title=_fact_line(fact), color=node.color,
-                         shape="dot", size=6, group="fact")
+                         shape="dot", size=6)
             continue
+        # No `group=`: pyvis then drops the colour, and vis-network's groups restyle nodes.
         net.add_node(node.id, label=node.label, title=_title(node.summary[:2], view, ()),
                      color=node.color, value=node.value,
-                     shape="diamond" if node.group == "person" else "dot", group=node.group)
+                     shape="diamond" if node.group == "person" else "dot")
     present = set(net.get_nodes())
     for edge in view.edges:
         if edge.status in hidden or edge.source not in present or edge.target not in present:

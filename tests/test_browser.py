@@ -589,8 +589,12 @@ def test_fifty_documents_of_actors_fold_persons_and_label_the_main_nodes(browser
     try:
         nodes = page.eval("kgGraph.nodes.get().filter(n => !n.hidden).map(n => n.id)")
         countries = {f.source for f in facts} | {f.target for f in facts}
-        # Persons start folded into their countries: one node per country, no hairball.
+        # Persons start folded into their countries: one node per country, and one edge
+        # per pair and status between them, no hairball.
         assert set(nodes) == countries
+        edges = page.edges()
+        assert all(e.startswith("c:") for e in edges)
+        assert len(edges) == len({f.pair for f in facts if f.status != "negated"})
         # Labels grow with importance and the biggest are readable at the first fit
         # (vis-network leaves out labels under drawThreshold pixels until one zooms in).
         sizes = page.eval("""(() => { const s = kgGraph.network.getScale();
@@ -606,7 +610,11 @@ def test_fifty_documents_of_actors_fold_persons_and_label_the_main_nodes(browser
         persons = page.eval("kgGraph.nodes.get().filter(n => !n.hidden && "
                             "n.id.startsWith('p:')).map(n => n.id)")
         assert persons == ["p:AAX/Leader AAX"]
-        assert "a:p:AAX/Leader AAX" in page.edges()
+        edges = page.edges()
+        assert "a:p:AAX/Leader AAX" in edges
+        # The person's facts are drawn by kind again.
+        assert any(e.startswith("k:p:AAX/Leader AAX|") for e in edges)
+        assert not any(e.startswith("c:AAX-") for e in edges)
         page.page.locator("#kg-persons label").click()
         persons = page.eval("kgGraph.nodes.get().filter(n => !n.hidden && "
                             "n.id.startsWith('p:')).length")
@@ -648,6 +656,9 @@ def test_pyvis_round_trip_keeps_our_page_and_plain_titles(browser, mixed_facts, 
         assert styles["k:p:GBR/Keir Starmer|JPN|visit~planned"][1] == [10, 6]
         assert styles["k:p:GBR/Keir Starmer|CHN|visit"][2] == 0.35
         assert not any("negated" in k for k in styles)
+        colours = page.eval("Object.fromEntries(kgGraph.nodes.get().map(n => [n.id, n.color]))")
+        assert colours["JPN"] == {"background": "#e3f2fd", "border": "#1565c0"}
+        assert colours["mine"] == "#ff00ff"
         hover_node(page, "mine")
         tip = page.eval("document.querySelector('div.vis-tooltip').textContent")
         assert tip == PYVIS_TITLE

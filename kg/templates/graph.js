@@ -297,6 +297,16 @@
     return country && folded[country] ? country : id;
   }
 
+  function unfolded(id) { return personsOf[id] && !folded[id]; }
+
+  function merged(from, to) {
+    return data.level === "actors" && !personCountry[from] && !personCountry[to] &&
+           (folded[from] || folded[to]) && !unfolded(from) && !unfolded(to);
+  }
+
+  // Edges that count facts (countries view, folded countries) rather than show a kind.
+  function counting(g) { return data.level === "countries" || !g.kind; }
+
   function suffix(status) { return status === "occurred" ? "" : "~" + status; }
 
   // Edges of the facts shown: the page's edges, with persons folded into their
@@ -307,16 +317,22 @@
       if (!e.status) return;  // a person's link to a country: see personLinks
       var ids = e.facts.filter(function (i) { return visible[i]; });
       if (!ids.length) return;
-      var from = endOf(e.from), to = endOf(e.to), id = e.id;
+      var from = endOf(e.from), to = endOf(e.to), id = e.id, kind = e.kind, arrows = e.arrows;
       if (from === to) return;
-      if (from !== e.from || to !== e.to) {
+      if (merged(from, to)) {
+        // Two folded countries: one edge per pair and status, as in the countries view.
+        if (to < from) { var swap = from; from = to; to = swap; }
+        id = "c:" + from + "-" + to + suffix(e.status);
+        kind = "";
+        arrows = "";
+      } else if (from !== e.from || to !== e.to) {
         if (!kinds[e.kind].directed && to < from) { var t = from; from = to; to = t; }
         id = "k:" + from + "|" + to + "|" + e.kind + suffix(e.status);
       }
       var g = groups[id];
       if (!g) {
-        g = groups[id] = { id: id, from: from, to: to, kind: e.kind, status: e.status,
-                           arrows: e.arrows, facts: [] };
+        g = groups[id] = { id: id, from: from, to: to, kind: kind, status: e.status,
+                           arrows: arrows, facts: [] };
         order.push(g);
       }
       g.facts = g.facts.concat(ids);
@@ -327,7 +343,7 @@
 
   function edgeLabel(g) {
     var n = g.facts.length;
-    if (data.level === "countries") return g.status === "occurred" ? String(n) : n + " " + g.status;
+    if (counting(g)) return g.status === "occurred" ? String(n) : n + " " + g.status;
     if (data.level === "actors") return data.styles.mark[g.status] + g.kind + (n > 1 ? " ×" + n : "");
     return undefined;
   }
@@ -335,7 +351,7 @@
   function edgeLines(g) {
     var n = g.facts.length, words = g.status === "occurred" ? "" :
       " (" + STATUS_WORDS[g.status] + ")";
-    if (data.level !== "countries") return [g.kind + ": " + plural(n, "fact") + words];
+    if (!counting(g)) return [g.kind + ": " + plural(n, "fact") + words];
     var a = g.from, b = g.to, ab = 0, ba = 0, mutual = 0, coop = 0, conflict = 0, by = {};
     g.facts.forEach(function (i) {
       var f = facts[i], k = kinds[f.kind];
@@ -354,7 +370,7 @@
 
   function visEdge(g, rank) {
     var allCommentary = g.facts.every(function (i) { return facts[i].attribution === "commentary"; });
-    var color = data.level === "countries" ? balanceColor(score(g.facts)) : kinds[g.kind].color;
+    var color = counting(g) ? balanceColor(score(g.facts)) : kinds[g.kind].color;
     var opacity = allCommentary ? data.styles.faint : 0.9;
     var edge = {
       id: g.id, from: g.from, to: g.to, label: edgeLabel(g),
@@ -362,7 +378,7 @@
       color: { color: color, highlight: color, hover: color, opacity: opacity },
       font: { color: allCommentary ? "#757575" : "#343434" },
       arrows: g.arrows || "", dashes: data.styles.dashes[g.status],
-      kgFacts: g.facts, kgStatus: g.status, kgFaint: allCommentary
+      kgFacts: g.facts, kgStatus: g.status, kgKind: g.kind, kgFaint: allCommentary
     };
     if (data.level !== "facts") {
       edge.title = lazyTitle(function (box) { tooltip(box, edgeLines(g), g.facts, 3); });
@@ -610,9 +626,11 @@
     if (data.level === "actors") lineSample(lines, "kg-sample-acts", "grey dashed: a person acts for a country");
     box.appendChild(lines);
     var colours = el("div", "kg-legend-group");
-    if (data.level === "countries") {
-      colours.appendChild(el("div", "kg-key", "edge colour: balance of the facts shown"));
-      data.legend.forEach(function (item) {
+    if (data.level !== "facts") {
+      colours.appendChild(el("div", "kg-key", data.level === "countries" ?
+        "edge colour: balance of the facts shown" :
+        "between folded countries, edge colour: balance of the facts shown"));
+      data.balance.forEach(function (item) {
         var line = el("div", "kg-legend-item");
         line.appendChild(swatch(item.color));
         line.appendChild(el("span", null, item.label));
@@ -635,7 +653,8 @@
     var notes = {
       countries: "Edge label: how many facts. Edge width and colour count only the facts shown.",
       actors: "Edge label: the kind (and how many). Persons fold into their country when " +
-              "there are many: tick \"show persons\" or double-click a country.",
+              "there are many, and edges between folded countries count their facts as in " +
+              "the countries view: tick \"show persons\" or double-click a country.",
       facts: "Each small node is one fact, coloured by kind, between the two countries it links."
     };
     box.appendChild(el("p", "kg-hint", notes[data.level] || ""));
@@ -720,8 +739,7 @@
     var n = dataNodes[item.id];
     var title = isNode ? (n.group === "fact" ? n.label.split("\n")[0] : n.label)
                        : edgeLines({ from: item.from, to: item.to, facts: item.kgFacts,
-                                     status: item.kgStatus,
-                                     kind: facts[item.kgFacts[0]].kind })[0];
+                                     status: item.kgStatus, kind: item.kgKind })[0];
     showFacts(title, item.kgFacts);
   }
 
