@@ -384,6 +384,8 @@ def test_two_thousand_facts_become_interactive(browser, tmp_path, level: str) ->
               f"{report.bytes / 1024:.0f} KB; interactive after {ready_ms / 1000:.2f} s "
               f"(load to ready {page.seconds:.2f} s)")
         assert ready_ms < 30_000
+        if level != "facts":  # the main nodes are labelled readably at the first fit
+            assert all(px >= 10 for _, px in label_pixels(page)[:5])
         page.screenshot(f"synthetic-2000-{level}.png")
     finally:
         page.close()
@@ -582,6 +584,15 @@ def test_zoom_buttons_and_keyboard(browser, sample_facts, tmp_path):
         page.close()
 
 
+def label_pixels(page: Page) -> list[tuple[float, float]]:
+    """(value, label height on screen in pixels) of the nodes shown, biggest first."""
+    sizes = page.eval("""(() => { const s = kgGraph.network.getScale();
+        return Object.values(kgGraph.network.body.nodes).filter(n => !n.options.hidden
+          && kgGraph.nodes.get(n.id)).map(n => [n.options.value, n.options.font.size * s]);
+        })()""")
+    return sorted(sizes, reverse=True)
+
+
 def test_fifty_documents_of_actors_fold_persons_and_label_the_main_nodes(browser, tmp_path):
     facts = synthetic_facts(1000)  # 50 documents
     assert len({f.doc for f in facts}) == 50
@@ -597,11 +608,7 @@ def test_fifty_documents_of_actors_fold_persons_and_label_the_main_nodes(browser
         assert len(edges) == len({f.pair for f in facts if f.status != "negated"})
         # Labels grow with importance and the biggest are readable at the first fit
         # (vis-network leaves out labels under drawThreshold pixels until one zooms in).
-        sizes = page.eval("""(() => { const s = kgGraph.network.getScale();
-            return Object.values(kgGraph.network.body.nodes).filter(n => !n.options.hidden
-              && n.id.indexOf('edgeId') < 0).map(n => [n.options.value, n.options.font.size * s]);
-            })()""")
-        sizes.sort(reverse=True)
+        sizes = label_pixels(page)
         assert all(px >= 10 for _, px in sizes[:5]), sizes[:5]
         assert sizes[0][1] > sizes[-1][1]
         page.screenshot("actors-50-documents.png")

@@ -494,3 +494,61 @@ def test_kg_viz_states_its_filters_and_says_when_nothing_matches(tmp_path: Path)
     assert runner.invoke(cli, ["--store", str(store), "viz", "-o", str(out)]).exit_code == 0
     assert text_of(out.read_text(encoding="utf-8"), "kg-filters") == \
         "Filters: none (every fact given)"
+
+
+# --- pyvis ---------------------------------------------------------------------------------
+
+
+def test_to_pyvis_gives_a_pyvis_network_with_kg_styles_and_plain_titles() -> None:
+    from pyvis.network import Network
+
+    from kg.viz import to_pyvis
+
+    facts = [*HOSTILE_FACTS, *SAMPLE, row("meeting", "CHN", "JPN", n=1, status="negated")]
+    net = to_pyvis(facts, level="actors")
+    assert isinstance(net, Network)
+    edges = {e["id"]: e for e in net.edges}
+    assert "k:CHN|JPN|meeting~negated" not in edges  # not drawn by default
+    planned = edges["k:p:GBR/Keir Starmer|JPN|invitation~planned"]
+    assert (planned["dashes"], planned["arrows"], planned["label"]) == (
+        [10, 6], "to", "planned invitation")
+    assert edges["k:p:GBR/Keir Starmer|CHN|visit"]["color"]["opacity"] == 0.35
+    assert all(isinstance(x["title"], str) for x in [*net.nodes, *net.edges])
+    # Article text stays as it was: the title is text, for the page to show as text.
+    meeting = next(e for e in net.edges if e["id"].endswith("|meeting")
+                   and "Smith" in e["from"])
+    assert BREAKOUT in meeting["title"] and IMG in meeting["title"]
+    shown = {e["id"]: e for e in to_pyvis(facts, level="countries", show_negated=True).edges}
+    assert shown["e:CHN-JPN~negated"]["dashes"] == [2, 9]
+    assert shown["e:CHN-JPN~negated"]["label"] == "1 negated"
+
+
+def test_render_writes_a_pyvis_network_through_our_page(tmp_path: Path) -> None:
+    from kg.viz import render, to_pyvis
+
+    net = to_pyvis(SAMPLE)
+    net.add_node("mine", label=COMMENT, title=BREAKOUT)
+    net.set_options('var options = {"physics": {"enabled": false}}')
+    path = tmp_path / "net.html"
+    shown = render(net, path, title=IMG)
+    page = path.read_text(encoding="utf-8")
+    assert shown.page == page and isinstance(shown, InlineGraph)
+    parts = Parts(page)
+    assert [a for a, _ in parts.scripts] == [{"type": "application/json", "id": "kg-data"},
+                                             {}, {}]
+    assert parts.text["h1"] == IMG and "<!--" not in page
+    data = data_of(page)
+    assert data["mode"] == "network" and data["options"] == {"physics": {"enabled": False}}
+    assert {n["id"]: n["title"] for n in data["nodes"]}["mine"] == BREAKOUT
+    assert text_of(page, "kg-filters") == "Filters: none (a pyvis network, drawn as given)"
+    # The same policy and assets as kg's own pages: no CDN, no pyvis template.
+    assert not re.search(r"(src|href)\s*=\s*['\"]?(https?:)?//", page)
+    assert "cdnjs" not in page and "unpkg" not in page
+    policy = [a["content"] for t, a in parts.tags if a.get("http-equiv")][0]
+    assert policy == [a["content"] for t, a in Parts(render_html(SAMPLE)).tags
+                      if a.get("http-equiv")][0]
+    # Nothing is written without a path, and a missing folder fails cleanly.
+    assert list(tmp_path.iterdir()) == [path]
+    assert "<h1 dir=\"auto\">Bilateral relations</h1>" in render(net).page
+    with pytest.raises(KgError, match="does not exist"):
+        render(net, tmp_path / "nowhere" / "net.html")
