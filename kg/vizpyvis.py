@@ -18,18 +18,17 @@ from typing import TYPE_CHECKING, Any
 
 from .analysis import FactRow
 from .fileio import atomic_output
-from .records import DIRECTED_KINDS
-from .viz import (
+from .graphview import (
     COMMENTARY_OPACITY,
     DEFAULT_TITLE,
     STATUS_DASHES,
     STATUS_MARK,
     GraphView,
-    InlineGraph,
-    _plural,
     build_view,
-    render_page,
+    plural,
 )
+from .records import DIRECTED_KINDS
+from .viz import InlineGraph, render_page
 
 if TYPE_CHECKING:  # pyvis is imported when a network is made, not when kg is
     from pyvis.network import Network
@@ -49,7 +48,7 @@ def _title(lines: Iterable[str], view: GraphView, ids: Iterable[int], cards: int
     ids = list(ids)
     parts = list(lines) + [_fact_line(view.facts[i]) for i in ids[-cards:]]
     if len(ids) > cards:
-        parts.append(f"… {_plural(len(ids) - cards, 'more fact')}")
+        parts.append(f"… {plural(len(ids) - cards, 'more fact')}")
     return "\n".join(parts)
 
 
@@ -121,8 +120,8 @@ def network_page(net: Network, *, title: str | None = None) -> str:
     title = title or heading or DEFAULT_TITLE
     payload = {"mode": "network", "title": title, "nodes": [_plain(n) for n in nodes],
                "edges": [_plain(e) for e in edges], "options": options}
-    summary = (f"pyvis network · {_plural(len(nodes), 'node')} · "
-               f"{_plural(len(edges), 'edge')}")
+    summary = (f"pyvis network · {plural(len(nodes), 'node')} · "
+               f"{plural(len(edges), 'edge')}")
     return render_page(payload, title=title, summary=summary,
                        filters_line="Filters: none (a pyvis network, drawn as given)")
 
