@@ -689,3 +689,41 @@ def test_pyvis_round_trip_keeps_our_page_and_plain_titles(browser, mixed_facts, 
         assert page.eval("kgGraph.network.physics.options.enabled") is False
     finally:
         page.close()
+
+
+def test_pyvis_network_of_a_hostile_article_stays_text(browser, hostile_facts, tmp_path):
+    pytest.importorskip("pyvis.network")
+    from kg.viz import render, to_pyvis
+
+    path = tmp_path / "hostile-pyvis.html"
+    render(to_pyvis(hostile_facts, level="actors"), path)
+    page = Page(browser, path)
+    try:
+        assert page.errors == [] and page.requests == []
+        assert {SCRIPT_NAME, IMG_NAME, RLO_NAME, BREAKOUT} <= set(page.nodes().values())
+        hover_node(page, "p:GBR/" + SCRIPT_NAME)
+        tip = page.eval("document.querySelector('div.vis-tooltip').textContent")
+        assert SCRIPT_NAME in tip
+        assert page.eval("document.querySelectorAll('div.vis-tooltip script, img').length") == 0
+        assert page.eval("document.scripts.length") == 3
+        assert page.eval("window.__pwned") is None
+    finally:
+        page.close()
+
+
+def test_edge_weights_count_only_the_facts_shown(browser, sample_facts, tmp_path):
+    page = open_page(browser, sample_facts, tmp_path)
+    try:
+        click_label(page, "#kg-legend", "invitation")
+        shown = [f for f in sample_facts if f.kind != "invitation"]
+        expected = {e.id: e for e in build_view(shown).edges}
+        styles = page.eval("Object.fromEntries(kgGraph.edges.get().map(e => [e.id, "
+                           "[e.label, e.value, e.color.color]]))")
+        assert styles == {k: [e.label, e.value, e.color] for k, e in expected.items()}
+        assert styles["e:GBR-JPN"][:2] == ["5", 5]
+        page.eval("kgGraph.network.emit('click', {nodes: ['JPN'], edges: []})")
+        kinds = page.eval("[...document.querySelectorAll('#kg-facts .kg-fact-head strong, "
+                          "#kg-facts .kg-table td:nth-child(2)')].map(e => e.textContent)")
+        assert kinds and not [k for k in kinds if k.endswith("invitation")]
+    finally:
+        page.close()
