@@ -68,9 +68,9 @@ def to_pyvis(facts: Iterable[FactRow], *, level: str = "countries",
     view = build_view(facts, level=level, title=title, **view_options)
     # Directed, so that pyvis keeps parallel edges (it merges them in undirected
     # networks); undirected kinds get no arrow.
+    # Physics left at pyvis's defaults: pyvis's barnes_hut() and its like work only once
+    # per network, and that call is the user's to make.
     net = Network(height="750px", width="100%", directed=True)
-    net.barnes_hut(gravity=-6000 if level != "facts" else -15000, central_gravity=0.3,
-                   spring_length=140, spring_strength=0.04, damping=0.3, overlap=0.5)
     hidden = set() if show_negated else {"negated"}
     for node in view.nodes:
         if node.group == "fact":

@@ -507,6 +507,12 @@ def test_to_pyvis_gives_a_pyvis_network_with_kg_styles_and_plain_titles() -> Non
     facts = [*HOSTILE_FACTS, *SAMPLE, row("meeting", "CHN", "JPN", n=1, status="negated")]
     net = to_pyvis(facts, level="actors")
     assert isinstance(net, Network)
+    # The network is the user's to customise, as any pyvis network.
+    net.barnes_hut(spring_length=220)
+    net.toggle_physics(True)
+    net.show_buttons(filter_=["physics"])
+    options = json.loads(net.get_network_data()[-1])
+    assert options["physics"]["barnesHut"]["springLength"] == 220
     edges = {e["id"]: e for e in net.edges}
     assert "k:CHN|JPN|meeting~negated" not in edges  # not drawn by default
     planned = edges["k:p:GBR/Keir Starmer|JPN|invitation~planned"]
