@@ -41,7 +41,7 @@ eval: install
 	$(KG) extract $(DEV)/*.txt --format jsonl -o .kg/dev-facts.jsonl
 	$(BIN)/python $(DEV)/../score.py $(DEV) .kg/dev-facts.jsonl
 
-bench: install
+bench: install-test $(CHROMIUM)
 	$(BIN)/python -m kg.bench
 
 lint: install-test

@@ -1,4 +1,5 @@
-"""`make bench`: extraction speed over a corpus of at least 1,000 articles.
+"""`make bench`: extraction speed over a corpus of at least 1,000 articles, and the graph
+page's size and time to interactive (`kg.benchviz`).
 
 The corpus is the dev set (../shared/eval/dev) when present, else the bundled sample,
 repeated under new ids until it holds `--articles` documents; it is timed with one worker
@@ -39,7 +40,14 @@ def run(docs: list[Document], workers: int) -> tuple[float, int]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--part", choices=("all", "extract", "viz"), default="all")
     args = parser.parse_args(argv)
+    if args.part in ("all", "viz"):
+        from . import benchviz
+
+        benchviz.main()
+    if args.part == "viz":
+        return
     docs = corpus(args.articles)
     words = sum(len(d.text.split()) for d in docs)
     print(f"corpus: {len(docs)} articles, {words} words")

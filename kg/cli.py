@@ -389,10 +389,11 @@ def viz(obj: Context, output: str, level: str, country: str | None,
     from .analysis import load_facts
     from .viz import write_html
 
+    filters = {"country": country, "pair": pair, "kinds": kinds or None, "since": since,
+               "until": until}
     with obj.open_store() as store:
-        facts = load_facts(store, country=country, pair=pair, kinds=kinds or None,
-                           since=since, until=until)
-    report = write_html(facts, output, level=level, title=title)
+        facts = load_facts(store, **filters)
+    report = write_html(facts, output, level=level, title=title, filters=filters)
     for line in report.lines():
         click.echo(line)
 

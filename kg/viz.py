@@ -8,8 +8,14 @@ inline scripts and styles, by their SHA-256 hashes, so an injected handler could
 even if some text did become markup. Hashes rather than a nonce: the same facts give the
 same bytes, with nothing random to derive.
 
-We render through our own template, not pyvis: pyvis 0.3.2 loads files from CDNs even
-"in_line", leaves the heading and menu ids unescaped and renders titles as HTML.
+We render through our own template, not pyvis's: pyvis 0.3.2 loads files from CDNs even
+"in_line", leaves the heading and menu ids unescaped and renders titles as HTML. pyvis
+users still get their workflow: `to_pyvis` makes a `Network` of kg's graph and `render`
+draws any `Network` through this page (`kg.vizpyvis`).
+
+The page carries the facts, not a finished picture: its script filters them (kind,
+status, attribution, dates), groups them into edges and styles them by status, so that
+filters need no new page. `kg.graphview` builds the nodes and edges both use.
 """
 
 from __future__ import annotations
@@ -20,37 +26,50 @@ import hashlib
 import html
 import json
 import os
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .analysis import KIND_WEIGHTS, FactRow, pair_summary, person_id, sort_facts
+from .analysis import KIND_WEIGHTS, STATUS_FACTORS, FactRow
 from .errors import KgError
 from .fileio import atomic_output
-from .records import DIRECTED_KINDS, KINDS
+from .graphview import (  # re-exported: kg.viz is where notebooks look for them
+    ACTS_FOR_COLOR,
+    COMMENTARY_OPACITY,
+    DEFAULT_SEED,
+    DEFAULT_TITLE,
+    HIDDEN_BY_DEFAULT,
+    KIND_COLORS,
+    LEVELS,
+    MAX_EDGES,
+    MAX_NODES,
+    STATUS_DASHES,
+    STATUS_MARK,
+    Edge,
+    GraphView,
+    Node,
+    balance_color,
+    build_view,
+    describe_filters,
+    plural,
+)
+from .records import ATTRIBUTIONS, DIRECTED_KINDS, KINDS, STATUSES
 
-LEVELS = ("countries", "actors", "facts")
 VIS_VERSION = "9.1.9"
-DEFAULT_TITLE = "Bilateral relations"
-DEFAULT_SEED = 7
-# Past these, vis-network's layout gets slow and the picture unreadable: the page keeps
-# the most connected part and says how many facts it left out.
-MAX_NODES = 500
-MAX_EDGES = 2000
 LARGE = 150  # nodes: above this, a shorter layout and no edges while dragging or zooming
 
-KIND_COLORS = {
-    "meeting": "#1f77b4", "call": "#6baed6", "visit": "#17becf", "invitation": "#9467bd",
-    "agreement": "#2ca02c", "cooperation": "#74c476", "partnership": "#006d2c",
-    "support": "#bcbd22", "aid": "#8c6d31", "criticism": "#fd8d3c", "protest": "#e6550d",
-    "sanction": "#d62728", "threat": "#a50f15", "rejection": "#e377c2", "force": "#67000d",
-}
-COUNTRY_COLOR = {"background": "#e3f2fd", "border": "#1565c0"}
-PERSON_COLOR = {"background": "#fff3e0", "border": "#ef6c00"}
+# The page embeds the evidence sentence of at most this many facts per edge (the most
+# recent of each kind and attribution in turn); the others are listed in a compact table
+# without it. Evidence is most of a page's weight: a few pairs with thousands of facts
+# made pages of megabytes for a dozen nodes.
+CARDS_PER_EDGE = 6
+# Actors level: above this many persons, persons start folded into their countries
+# (shown on demand), or fifty documents make a hairball.
+PERSONS_UNFOLDED = 30
 
 # What inline JSON must not contain as such: `<` and `>` could close the script block or
 # open a comment in it, `&` is escaped for good measure, and U+2028/2029 end lines in
@@ -63,250 +82,6 @@ def script_json(data: Any) -> str:
     """`data` as JSON that is safe inside `<script type="application/json">`."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.translate(_JSON_ESCAPES)
-
-
-# --- the view: nodes and edges of one level ------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Node:
-    id: str
-    label: str
-    group: str  # country, person or fact
-    value: int  # size: the node's degree (fact nodes: 1)
-    color: dict[str, str]
-    facts: tuple[int, ...]  # indexes into GraphView.facts
-    summary: tuple[str, ...]  # lines of the tooltip
-    search: str  # what the search box matches, lower case
-
-
-@dataclass(frozen=True)
-class Edge:
-    id: str
-    source: str
-    target: str
-    label: str
-    color: str
-    value: int
-    arrows: str  # "to" or ""
-    dashes: bool
-    roundness: float  # 0 for a straight-ish edge; parallel edges get distinct curves
-    facts: tuple[int, ...]
-    summary: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class GraphView:
-    """What the page draws: the level's nodes and edges and the facts behind them."""
-
-    level: str
-    title: str
-    seed: int
-    nodes: tuple[Node, ...]
-    edges: tuple[Edge, ...]
-    facts: tuple[FactRow, ...]  # the facts shown
-    total: int  # the facts given
-    limits: tuple[int, int] = (MAX_NODES, MAX_EDGES)
-    legend: tuple[tuple[str, str], ...] = field(default=())
-
-    @property
-    def omitted(self) -> int:
-        return self.total - len(self.facts)
-
-    @property
-    def omitted_note(self) -> str:
-        if not self.omitted:
-            return ""
-        return (f"{self.omitted} of {self.total} facts left out to keep the graph usable "
-                f"(at most {self.limits[0]} nodes and {self.limits[1]} edges): this is "
-                "the most connected part. Narrow the selection by country, pair, kind or "
-                "date to see the rest.")
-
-
-def _plural(n: int, word: str, plural: str | None = None) -> str:
-    return f"{n} {word if n == 1 else plural or word + 's'}"
-
-
-def balance_color(score: float) -> str:
-    """Grey for a neutral balance, shading to green (cooperation) or red (conflict)."""
-    t = max(-1.0, min(1.0, score / 8.0))
-    end = (46, 125, 50) if t >= 0 else (198, 40, 40)
-    grey = (158, 158, 158)
-    rgb = (round(g + (e - g) * abs(t)) for g, e in zip(grey, end, strict=True))
-    return "#" + "".join(f"{c:02x}" for c in rgb)
-
-
-def _actor_id(fact: FactRow, side: str) -> str:
-    person = getattr(fact, f"{side}_person")
-    country = getattr(fact, side)
-    return "p:" + person_id(country, person) if person else country
-
-
-def _fact_keys(fact: FactRow, index: int, level: str) -> tuple[set[str], set[str]]:
-    """The node and edge keys a fact needs at a level (to budget the size of the page)."""
-    nodes = {fact.source, fact.target}
-    if level == "countries":
-        return nodes, {"e:" + "-".join(fact.pair)}
-    if level == "facts":
-        return nodes | {f"f:{index}"}, {f"s:{index}", f"t:{index}"}
-    edges = set()
-    ends = [_actor_id(fact, "source"), _actor_id(fact, "target")]
-    for actor in ends:
-        if actor.startswith("p:"):
-            nodes.add(actor)
-            edges.add("a:" + actor)
-    if not fact.directed:
-        ends.sort()
-    edges.add("k:" + "|".join([*ends, fact.kind]))
-    return nodes, edges
-
-
-def _select(rows: list[FactRow], level: str, max_nodes: int,
-            max_edges: int) -> list[FactRow]:
-    """The facts to draw: all if they fit, else those of the busiest pairs first."""
-    keys = [_fact_keys(f, i, level) for i, f in enumerate(rows)]
-    if (len(set().union(*(k[0] for k in keys))) <= max_nodes
-            and len(set().union(*(k[1] for k in keys))) <= max_edges):
-        return rows
-    per_pair = Counter(f.pair for f in rows)
-    # Stable sorts, last key first: busiest pairs, then the most recent facts (undated
-    # last), then IRI order.
-    order = sorted(range(len(rows)), key=lambda i: rows[i].iri)
-    order.sort(key=lambda i: rows[i].date or "", reverse=True)
-    order.sort(key=lambda i: (-per_pair[rows[i].pair], rows[i].pair))
-    nodes: set[str] = set()
-    edges: set[str] = set()
-    kept = []
-    for i in order:
-        new_nodes, new_edges = keys[i][0] - nodes, keys[i][1] - edges
-        if len(nodes) + len(new_nodes) <= max_nodes and len(edges) + len(new_edges) <= max_edges:
-            nodes |= new_nodes
-            edges |= new_edges
-            kept.append(rows[i])
-    return sort_facts(kept)
-
-
-def build_view(facts: Iterable[FactRow], *, level: str = "countries",
-               title: str = DEFAULT_TITLE, seed: int = DEFAULT_SEED,
-               max_nodes: int = MAX_NODES, max_edges: int = MAX_EDGES) -> GraphView:
-    """Nodes and edges of `facts` at `level`: countries, actors (with persons) or facts."""
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}: choose one of {', '.join(LEVELS)}")
-    if max_nodes < 2 or max_edges < 1:
-        raise ValueError("max_nodes must be at least 2 and max_edges at least 1")
-    given = sort_facts(facts)
-    rows = _select(given, level, max_nodes, max_edges)
-    labels = {}
-    for f in rows:
-        labels.setdefault(f.source, f.source_label)
-        labels.setdefault(f.target, f.target_label)
-    builder = {"countries": _countries, "actors": _actors, "facts": _facts}[level]
-    nodes, edges = builder(rows, labels)
-    degree: Counter[str] = Counter()
-    for edge in edges:
-        degree.update((edge.source, edge.target))
-    nodes = [n if n.group == "fact" else _with_value(n, degree[n.id]) for n in nodes]
-    if level == "countries":
-        legend = tuple((f"balance {s:+d}", balance_color(s)) for s in (-8, -4, 0, 4, 8))
-    else:
-        shown = {f.kind for f in rows}
-        legend = tuple((f"{k} ({KIND_WEIGHTS[k]:+g})", KIND_COLORS[k])
-                       for k in KINDS if k in shown)
-    return GraphView(level, title, seed, tuple(nodes), tuple(edges), tuple(rows), len(given),
-                     (max_nodes, max_edges), legend)
-
-
-def _with_value(node: Node, value: int) -> Node:
-    return Node(node.id, node.label, node.group, max(1, value), node.color, node.facts,
-                node.summary, node.search)
-
-
-def _country_nodes(rows: list[FactRow], labels: dict[str, str]) -> list[Node]:
-    involved: dict[str, list[int]] = defaultdict(list)
-    partners: dict[str, set[str]] = defaultdict(set)
-    for i, f in enumerate(rows):
-        for code, other in ((f.source, f.target), (f.target, f.source)):
-            involved[code].append(i)
-            partners[code].add(other)
-    return [Node(code, labels[code], "country", 1, COUNTRY_COLOR, tuple(involved[code]),
-                 (f"{labels[code]} ({code})",
-                  f"{_plural(len(involved[code]), 'fact')} with "
-                  f"{_plural(len(partners[code]), 'country', 'countries')}",
-                  "Click to list its facts."),
-                 f"{labels[code]} {code}".lower())
-            for code in sorted(labels)]
-
-
-def _countries(rows: list[FactRow], labels: dict[str, str]) -> tuple[list[Node], list[Edge]]:
-    by_pair: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i, f in enumerate(rows):
-        by_pair[f.pair].append(i)
-    edges = []
-    for p in pair_summary(rows):
-        ids = tuple(by_pair[(p.a, p.b)])
-        kinds = ", ".join(f"{k} {n}" for k, n in p.by_kind)
-        edges.append(Edge(
-            f"e:{p.a}-{p.b}", p.a, p.b, str(p.facts), balance_color(p.score), p.facts, "",
-            False, 0.0, ids,
-            (f"{p.a_label} – {p.b_label}: {_plural(p.facts, 'fact')}",
-             f"{p.a} → {p.b}: {p.a_to_b} · {p.b} → {p.a}: {p.b_to_a} · together: {p.mutual}",
-             f"balance {p.score:+.1f} ({p.cooperative} cooperative, "
-             f"{p.conflictual} conflictual)", kinds)))
-    return _country_nodes(rows, labels), edges
-
-
-def _actors(rows: list[FactRow], labels: dict[str, str]) -> tuple[list[Node], list[Edge]]:
-    persons: dict[str, tuple[str, str]] = {}
-    acts: dict[str, list[int]] = defaultdict(list)
-    groups: dict[tuple[str, str, str], list[int]] = defaultdict(list)
-    for i, f in enumerate(rows):
-        ends = []
-        for side in ("source", "target"):
-            actor = _actor_id(f, side)
-            ends.append(actor)
-            if actor.startswith("p:"):
-                persons[actor] = (getattr(f, f"{side}_person"), getattr(f, side))
-                acts[actor].append(i)
-        if not f.directed:
-            ends.sort()
-        groups[(ends[0], ends[1], f.kind)].append(i)
-    nodes = _country_nodes(rows, labels)
-    for pid in sorted(persons):
-        name, country = persons[pid]
-        nodes.append(Node(pid, name, "person", 1, PERSON_COLOR, tuple(acts[pid]),
-                          (name, f"acts for {labels[country]} ({country})",
-                           _plural(len(acts[pid]), "fact")),
-                          f"{name} {labels[country]} {country}".lower()))
-    edges = [Edge("a:" + pid, pid, persons[pid][1], "", "#b0bec5", 1, "", True, 0.0,
-                  tuple(acts[pid]), (f"{persons[pid][0]} acts for {labels[persons[pid][1]]}",))
-             for pid in sorted(persons)]
-    parallel: Counter[frozenset[str]] = Counter()
-    for (u, v, kind), ids in sorted(groups.items()):
-        n = len(ids)
-        rank = parallel[frozenset((u, v))]
-        parallel[frozenset((u, v))] += 1
-        edges.append(Edge(
-            f"k:{u}|{v}|{kind}", u, v, kind if n == 1 else f"{kind} ×{n}", KIND_COLORS[kind],
-            n, "to" if kind in DIRECTED_KINDS else "", False, round(0.15 * rank, 2),
-            tuple(ids), (f"{kind}: {_plural(n, 'fact')}",)))
-    return nodes, edges
-
-
-def _facts(rows: list[FactRow], labels: dict[str, str]) -> tuple[list[Node], list[Edge]]:
-    nodes = _country_nodes(rows, labels)
-    edges = []
-    for i, f in enumerate(rows):
-        label = f.kind if not f.date else f"{f.kind}\n{f.date}"
-        color = {"background": KIND_COLORS[f.kind], "border": KIND_COLORS[f.kind]}
-        words = [f.kind, f.source, f.target, f.source_label, f.target_label,
-                 f.source_person or "", f.target_person or "", f.label or ""]
-        nodes.append(Node(f"f:{i}", label, "fact", 1, color, (i,), (), " ".join(words).lower()))
-        arrows = "to" if f.directed else ""
-        edges.append(Edge(f"s:{i}", f.source, f"f:{i}", "", KIND_COLORS[f.kind], 1, arrows,
-                          False, 0.0, (i,), ()))
-        edges.append(Edge(f"t:{i}", f"f:{i}", f.target, "", KIND_COLORS[f.kind], 1, arrows,
-                          False, 0.0, (i,), ()))
-    return nodes, edges
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -335,30 +110,82 @@ def _vis_options(view: GraphView) -> dict[str, Any]:
         "nodes": {"shape": "dot", "borderWidth": 2,
                   # Smaller when many, or a dense graph is all overlapping discs.
                   "scaling": {"min": 8, "max": 40 if len(view.nodes) <= 30 else 24,
-                              "label": {"enabled": False}},
-                  "font": {"size": 14, "face": "system-ui, sans-serif", "color": "#1a1a1a"}},
-        "edges": {"scaling": {"min": 1, "max": 10, "label": {"enabled": False}},
+                              # Labels grow with the node; those smaller than
+                              # drawThreshold pixels at the current zoom are not drawn,
+                              # so minor labels appear as one zooms in.
+                              "label": {"enabled": True, "min": 11, "max": 26,
+                                        "maxVisible": 30, "drawThreshold": 8}},
+                  "font": {"size": 14, "face": "system-ui, sans-serif", "color": "#1a1a1a",
+                           "strokeWidth": 3, "strokeColor": "#ffffff"}},
+        # Edge labels too grow with the edge and hide when small on screen: at the
+        # first fit of a busy graph only the main edges are labelled.
+        "edges": {"scaling": {"min": 1, "max": 10,
+                              "label": {"enabled": True, "min": 9, "max": 15,
+                                        "maxVisible": 20, "drawThreshold": 9}},
                   "font": {"size": 11, "align": "middle", "strokeWidth": 3,
                            "strokeColor": "#ffffff", "face": "system-ui, sans-serif"},
                   "smooth": {"enabled": True, "type": "continuous", "roundness": 0.5}},
     }
 
 
+def _evidence_kept(view: GraphView) -> set[int]:
+    """The facts whose evidence the page embeds: a few per edge, the most recent of each
+    kind and attribution in turn, so that the cards show the edge's variety."""
+    rows = view.facts
+    kept: set[int] = set()
+    for edge in view.edges:
+        if not edge.status:  # a person's link to a country
+            continue
+        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for i in sorted(edge.facts, key=lambda i: (rows[i].date or "", i), reverse=True):
+            groups[(rows[i].kind, rows[i].attribution)].append(i)
+        queues = [groups[k] for k in sorted(groups, key=lambda k: groups[k][0], reverse=True)]
+        picked: list[int] = []
+        while len(picked) < CARDS_PER_EDGE and any(queues):
+            for queue in queues:
+                if queue and len(picked) < CARDS_PER_EDGE:
+                    picked.append(queue.pop(0))
+        kept.update(picked)
+    return kept
+
+
 def _payload(view: GraphView) -> dict[str, Any]:
+    kept = _evidence_kept(view)
+    docs: dict[tuple[str | None, str | None, str | None], int] = {}
+    facts = []
+    for i, f in enumerate(view.facts):
+        doc = docs.setdefault((f.doc, f.title, f.url), len(docs))
+        facts.append([KINDS.index(f.kind), f.source, f.target, f.source_person,
+                      f.target_person, f.date, STATUSES.index(f.status),
+                      ATTRIBUTIONS.index(f.attribution), f.label, doc,
+                      f.evidence if i in kept else None])
     return {
-        "level": view.level, "title": view.title, "seed": view.seed,
-        "total": view.total, "omitted": view.omitted,
-        "kinds": {k: {"color": KIND_COLORS[k], "weight": KIND_WEIGHTS[k],
-                      "directed": k in DIRECTED_KINDS} for k in KINDS},
+        "mode": "kg", "level": view.level, "title": view.title, "seed": view.seed,
+        "total": view.total, "omitted": view.omitted, "filters": list(view.filters),
+        "kinds": [{"name": k, "color": KIND_COLORS[k], "weight": KIND_WEIGHTS[k],
+                   "directed": k in DIRECTED_KINDS} for k in KINDS],
+        "statuses": list(STATUSES), "attributions": list(ATTRIBUTIONS),
+        "statusFactors": STATUS_FACTORS,
+        "hidden": {k: list(v) for k, v in HIDDEN_BY_DEFAULT.items()},
+        "styles": {"dashes": STATUS_DASHES, "mark": STATUS_MARK,
+                   "faint": COMMENTARY_OPACITY, "actsFor": ACTS_FOR_COLOR},
+        "folded": (view.level == "actors"
+                   and sum(n.group == "person" for n in view.nodes) > PERSONS_UNFOLDED),
         "legend": [{"label": label, "color": color} for label, color in view.legend],
-        "facts": [f.to_dict() for f in view.facts],
+        "balance": [{"label": f"balance {s:+d}", "color": balance_color(s)}
+                    for s in (-8, -4, 0, 4, 8)],
+        "labels": {code: label for f in view.facts
+                   for code, label in ((f.source, f.source_label), (f.target, f.target_label))},
+        "docs": [list(d) for d in docs],
+        "facts": facts,
+        # Facts whose evidence was left out (not those that have none).
+        "cut": [i for i, f in enumerate(view.facts) if f.evidence and i not in kept],
         "nodes": [{"id": n.id, "label": n.label, "group": n.group, "value": n.value,
-                   "color": n.color, "facts": list(n.facts), "summary": list(n.summary),
-                   "search": n.search} for n in view.nodes],
-        "edges": [{"id": e.id, "from": e.source, "to": e.target, "label": e.label,
-                   "color": e.color, "value": e.value, "arrows": e.arrows, "dashes": e.dashes,
-                   "roundness": e.roundness, "facts": list(e.facts),
-                   "summary": list(e.summary)} for e in view.edges],
+                   "color": n.color, "facts": list(n.facts), "search": n.search,
+                   "country": n.country} for n in view.nodes],
+        "edges": [{"id": e.id, "from": e.source, "to": e.target, "kind": e.kind,
+                   "status": e.status, "arrows": e.arrows, "facts": list(e.facts)}
+                  for e in view.edges],
         "options": _vis_options(view),
     }
 
@@ -397,29 +224,44 @@ def _csp(assets: dict[str, str]) -> str:
             "base-uri 'none'; form-action 'none'")
 
 
-def render_view(view: GraphView) -> str:
-    """The page of a view: one HTML document with everything inline."""
+def render_page(payload: dict[str, Any], *, title: str, summary: str, filters_line: str,
+                omitted_note: str = "", empty_note: str = "") -> str:
+    """One HTML document with everything inline: our template, script and style, the
+    vendored vis-network, and `payload` as escaped JSON for the page's script."""
     import jinja2
 
     assets = _assets()
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
                              keep_trailing_newline=True)
     template = env.from_string(assets["template"])
-    summary = (f"{view.level} view · {_plural(len(view.facts), 'fact')} · "
-               f"{_plural(len(view.nodes), 'node')} · {_plural(len(view.edges), 'edge')}")
     return template.render(
-        title=view.title, summary=summary, omitted_note=view.omitted_note,
-        csp=_csp(assets), version=__version__, vis_version=VIS_VERSION,
-        data_json=script_json(_payload(view)), vis_js=assets["vis_js"],
+        title=title, summary=summary, filters_line=filters_line, omitted_note=omitted_note,
+        empty_note=empty_note, csp=_csp(assets), version=__version__,
+        vis_version=VIS_VERSION, data_json=script_json(payload), vis_js=assets["vis_js"],
         vis_css=assets["vis_css"], page_js=assets["page_js"], page_css=assets["page_css"])
+
+
+def render_view(view: GraphView) -> str:
+    """The page of a view."""
+    summary = (f"{view.level} view · {plural(len(view.facts), 'fact')} · "
+               f"{plural(len(view.nodes), 'node')} · {plural(len(view.edges), 'edge')}")
+    empty = "" if view.facts else "No facts match. " + view.filters_line
+    return render_page(_payload(view), title=view.title, summary=summary,
+                       filters_line=view.filters_line, omitted_note=view.omitted_note,
+                       empty_note=empty)
 
 
 def render_html(facts: Iterable[FactRow], *, level: str = "countries",
                 title: str = DEFAULT_TITLE, seed: int = DEFAULT_SEED,
-                max_nodes: int = MAX_NODES, max_edges: int = MAX_EDGES) -> str:
-    """The graph of `facts` as a self-contained HTML page (same facts, same bytes)."""
+                max_nodes: int = MAX_NODES, max_edges: int = MAX_EDGES,
+                filters: Mapping[str, Any] | None = None) -> str:
+    """The graph of `facts` as a self-contained HTML page (same facts, same bytes).
+
+    `filters`: how `facts` were selected (the arguments given to `load_facts`), stated
+    on the page.
+    """
     return render_view(build_view(facts, level=level, title=title, seed=seed,
-                                  max_nodes=max_nodes, max_edges=max_edges))
+                                  max_nodes=max_nodes, max_edges=max_edges, filters=filters))
 
 
 @dataclass(frozen=True)
@@ -438,11 +280,11 @@ class VizReport:
         return dict(self.__dict__)
 
     def lines(self) -> list[str]:
-        out = [f"Wrote {self.path} ({self.level}: {_plural(self.nodes, 'node')}, "
-               f"{_plural(self.edges, 'edge')}, {_plural(self.facts, 'fact')}; "
+        out = [f"Wrote {self.path} ({self.level}: {plural(self.nodes, 'node')}, "
+               f"{plural(self.edges, 'edge')}, {plural(self.facts, 'fact')}; "
                f"{self.bytes / 1024:.0f} KB)"]
         if self.omitted:
-            out.append(f"{_plural(self.omitted, 'fact')} left out to keep the graph usable; "
+            out.append(f"{plural(self.omitted, 'fact')} left out to keep the graph usable; "
                        "narrow the selection to see them")
         return out
 
@@ -486,3 +328,32 @@ def show(facts: Iterable[FactRow], *, height: int = 600, **options: Any) -> Inli
     """The graph of `facts` for a notebook cell; options as for `render_html`."""
     return InlineGraph(render_html(facts, **options), height=height)
 
+
+
+# --- pyvis ---------------------------------------------------------------------------------
+
+
+def to_pyvis(facts: Iterable[FactRow], **options: Any) -> Any:
+    """kg's graph of `facts` as a `pyvis.network.Network` with plain-text titles, to
+    customise as in pyvis and draw with `render` (see `kg.vizpyvis.to_pyvis`)."""
+    from .vizpyvis import to_pyvis as make
+
+    return make(facts, **options)
+
+
+def render(net: Any, path: str | os.PathLike[str] | None = None, *, title: str | None = None,
+           height: int = 600) -> InlineGraph:
+    """A pyvis network drawn through kg's safe, offline page (never pyvis's template):
+    written to `path` if given, shown inline in a notebook (see `kg.vizpyvis.render`)."""
+    from .vizpyvis import render as draw
+
+    return draw(net, path, title=title, height=height)
+
+
+__all__ = [
+    "CARDS_PER_EDGE", "DEFAULT_SEED", "DEFAULT_TITLE", "KIND_COLORS", "LEVELS", "MAX_EDGES",
+    "MAX_NODES", "STATUS_DASHES", "STATUS_MARK", "VIS_VERSION", "Edge", "GraphView",
+    "InlineGraph", "Node", "VizReport", "balance_color", "build_view", "describe_filters",
+    "render", "render_html", "render_page", "render_view", "script_json", "show", "to_pyvis",
+    "write_html",
+]

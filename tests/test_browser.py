@@ -20,7 +20,7 @@ from kg.pipeline import build, write_document
 from kg.rdf import country_quads, document_quads
 from kg.records import Document, Fact, Side
 from kg.store import OxigraphStore
-from kg.viz import LEVELS, show, write_html
+from kg.viz import LEVELS, build_view, show, write_html
 from kg.vocab import graph_iri
 
 CHROMIUM = "/usr/bin/chromium"
@@ -168,11 +168,16 @@ def test_sample_countries_page_renders_offline(browser, sample_facts, tmp_path) 
         assert page.errors == []
         assert page.requests == []
         assert page.nodes() == {"CHN": "China", "GBR": "United Kingdom", "JPN": "Japan"}
-        assert page.edges() == {"e:CHN-GBR": "2", "e:GBR-JPN": "8"}
+        # What happened and what is planned are drawn apart.
+        assert page.edges() == {"e:CHN-GBR": "2", "e:GBR-JPN": "7",
+                                "e:GBR-JPN~planned": "1 planned"}
         assert page.eval("document.querySelector('#kg-network canvas') !== null")
-        # Click the GBR–JPN edge: the panel lists the eight facts behind it.
+        # Click the GBR–JPN edge: the panel lists the seven facts behind it, six with
+        # their evidence (as many as the page embeds per edge) and one as a table row.
         page.eval("kgGraph.network.emit('click', {nodes: [], edges: ['e:GBR-JPN']})")
-        assert page.eval("document.querySelectorAll('#kg-facts .kg-fact').length") == 8
+        assert page.eval("document.querySelectorAll('#kg-facts .kg-fact').length") == 6
+        assert page.eval("document.querySelectorAll('#kg-facts .kg-table tbody tr').length") \
+            == 1
         text = page.eval("document.getElementById('kg-facts').textContent")
         assert "enhanced global strategic partnership" in text
         assert "reached a consensus" in text
@@ -192,7 +197,8 @@ def test_sample_other_levels_render(browser, sample_facts, tmp_path, level: str)
         if level == "actors":
             assert {"Keir Starmer", "Hashimoto Sanae"} <= set(nodes.values())
         else:
-            kinds = {label.split("\n")[0] for node, label in nodes.items()
+            # "planned visit": the kind, after what marks its status.
+            kinds = {label.split("\n")[0].split(" ")[-1] for node, label in nodes.items()
                      if node.startswith("f:")}
             assert kinds == {f.kind for f in sample_facts}
             assert sum(1 for n in nodes if n.startswith("f:")) == len(sample_facts)
@@ -229,7 +235,7 @@ def test_hover_shows_the_fact_as_text(browser, sample_facts, tmp_path) -> None:
     page = open_page(browser, sample_facts, tmp_path, level="facts")
     try:
         node = page.eval("kgGraph.data.nodes.find(n => n.group === 'fact' && "
-                         "kgGraph.data.facts[n.facts[0]].kind === 'partnership').id")
+                         "kgGraph.facts[n.facts[0]].kind === 'partnership').id")
         hover_node(page, node)
         tip = page.eval("document.querySelector('div.vis-tooltip').textContent")
         assert "partnership" in tip and "enhanced global strategic partnership" in tip
@@ -367,7 +373,8 @@ def test_two_thousand_facts_become_interactive(browser, tmp_path, level: str) ->
     page = Page(browser, path)
     try:
         assert page.errors == [] and page.requests == []
-        assert len(page.nodes()) == report.nodes <= 500
+        # Actors: the persons start folded into their countries.
+        assert len(page.nodes()) == (60 if level == "actors" else report.nodes) <= 500
         if report.omitted:
             note = page.eval("document.getElementById('kg-omitted').textContent")
             assert f"{report.omitted} of 2000 facts left out" in note
@@ -377,6 +384,346 @@ def test_two_thousand_facts_become_interactive(browser, tmp_path, level: str) ->
               f"{report.bytes / 1024:.0f} KB; interactive after {ready_ms / 1000:.2f} s "
               f"(load to ready {page.seconds:.2f} s)")
         assert ready_ms < 30_000
+        if level != "facts":  # the main nodes are labelled readably at the first fit
+            assert all(px >= 10 for _, px in label_pixels(page)[:5])
         page.screenshot(f"synthetic-2000-{level}.png")
+    finally:
+        page.close()
+
+
+# --- what happened, what is planned, what did not happen, what is commentary ---------------
+
+MIXED = """---
+id: mixed
+date: 2026-02-10
+title: Three capitals, one week
+url: https://example.org/mixed
+---
+Japanese Prime Minister Hashimoto Sanae did not meet Chinese President Xi Jinping in Beijing \
+on 9 February.
+
+China refused to sign a trade agreement with Japan, the ministry said.
+
+British Prime Minister Keir Starmer will visit Japan in March.
+
+Japan and the United Kingdom signed a defence agreement on 9 February.
+
+Comments: After Starmer's visit to China, he immediately visited Japan. The United Kingdom \
+and China cooperate on trade.
+"""
+DOCS_IMG = ROOT / "docs" / "img" / "countries-view.png"
+
+
+@pytest.fixture(scope="module")
+def mixed_facts(tmp_path_factory):
+    """Negated, planned and commentary facts, as the real extractor reads them."""
+    path = tmp_path_factory.mktemp("mixed") / "mixed.txt"
+    path.write_text(MIXED, encoding="utf-8")
+    store = OxigraphStore()
+    build(read_documents([path]), store, workers=1)
+    facts = load_facts(store)
+    assert {(f.kind, f.pair, f.status, f.attribution) for f in facts} >= {
+        ("meeting", ("CHN", "JPN"), "negated", "reported"),
+        ("agreement", ("CHN", "JPN"), "negated", "reported"),
+        ("visit", ("GBR", "JPN"), "planned", "reported"),
+        ("agreement", ("GBR", "JPN"), "occurred", "reported"),
+        ("visit", ("CHN", "GBR"), "occurred", "commentary")}
+    return facts
+
+
+def edge_styles(page: Page) -> dict[str, list]:
+    return page.eval("Object.fromEntries(kgGraph.edges.get().map(e => [e.id, "
+                     "[e.label, e.dashes, e.color && e.color.opacity, e.value]]))")
+
+
+def click_label(page: Page, container: str, text: str) -> None:
+    page.page.locator(f"{container} label", has_text=text).first.click()
+
+
+def test_negated_planned_and_commentary_are_drawn_apart(browser, mixed_facts, tmp_path):
+    page = open_page(browser, mixed_facts, tmp_path)
+    try:
+        assert page.errors == [] and page.requests == []
+        # "did not meet", "refused to sign": no relation drawn between China and Japan.
+        assert edge_styles(page) == {
+            "e:GBR-JPN": ["1", False, 0.9, 1],
+            "e:GBR-JPN~planned": ["1 planned", [10, 6], 0.9, 1],  # dashed
+            "e:CHN-GBR": ["2", False, 0.35, 2],  # commentary only: faint
+        }
+        shown = page.eval("document.getElementById('kg-shown').textContent")
+        assert shown == (f"Showing 4 of {len(mixed_facts)} facts · on this page: "
+                         "negated facts hidden")
+        legend = page.eval("document.getElementById('kg-legend').textContent")
+        for words in ("dashed: planned", "faint: only commentary", "dotted, \"not …\"",
+                      "country (size: partners shown)"):
+            assert words in legend
+        # The toggle shows them, dotted and marked, and counts them apart.
+        click_label(page, "#kg-filter-status", "did not happen")
+        styles = edge_styles(page)
+        assert styles["e:CHN-JPN~negated"] == ["3 negated", [2, 9], 0.9, 3]
+        assert styles["e:GBR-JPN"] == ["1", False, 0.9, 1]
+        assert page.eval("document.getElementById('kg-shown').textContent") == (
+            f"Showing all {len(mixed_facts)} facts")
+        # Colours and labels as kg.viz computes them for the same facts.
+        view = {e.id: e for e in build_view(mixed_facts).edges}
+        colours = page.eval("Object.fromEntries(kgGraph.edges.get().map(e => "
+                            "[e.id, e.color.color]))")
+        assert colours == {k: view[k].color for k in colours}
+        page.eval("kgGraph.network.emit('click', {nodes: [], edges: ['e:CHN-JPN~negated']})")
+        panel = page.eval("document.getElementById('kg-facts').textContent")
+        assert "did not meet" in panel and "not meeting" in panel
+        page.eval("kgGraph.network.fit({animation: false, maxZoomLevel: 1.8})")
+        page.page.mouse.move(0, 0)  # no tooltip over the picture
+        shot = page.screenshot("countries-view.png")
+        DOCS_IMG.parent.mkdir(parents=True, exist_ok=True)
+        DOCS_IMG.write_bytes(shot.read_bytes())
+    finally:
+        page.close()
+
+
+def test_actors_and_facts_views_mark_status_too(browser, mixed_facts, tmp_path):
+    page = open_page(browser, mixed_facts, tmp_path, level="actors")
+    try:
+        labels = page.edges()
+        assert "k:p:GBR/Keir Starmer|JPN|visit~planned" in labels
+        assert not any("negated" in k for k in labels)
+        click_label(page, "#kg-filter-status", "did not happen")
+        styles = edge_styles(page)
+        meeting = "k:p:CHN/Xi Jinping|p:JPN/Hashimoto Sanae|meeting~negated"
+        assert styles[meeting][:2] == ["not meeting", [2, 9]]
+    finally:
+        page.close()
+    page = open_page(browser, mixed_facts, tmp_path, level="facts")
+    try:
+        shown = "kgGraph.nodes.get().filter(n => !n.hidden).map(n => n.label.split('\\n')[0])"
+        assert not [label for label in page.eval(shown) if label.startswith("not ")]
+        click_label(page, "#kg-filter-status", "did not happen")
+        assert sorted(label for label in page.eval(shown) if label.startswith("not ")) == [
+            "not agreement", "not meeting", "not visit"]
+        # Drawn between their two countries, not wherever.
+        x = page.eval("(() => { const p = kgGraph.network.getPositions(); const n = "
+                      "kgGraph.nodes.get().find(n => n.label.startsWith('not meeting')); "
+                      "return [p[n.id].x, p.CHN.x, p.JPN.x]; })()")
+        assert min(x[1:]) - 100 <= x[0] <= max(x[1:]) + 100
+    finally:
+        page.close()
+
+
+def test_filters_work_in_the_page_and_say_what_they_hide(browser, mixed_facts, tmp_path):
+    page = open_page(browser, mixed_facts, tmp_path)
+    try:
+        click_label(page, "#kg-filter-attribution", "commentary")
+        assert set(page.edges()) == {"e:GBR-JPN", "e:GBR-JPN~planned"}
+        assert page.eval("kgGraph.nodes.get('CHN').hidden") is True
+        click_label(page, "#kg-legend", "agreement")
+        assert page.edges() == {"e:GBR-JPN~planned": "1 planned"}
+        shown = page.eval("document.getElementById('kg-shown').textContent")
+        assert shown.endswith("on this page: negated facts hidden; commentary facts hidden; "
+                              "without agreement")
+        page.page.fill("#kg-since", "2026-03")
+        assert page.edges() == {"e:GBR-JPN~planned": "1 planned"}
+        page.page.fill("#kg-until", "2026-02-28")
+        assert page.edges() == {}
+        empty = page.eval("document.getElementById('kg-empty')")
+        assert page.eval("!document.getElementById('kg-empty').hidden")
+        text = page.eval("document.getElementById('kg-empty').textContent")
+        assert text == ("No facts match these filters: negated facts hidden; commentary facts "
+                        "hidden; without agreement; since 2026-03; until 2026-02-28.")
+        del empty
+        page.page.fill("#kg-until", "2026-1")  # not a date: marked, ignored
+        assert page.eval("document.getElementById('kg-until').getAttribute('aria-invalid')") \
+            == "true"
+        page.page.click("#kg-reset")
+        assert set(page.edges()) == {"e:GBR-JPN", "e:GBR-JPN~planned", "e:CHN-GBR"}
+        assert page.eval("document.getElementById('kg-empty').hidden")
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_an_empty_selection_says_no_facts_match_and_which_filters(browser, tmp_path):
+    path = tmp_path / "empty.html"
+    write_html([], path, filters={"country": "JPN", "kinds": ("sanction",)})
+    page = Page(browser, path)
+    try:
+        assert page.eval("document.getElementById('kg-empty').hidden") is False
+        assert page.eval("document.getElementById('kg-empty').textContent") == (
+            "No facts match. Filters: country JPN; kind sanction")
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.close()
+
+
+def test_zoom_buttons_and_keyboard(browser, sample_facts, tmp_path):
+    page = open_page(browser, sample_facts, tmp_path, level="actors")
+    try:
+        scale = page.eval("kgGraph.network.getScale()")
+        page.page.click("#kg-zoom-in")
+        assert page.eval("kgGraph.network.getScale()") == pytest.approx(scale * 1.25)
+        page.page.click("#kg-zoom-out")
+        assert page.eval("kgGraph.network.getScale()") == pytest.approx(scale)
+        page.page.focus("#kg-network")
+        page.page.keyboard.press("+")
+        assert page.eval("kgGraph.network.getScale()") == pytest.approx(scale * 1.25)
+        x = page.eval("kgGraph.network.getViewPosition().x")
+        page.page.keyboard.press("ArrowRight")
+        assert page.eval("kgGraph.network.getViewPosition().x") > x
+        page.page.keyboard.press("0")
+        assert page.eval("kgGraph.network.getScale()") == pytest.approx(scale, rel=0.05)
+        # N steps through the nodes in name order; Enter lists the facts of the one chosen.
+        page.page.keyboard.press("n")
+        assert page.eval("kgGraph.network.getSelectedNodes()") == ["CHN"]
+        page.page.keyboard.press("n")
+        assert page.eval("kgGraph.network.getSelectedNodes()") == ["p:JPN/Hashimoto Sanae"]
+        page.page.keyboard.press("Enter")
+        assert page.eval("document.getElementById('kg-panel-title').textContent") == \
+            "Hashimoto Sanae"
+        assert page.eval("document.querySelectorAll('#kg-facts .kg-fact').length") >= 1
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def label_pixels(page: Page) -> list[tuple[float, float]]:
+    """(value, label height on screen in pixels) of the nodes shown, biggest first."""
+    sizes = page.eval("""(() => { const s = kgGraph.network.getScale();
+        return Object.values(kgGraph.network.body.nodes).filter(n => !n.options.hidden
+          && kgGraph.nodes.get(n.id)).map(n => [n.options.value, n.options.font.size * s]);
+        })()""")
+    return sorted(sizes, reverse=True)
+
+
+def test_fifty_documents_of_actors_fold_persons_and_label_the_main_nodes(browser, tmp_path):
+    facts = synthetic_facts(1000)  # 50 documents
+    assert len({f.doc for f in facts}) == 50
+    page = open_page(browser, facts, tmp_path, level="actors")
+    try:
+        nodes = page.eval("kgGraph.nodes.get().filter(n => !n.hidden).map(n => n.id)")
+        countries = {f.source for f in facts} | {f.target for f in facts}
+        # Persons start folded into their countries: one node per country, and one edge
+        # per pair and status between them, no hairball.
+        assert set(nodes) == countries
+        edges = page.edges()
+        assert all(e.startswith("c:") for e in edges)
+        assert len(edges) == len({f.pair for f in facts if f.status != "negated"})
+        # Labels grow with importance and the biggest are readable at the first fit
+        # (vis-network leaves out labels under drawThreshold pixels until one zooms in).
+        sizes = label_pixels(page)
+        assert all(px >= 10 for _, px in sizes[:5]), sizes[:5]
+        assert sizes[0][1] > sizes[-1][1]
+        page.screenshot("actors-50-documents.png")
+        # Persons on demand: all at once, or one country's by double-click.
+        page.eval("void kgGraph.network.emit('doubleClick', {nodes: ['AAX'], edges: []})")
+        persons = page.eval("kgGraph.nodes.get().filter(n => !n.hidden && "
+                            "n.id.startsWith('p:')).map(n => n.id)")
+        assert persons == ["p:AAX/Leader AAX"]
+        edges = page.edges()
+        assert "a:p:AAX/Leader AAX" in edges
+        # The person's facts are drawn by kind again.
+        assert any(e.startswith("k:p:AAX/Leader AAX|") for e in edges)
+        assert not any(e.startswith("c:AAX-") for e in edges)
+        page.page.locator("#kg-persons label").click()
+        persons = page.eval("kgGraph.nodes.get().filter(n => !n.hidden && "
+                            "n.id.startsWith('p:')).length")
+        assert persons == sum(n.group == "person" for n in build_view(facts, level="actors").nodes)
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+# --- pyvis ---------------------------------------------------------------------------------
+
+PYVIS_TITLE = "<img src=x onerror=window.__pwned=1>"
+
+
+def test_pyvis_round_trip_keeps_our_page_and_plain_titles(browser, mixed_facts, tmp_path):
+    pyvis = pytest.importorskip("pyvis.network")
+    from kg.viz import render, to_pyvis
+
+    net = to_pyvis(mixed_facts, level="actors", title="Mixed")
+    assert isinstance(net, pyvis.Network)
+    # What a pyvis user does: options, physics, the option buttons, nodes of their own.
+    net.toggle_physics(True)
+    net.show_buttons(filter_=["physics"])
+    net.add_node("mine", label="My node", title=PYVIS_TITLE, color="#ff00ff", shape="box")
+    net.add_edge("mine", "JPN", title=f"</script>{PYVIS_TITLE}", label="my edge")
+    path = tmp_path / "pyvis.html"
+    shown = render(net, path, title=f"Mixed {PYVIS_TITLE}")
+    assert shown.page == path.read_text(encoding="utf-8")
+    assert "<iframe srcdoc=" in shown._repr_html_()
+    page = Page(browser, path)
+    try:
+        assert page.errors == [] and page.requests == []
+        assert page.eval("window.__pwned") is None
+        assert page.eval("document.querySelector('h1').textContent") == f"Mixed {PYVIS_TITLE}"
+        ids = set(page.nodes())
+        assert {"mine", "JPN", "p:GBR/Keir Starmer"} <= ids
+        # kg's styles came along: planned dashed, commentary faint, negated left out.
+        styles = edge_styles(page)
+        assert styles["k:p:GBR/Keir Starmer|JPN|visit~planned"][1] == [10, 6]
+        assert styles["k:p:GBR/Keir Starmer|CHN|visit"][2] == 0.35
+        assert not any("negated" in k for k in styles)
+        colours = page.eval("Object.fromEntries(kgGraph.nodes.get().map(n => [n.id, n.color]))")
+        assert colours["JPN"] == {"background": "#e3f2fd", "border": "#1565c0"}
+        assert colours["mine"] == "#ff00ff"
+        hover_node(page, "mine")
+        tip = page.eval("document.querySelector('div.vis-tooltip').textContent")
+        assert tip == PYVIS_TITLE
+        assert page.eval("document.querySelectorAll('div.vis-tooltip *:not(div)').length") == 0
+        assert page.eval("document.querySelectorAll('img').length") == 0
+        # The option buttons pyvis users know, in our page.
+        assert page.eval("document.querySelector('.kg-configure .vis-configuration') "
+                         "!== null")
+        assert page.eval("window.__pwned") is None
+        page.screenshot("pyvis-round-trip.png")
+    finally:
+        page.close()
+    # set_options replaces pyvis's options: ours are passed as data, physics off is kept.
+    net.set_options('var options = {"physics": {"enabled": false}, '
+                    '"nodes": {"font": {"face": "</script><script>window.__pwned=1//"}}}')
+    render(net, tmp_path / "options.html")
+    page = Page(browser, tmp_path / "options.html")
+    try:
+        assert page.errors == [] and page.requests == []
+        assert page.eval("window.__pwned") is None
+        assert page.eval("kgGraph.network.physics.options.enabled") is False
+    finally:
+        page.close()
+
+
+def test_pyvis_network_of_a_hostile_article_stays_text(browser, hostile_facts, tmp_path):
+    pytest.importorskip("pyvis.network")
+    from kg.viz import render, to_pyvis
+
+    path = tmp_path / "hostile-pyvis.html"
+    render(to_pyvis(hostile_facts, level="actors"), path)
+    page = Page(browser, path)
+    try:
+        assert page.errors == [] and page.requests == []
+        assert {SCRIPT_NAME, IMG_NAME, RLO_NAME, BREAKOUT} <= set(page.nodes().values())
+        hover_node(page, "p:GBR/" + SCRIPT_NAME)
+        tip = page.eval("document.querySelector('div.vis-tooltip').textContent")
+        assert SCRIPT_NAME in tip
+        assert page.eval("document.querySelectorAll('div.vis-tooltip script, img').length") == 0
+        assert page.eval("document.scripts.length") == 3
+        assert page.eval("window.__pwned") is None
+    finally:
+        page.close()
+
+
+def test_edge_weights_count_only_the_facts_shown(browser, sample_facts, tmp_path):
+    page = open_page(browser, sample_facts, tmp_path)
+    try:
+        click_label(page, "#kg-legend", "invitation")
+        shown = [f for f in sample_facts if f.kind != "invitation"]
+        expected = {e.id: e for e in build_view(shown).edges}
+        styles = page.eval("Object.fromEntries(kgGraph.edges.get().map(e => [e.id, "
+                           "[e.label, e.value, e.color.color]]))")
+        assert styles == {k: [e.label, e.value, e.color] for k, e in expected.items()}
+        assert styles["e:GBR-JPN"][:2] == ["5", 5]
+        page.eval("kgGraph.network.emit('click', {nodes: ['JPN'], edges: []})")
+        kinds = page.eval("[...document.querySelectorAll('#kg-facts .kg-fact-head strong, "
+                          "#kg-facts .kg-table td:nth-child(2)')].map(e => e.textContent)")
+        assert kinds and not [k for k in kinds if k.endswith("invitation")]
     finally:
         page.close()

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import itertools
 import json
+import math
 import random
 import re
 from collections import Counter
@@ -18,6 +20,8 @@ from kg.analysis import FactRow
 from kg.errors import KgError
 from kg.records import DIRECTED_KINDS, KINDS
 from kg.viz import (
+    CARDS_PER_EDGE,
+    KIND_COLORS,
     LEVELS,
     VIS_VERSION,
     InlineGraph,
@@ -115,6 +119,23 @@ def data_of(page: str) -> dict:
     return json.loads(text)
 
 
+FIELDS = ("kind", "source", "target", "source_person", "target_person", "date", "status",
+          "attribution", "label", "doc", "evidence")
+
+
+def facts_of(data: dict) -> list[dict]:
+    """The page's compact fact rows as records (as graph.js reads them)."""
+    out = []
+    for r in data["facts"]:
+        fact = dict(zip(FIELDS, r, strict=True))
+        fact["kind"] = data["kinds"][r[0]]["name"]
+        fact["status"] = data["statuses"][r[6]]
+        fact["attribution"] = data["attributions"][r[7]]
+        fact["doc"], fact["title"], fact["url"] = data["docs"][r[9]]
+        out.append(fact)
+    return out
+
+
 # --- escaping ------------------------------------------------------------------------------
 
 
@@ -142,9 +163,10 @@ def test_hostile_text_is_data_never_markup(level: str) -> None:
     assert parts.text["h1"] == title and parts.text["title"] == title
     # The article's strings reach the page's script intact.
     data = data_of(page)
-    assert sorted(f["evidence"] for f in data["facts"]) == sorted(
-        f.evidence for f in HOSTILE_FACTS)
-    assert "javascript:window.__pwned=1" in [f["url"] for f in data["facts"]]
+    facts = facts_of(data)
+    assert sorted(f["evidence"] for f in facts) == sorted(f.evidence for f in HOSTILE_FACTS)
+    assert "javascript:window.__pwned=1" in [f["url"] for f in facts]
+    assert IMG in data["labels"].values()
     labels = {n["label"] for n in data["nodes"]}
     assert IMG in labels  # the country label of ZZZ
     if level == "actors":
@@ -222,29 +244,59 @@ def test_countries_level() -> None:
     assert [(n.id, n.label, n.value) for n in view.nodes] == [
         ("CHN", "Land CHN", 2), ("GBR", "Land GBR", 2), ("JPN", "Land JPN", 2)]
     edges = {e.id: e for e in view.edges}
-    assert set(edges) == {"e:GBR-JPN", "e:CHN-GBR", "e:CHN-JPN"}
+    # One edge per pair and status: what is planned is not drawn as what happened.
+    assert set(edges) == {"e:GBR-JPN", "e:GBR-JPN~planned", "e:CHN-GBR", "e:CHN-JPN"}
     gbr_jpn = edges["e:GBR-JPN"]
-    assert (gbr_jpn.label, gbr_jpn.value, len(gbr_jpn.facts)) == ("3", 3, 3)
-    assert gbr_jpn.summary[1] == "GBR → JPN: 1 · JPN → GBR: 0 · together: 2"
+    assert (gbr_jpn.label, gbr_jpn.value, len(gbr_jpn.facts)) == ("2", 2, 2)
+    assert gbr_jpn.summary[1] == "GBR → JPN: 0 · JPN → GBR: 0 · together: 2"
     # Colour by balance: cooperative green, conflictual red.
-    assert gbr_jpn.color == balance_color(gbr_jpn_score := (1 + 5 + 2) / 2.5) == "#719173"
-    assert gbr_jpn.summary[2] == f"balance {gbr_jpn_score:+.1f} (3 cooperative, 0 conflictual)"
+    assert gbr_jpn.color == balance_color(gbr_jpn_score := (1 + 5) / 2) == "#749276"
+    assert gbr_jpn.summary[2] == f"balance {gbr_jpn_score:+.1f} (2 cooperative, 0 conflictual)"
+    planned = edges["e:GBR-JPN~planned"]
+    assert (planned.label, planned.dashes, planned.status, planned.roundness) == (
+        "1 planned", True, "planned", 0.15)
+    assert planned.summary[0] == "Land GBR – Land JPN: 1 fact (planned)"
+    assert not gbr_jpn.dashes and gbr_jpn.roundness == 0
+    # The only CHN–GBR fact is commentary: a faint edge.
+    assert edges["e:CHN-GBR"].faint and not gbr_jpn.faint
     assert edges["e:CHN-JPN"].color == balance_color(-5) == "#b75454"
     assert balance_color(-10) == "#c62828" and balance_color(0) == "#9e9e9e"
     assert view.omitted == 0 and view.omitted_note == ""
 
 
+def test_negated_facts_get_edges_of_their_own_and_no_weight() -> None:
+    facts = [*SAMPLE, row("meeting", "CHN", "JPN", n=1, status="negated"),
+             row("agreement", "CHN", "JPN", n=2, status="negated", attribution="commentary")]
+    view = build_view(facts)
+    edges = {e.id: e for e in view.edges}
+    negated = edges["e:CHN-JPN~negated"]
+    assert (negated.label, negated.status, negated.dashes) == ("2 negated", "negated", False)
+    assert negated.color == balance_color(0)  # a fact that did not happen weighs nothing
+    assert negated.summary[0] == "Land CHN – Land JPN: 2 facts (did not happen)"
+    assert not negated.faint  # one of the two is reported
+    assert edges["e:CHN-JPN"].label == "1" and edges["e:CHN-JPN"].color == balance_color(-5)
+    # Sizes leave out what the page hides at first.
+    assert {n.id: n.value for n in view.nodes} == {"CHN": 2, "GBR": 2, "JPN": 2}
+    actors = {e.id: e for e in build_view(facts, level="actors").edges}
+    assert actors["k:CHN|JPN|meeting~negated"].label == "not meeting"
+    fact_nodes = [n.label for n in build_view(facts, level="facts").nodes if n.group == "fact"]
+    assert "not agreement\n2026-01-31" in fact_nodes
+
+
 def test_actors_level() -> None:
     view = build_view(SAMPLE, level="actors")
     persons = [n for n in view.nodes if n.group == "person"]
-    assert [(n.id, n.label) for n in persons] == [("p:GBR/Keir Starmer", "Keir Starmer"),
-                                                  ("p:JPN/Hashimoto Sanae", "Hashimoto Sanae")]
+    assert [(n.id, n.label, n.country) for n in persons] == [
+        ("p:GBR/Keir Starmer", "Keir Starmer", "GBR"),
+        ("p:JPN/Hashimoto Sanae", "Hashimoto Sanae", "JPN")]
     edges = {e.id: e for e in view.edges}
     assert edges["a:p:GBR/Keir Starmer"].dashes
-    invitation = edges["k:p:GBR/Keir Starmer|JPN|invitation"]
-    assert (invitation.label, invitation.arrows) == ("invitation", "to")
+    invitation = edges["k:p:GBR/Keir Starmer|JPN|invitation~planned"]
+    assert (invitation.label, invitation.arrows, invitation.dashes) == (
+        "planned invitation", "to", True)
     meeting = edges["k:p:GBR/Keir Starmer|p:JPN/Hashimoto Sanae|meeting"]
-    assert meeting.arrows == ""
+    assert meeting.arrows == "" and not meeting.dashes
+    assert edges["k:p:GBR/Keir Starmer|CHN|visit"].faint
     assert [label for label, _ in view.legend] == [
         "meeting (+1)", "partnership (+5)", "visit (+1.9)", "invitation (+4)",
         "sanction (-5)"]
@@ -270,6 +322,88 @@ def test_unknown_level_and_bad_limits() -> None:
 def test_no_facts_still_gives_a_page() -> None:
     page = render_html([])
     assert data_of(page)["nodes"] == [] and "0 facts" in page
+
+
+def text_of(page: str, element_id: str) -> str:
+    match = re.search(rf'<p[^>]* id="{element_id}"[^>]*>([^<]*)</p>', page)
+    assert match, element_id
+    return html.unescape(match.group(1))
+
+
+def test_every_page_states_its_filters_and_an_empty_one_says_no_facts_match() -> None:
+    filters = {"country": "JPN", "pair": None, "kinds": ("sanction", "protest"),
+               "since": "2025-01-01", "until": None}
+    page = render_html([], filters=filters)
+    line = "Filters: country JPN; kinds protest, sanction; since 2025-01-01"
+    assert text_of(page, "kg-filters") == line
+    assert text_of(page, "kg-empty") == "No facts match. " + line
+    assert data_of(page)["filters"] == ["country JPN", "kinds protest, sanction",
+                                        "since 2025-01-01"]
+    full = render_html(SAMPLE, filters={"pair": ("GBR", "JPN"), "until": "2026"})
+    assert text_of(full, "kg-filters") == "Filters: pair GBR–JPN; until 2026"
+    assert re.search(r'<p class="kg-empty" id="kg-empty" role="status" hidden>', full)
+    assert text_of(render_html(SAMPLE), "kg-filters") == "Filters: none (every fact given)"
+    with pytest.raises(ValueError, match="unknown filter 'colour'"):
+        render_html(SAMPLE, filters={"colour": "red"})
+
+
+def test_pages_embed_the_evidence_of_a_few_facts_per_edge() -> None:
+    # Six hundred facts on one pair: the page carries the evidence of a few, the most
+    # recent of each kind and attribution in turn, and lists the rest without it.
+    sentence = "A long sentence of evidence, as articles have them. " * 10
+    facts = [row(kind, "GBR", "JPN", n=i, date=f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                 evidence=f"{i}: {sentence}", attribution=attribution)
+             for i in range(300) for kind, attribution in (("meeting", "reported"),
+                                                            ("visit", "commentary"))]
+    page = render_html(facts)
+    data = data_of(page)
+    embedded = [f for f in facts_of(data) if f["evidence"]]
+    assert len(embedded) == CARDS_PER_EDGE == 6
+    assert Counter((f["kind"], f["attribution"]) for f in embedded) == {
+        ("meeting", "reported"): 3, ("visit", "commentary"): 3}
+    assert len(data["cut"]) == len(facts) - CARDS_PER_EDGE
+    latest = max((f for f in facts if f.kind == "meeting"), key=lambda f: (f.date, f.iri))
+    assert latest.evidence in {f["evidence"] for f in embedded}
+    assert len(data["facts"]) == 600  # every fact is still listed
+    # In proportion: the 600 facts add less than their evidence alone would weigh.
+    assert len(page) - len(render_html([])) < 100_000 < sum(len(f.evidence) for f in facts)
+    # Facts level: each fact is its own node and keeps its evidence.
+    assert not data_of(render_html(SAMPLE, level="facts"))["cut"]
+
+
+def srgb_to_lab(color: str, deficiency: str | None) -> tuple[float, float, float]:
+    """CIELAB of a colour as seen with a colour vision deficiency (Machado et al. 2009,
+    severity 1), for a palette test that does not depend on a library."""
+    machado = {
+        "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413),
+                         (-0.011820, 0.042940, 0.968881)),
+        "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216),
+                       (-0.003882, -0.048116, 1.051998)),
+    }
+    rgb = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    if deficiency:
+        lin = [max(0.0, min(1.0, sum(m * c for m, c in zip(line, lin, strict=True))))
+               for line in machado[deficiency]]
+    x = (0.4124 * lin[0] + 0.3576 * lin[1] + 0.1805 * lin[2]) / 0.9505
+    y = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    z = (0.0193 * lin[0] + 0.1192 * lin[1] + 0.9505 * lin[2]) / 1.089
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+@pytest.mark.parametrize("vision", [None, "deuteranopia", "protanopia"])
+def test_kind_colours_stay_apart_for_colour_blind_readers(vision: str | None) -> None:
+    assert set(KIND_COLORS) == set(KINDS)
+    closest = min((math.dist(srgb_to_lab(KIND_COLORS[a], vision),
+                             srgb_to_lab(KIND_COLORS[b], vision)), a, b)
+                  for a, b in itertools.combinations(KINDS, 2))
+    assert closest[0] >= 12, closest
+    # Readable as lines on white: none as pale as the background.
+    assert all(srgb_to_lab(c, None)[0] < 85 for c in KIND_COLORS.values())
 
 
 # --- large graphs --------------------------------------------------------------------------
@@ -337,3 +471,90 @@ def test_show_gives_a_sandboxed_iframe_with_the_page_escaped() -> None:
                                                                         level="actors")
     assert "<" not in match.group(1)
     assert "allow-scripts" in match.group(2) and "allow-same-origin" not in match.group(2)
+
+
+def test_kg_viz_states_its_filters_and_says_when_nothing_matches(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import cli
+
+    store = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--store", str(store), "build",
+                               str(ROOT / "examples" / "seed.txt")]).exit_code == 0
+    out = tmp_path / "none.html"
+    result = runner.invoke(cli, ["--store", str(store), "viz", "--country", "JPN", "--kind",
+                                 "sanction", "--since", "2025", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    line = "Filters: country JPN; kind sanction; since 2025"
+    assert text_of(page, "kg-filters") == line
+    assert text_of(page, "kg-empty") == f"No facts match. {line}"
+    out = tmp_path / "all.html"
+    assert runner.invoke(cli, ["--store", str(store), "viz", "-o", str(out)]).exit_code == 0
+    assert text_of(out.read_text(encoding="utf-8"), "kg-filters") == \
+        "Filters: none (every fact given)"
+
+
+# --- pyvis ---------------------------------------------------------------------------------
+
+
+def test_to_pyvis_gives_a_pyvis_network_with_kg_styles_and_plain_titles() -> None:
+    from pyvis.network import Network
+
+    from kg.viz import to_pyvis
+
+    facts = [*HOSTILE_FACTS, *SAMPLE, row("meeting", "CHN", "JPN", n=1, status="negated")]
+    net = to_pyvis(facts, level="actors")
+    assert isinstance(net, Network)
+    # The network is the user's to customise, as any pyvis network.
+    net.barnes_hut(spring_length=220)
+    net.toggle_physics(True)
+    net.show_buttons(filter_=["physics"])
+    options = json.loads(net.get_network_data()[-1])
+    assert options["physics"]["barnesHut"]["springLength"] == 220
+    edges = {e["id"]: e for e in net.edges}
+    assert "k:CHN|JPN|meeting~negated" not in edges  # not drawn by default
+    planned = edges["k:p:GBR/Keir Starmer|JPN|invitation~planned"]
+    assert (planned["dashes"], planned["arrows"], planned["label"]) == (
+        [10, 6], "to", "planned invitation")
+    assert edges["k:p:GBR/Keir Starmer|CHN|visit"]["color"]["opacity"] == 0.35
+    assert all(isinstance(x["title"], str) for x in [*net.nodes, *net.edges])
+    # Article text stays as it was: the title is text, for the page to show as text.
+    meeting = next(e for e in net.edges if e["id"].endswith("|meeting")
+                   and "Smith" in e["from"])
+    assert BREAKOUT in meeting["title"] and IMG in meeting["title"]
+    shown = {e["id"]: e for e in to_pyvis(facts, level="countries", show_negated=True).edges}
+    assert shown["e:CHN-JPN~negated"]["dashes"] == [2, 9]
+    assert shown["e:CHN-JPN~negated"]["label"] == "1 negated"
+
+
+def test_render_writes_a_pyvis_network_through_our_page(tmp_path: Path) -> None:
+    from kg.viz import render, to_pyvis
+
+    net = to_pyvis(SAMPLE)
+    net.add_node("mine", label=COMMENT, title=BREAKOUT)
+    net.set_options('var options = {"physics": {"enabled": false}}')
+    path = tmp_path / "net.html"
+    shown = render(net, path, title=IMG)
+    page = path.read_text(encoding="utf-8")
+    assert shown.page == page and isinstance(shown, InlineGraph)
+    parts = Parts(page)
+    assert [a for a, _ in parts.scripts] == [{"type": "application/json", "id": "kg-data"},
+                                             {}, {}]
+    assert parts.text["h1"] == IMG and "<!--" not in page
+    data = data_of(page)
+    assert data["mode"] == "network" and data["options"] == {"physics": {"enabled": False}}
+    assert {n["id"]: n["title"] for n in data["nodes"]}["mine"] == BREAKOUT
+    assert text_of(page, "kg-filters") == "Filters: none (a pyvis network, drawn as given)"
+    # The same policy and assets as kg's own pages: no CDN, no pyvis template.
+    assert not re.search(r"(src|href)\s*=\s*['\"]?(https?:)?//", page)
+    assert "cdnjs" not in page and "unpkg" not in page
+    policy = [a["content"] for t, a in parts.tags if a.get("http-equiv")][0]
+    assert policy == [a["content"] for t, a in Parts(render_html(SAMPLE)).tags
+                      if a.get("http-equiv")][0]
+    # Nothing is written without a path, and a missing folder fails cleanly.
+    assert list(tmp_path.iterdir()) == [path]
+    assert "<h1 dir=\"auto\">Bilateral relations</h1>" in render(net).page
+    with pytest.raises(KgError, match="does not exist"):
+        render(net, tmp_path / "nowhere" / "net.html")

@@ -1,10 +1,14 @@
 /* kg graph page: builds the network from the JSON block #kg-data.
  * Text from articles is untrusted: it goes into the DOM through textContent only (and
- * vis-network draws labels on a canvas), never parsed as HTML. */
+ * vis-network draws labels on a canvas), never parsed as HTML.
+ *
+ * Two kinds of data: kg's own facts (mode "kg"), which the page filters, groups into
+ * edges and styles by status and attribution itself, so that filters need no new page;
+ * and a network made with pyvis (mode "network"), drawn as given, titles as text. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("kg-data").textContent);
-  var facts = data.facts;
+  var KG = data.mode === "kg";
   var progress = document.getElementById("kg-progress");
   var state = { ready: false, readyAt: null, data: data };
   window.kgGraph = state;
@@ -23,11 +27,13 @@
     return node;
   }
 
-  function swatch(color) {
-    var box = el("span", "kg-swatch");
+  function swatch(color, cls) {
+    var box = el("span", "kg-swatch" + (cls ? " " + cls : ""));
     box.style.backgroundColor = color;  // CSSOM, which the CSP allows; colours are ours
     return box;
   }
+
+  function byId(id) { return document.getElementById(id); }
 
   // Only http(s) links become links; anything else (javascript:, data:, bare hosts) is text.
   function safeUrl(url) {
@@ -39,6 +45,38 @@
       return null;
     }
   }
+
+  function link(url, text) {
+    var href = safeUrl(url);
+    if (!href) return txt("bdi", text);
+    var a = txt("a", text);
+    a.href = href;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    return a;
+  }
+
+  function plural(n, word, many) { return n + " " + (n === 1 ? word : many || word + "s"); }
+
+  // --- facts -------------------------------------------------------------------------------
+
+  var kinds = {};
+  var facts = [];
+  if (KG) {
+    data.kinds.forEach(function (k) { kinds[k.name] = k; });
+    facts = data.facts.map(function (r) {
+      var doc = data.docs[r[9]];
+      return {
+        kind: data.kinds[r[0]].name, source: r[1], target: r[2], source_person: r[3],
+        target_person: r[4], date: r[5], status: data.statuses[r[6]],
+        attribution: data.attributions[r[7]], label: r[8], doc: doc[0], title: doc[1],
+        url: doc[2], evidence: r[10], source_label: data.labels[r[1]] || r[1],
+        target_label: data.labels[r[2]] || r[2], cut: false
+      };
+    });
+    data.cut.forEach(function (i) { facts[i].cut = true; });
+  }
+  state.facts = facts;
 
   function who(fact, side) {
     var person = fact[side + "_person"];
@@ -52,11 +90,11 @@
   }
 
   function factCard(fact) {
-    var kind = data.kinds[fact.kind] || { color: "#999", directed: true };
-    var box = el("div", "kg-fact");
+    var kind = kinds[fact.kind] || { color: "#999", directed: true };
+    var box = el("div", "kg-fact kg-" + fact.status + " kg-" + fact.attribution);
     var head = el("div", "kg-fact-head");
     head.appendChild(swatch(kind.color));
-    head.appendChild(el("strong", null, fact.kind));
+    head.appendChild(el("strong", null, data.styles.mark[fact.status] + fact.kind));
     head.appendChild(document.createTextNode(" "));
     head.appendChild(txt("bdi", who(fact, "source")));
     head.appendChild(document.createTextNode(kind.directed ? " → " : " – "));
@@ -73,61 +111,551 @@
     if (fact.url) {
       var source = el("div", "kg-source");
       source.appendChild(el("span", "kg-key", "source: "));
-      var href = safeUrl(fact.url);
-      if (href) {
-        var link = txt("a", fact.url);
-        link.href = href;
-        link.target = "_blank";
-        link.rel = "noopener noreferrer";
-        source.appendChild(link);
-      } else {
-        source.appendChild(txt("bdi", fact.url));
-      }
+      source.appendChild(link(fact.url, fact.url));
       box.appendChild(source);
     }
     return box;
   }
 
-  // A tooltip: the summary lines, then up to `cards` facts.
-  function tooltip(lines, ids, cards) {
+  // Facts whose evidence the page does not carry, as one compact table.
+  function factTable(ids) {
+    var table = el("table", "kg-table");
+    var head = el("tr");
+    ["date", "kind", "sides", "status", "attribution", "document"].forEach(function (h) {
+      head.appendChild(el("th", null, h));
+    });
+    table.appendChild(el("thead")).appendChild(head);
+    var body = table.appendChild(el("tbody"));
+    ids.forEach(function (i) {
+      var f = facts[i];
+      var tr = el("tr", "kg-" + f.status + " kg-" + f.attribution);
+      tr.appendChild(el("td", null, f.date || ""));
+      tr.appendChild(el("td", null, f.kind));
+      tr.appendChild(txt("td", who(f, "source") + (kinds[f.kind].directed ? " → " : " – ") +
+                               who(f, "target")));
+      tr.appendChild(el("td", null, f.status));
+      tr.appendChild(el("td", null, f.attribution));
+      var doc = el("td");
+      doc.appendChild(f.url ? link(f.url, f.title || f.doc || f.url)
+                            : txt("bdi", f.title || f.doc || ""));
+      tr.appendChild(doc);
+      body.appendChild(tr);
+    });
+    return table;
+  }
+
+  // Filled on first hover (see below): building every tooltip up front would cost
+  // seconds on large pages.
+  function lazyTitle(fill) {
     var box = el("div");
-    lines.forEach(function (line) { box.appendChild(txt("div", line, "kg-line")); });
-    ids.slice(0, cards).forEach(function (i) { box.appendChild(factCard(facts[i])); });
-    if (cards && ids.length > cards) {
-      box.appendChild(el("div", "kg-more", "… and " + (ids.length - cards) +
-                         " more: click to list them all"));
-    }
+    box.kgFill = fill;
     return box;
   }
 
-  var PANEL_LIMIT = 300;
-
-  function showFacts(title, ids) {
-    document.getElementById("kg-panel-title").textContent = title;
-    document.getElementById("kg-hint").hidden = true;
-    var list = document.getElementById("kg-facts");
-    list.replaceChildren();
-    ids.slice(0, PANEL_LIMIT).forEach(function (i) { list.appendChild(factCard(facts[i])); });
-    if (ids.length > PANEL_LIMIT) {
-      list.appendChild(el("p", "kg-more", (ids.length - PANEL_LIMIT) + " more not listed"));
+  function fillTitle(item) {
+    var box = item && item.title;
+    if (box && box.kgFill) {
+      box.kgFill(box);
+      box.kgFill = null;
     }
   }
 
-  function legend() {
-    var box = document.getElementById("kg-legend");
-    data.legend.forEach(function (item) {
-      var line = el("div", "kg-legend-item");
-      line.appendChild(swatch(item.color));
-      line.appendChild(el("span", null, item.label));
-      box.appendChild(line);
+  function tooltip(box, lines, ids, cards) {
+    lines.forEach(function (line) { box.appendChild(txt("div", line, "kg-line")); });
+    var shown = ids.filter(function (i) { return facts[i].evidence; }).slice(-cards);
+    shown.forEach(function (i) { box.appendChild(factCard(facts[i])); });
+    if (cards && ids.length > shown.length) {
+      box.appendChild(el("div", "kg-more", "… " + plural(ids.length - shown.length,
+                         "more fact") + ": click to list them all"));
+    }
+  }
+
+  var PANEL_CARDS = 60;
+  var PANEL_ROWS = 2000;
+
+  function showFacts(title, ids) {
+    byId("kg-panel-title").textContent = title;
+    byId("kg-hint").hidden = true;
+    var list = byId("kg-facts");
+    list.replaceChildren();
+    // The most recent facts whose evidence the page carries, as cards; then every fact
+    // as a row of a compact table.
+    var cards = ids.filter(function (i) { return facts[i].evidence; }).slice(-PANEL_CARDS)
+                   .reverse();
+    cards.forEach(function (i) { list.appendChild(factCard(facts[i])); });
+    var rest = ids.filter(function (i) { return cards.indexOf(i) < 0; });
+    if (rest.length) {
+      var cut = rest.filter(function (i) { return facts[i].cut; }).length;
+      list.appendChild(el("p", "kg-hint", plural(rest.length, "more fact") +
+        (cut ? " (the page keeps the evidence of the most recent few per edge, kind and " +
+               "attribution; kg query gives the rest)" : "")));
+      list.appendChild(factTable(rest.slice(0, PANEL_ROWS)));
+      if (rest.length > PANEL_ROWS) {
+        list.appendChild(el("p", "kg-more", (rest.length - PANEL_ROWS) + " more not listed"));
+      }
+    }
+  }
+
+  // --- filters -----------------------------------------------------------------------------
+
+  var filter = {};
+  var visible = [];
+  var DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
+
+  function resetFilter() {
+    filter = { kinds: {}, status: {}, attribution: {}, since: "", until: "" };
+    if (!KG) return;
+    data.kinds.forEach(function (k) { filter.kinds[k.name] = true; });
+    data.statuses.forEach(function (s) {
+      filter.status[s] = data.hidden.status.indexOf(s) < 0;
     });
+    data.attributions.forEach(function (a) {
+      filter.attribution[a] = data.hidden.attribution.indexOf(a) < 0;
+    });
+  }
+
+  // As `load_facts` reads them: a date compares at its own precision, so "2025" is in
+  // any range that touches 2025; undated facts drop out once a bound is set.
+  function pad(bound, fill) {
+    while (bound.length < 10) bound += "-" + fill;
+    return bound;
+  }
+
+  function passes(f) {
+    if (!filter.kinds[f.kind] || !filter.status[f.status] ||
+        !filter.attribution[f.attribution]) return false;
+    if (!filter.since && !filter.until) return true;
+    if (!f.date) return false;
+    var n = f.date.length;
+    if (filter.since && f.date < pad(filter.since, "00").slice(0, n)) return false;
+    if (filter.until && f.date > pad(filter.until, "99").slice(0, n)) return false;
+    return true;
+  }
+
+  var STATUS_WORDS = { occurred: "occurred", planned: "planned", negated: "did not happen" };
+
+  // The page's own filters, in words.
+  function filterWords() {
+    var words = [];
+    data.statuses.forEach(function (s) {
+      if (!filter.status[s]) words.push(s + " facts hidden");
+    });
+    data.attributions.forEach(function (a) {
+      if (!filter.attribution[a]) words.push(a + " facts hidden");
+    });
+    var off = data.kinds.filter(function (k) { return !filter.kinds[k.name]; })
+                        .map(function (k) { return k.name; });
+    if (off.length > data.kinds.length / 2) {
+      var on = data.kinds.filter(function (k) { return filter.kinds[k.name]; })
+                         .map(function (k) { return k.name; });
+      words.push(on.length ? "only " + on.join(", ") : "no kind");
+    } else if (off.length) {
+      words.push("without " + off.join(", "));
+    }
+    if (filter.since) words.push("since " + filter.since);
+    if (filter.until) words.push("until " + filter.until);
+    return words;
+  }
+
+  // --- edges and nodes from the facts shown ------------------------------------------------
+
+  var personCountry = {};
+  var folded = {};
+  var personsOf = {};
+  var dataNodes = {};
+  data.nodes.forEach(function (n) { dataNodes[n.id] = n; });
+  if (KG) {
+    data.nodes.forEach(function (n) {
+      if (n.group !== "person") return;
+      personCountry[n.id] = n.country;
+      (personsOf[n.country] = personsOf[n.country] || []).push(n.id);
+      if (data.folded) folded[n.country] = true;
+    });
+  }
+
+  function score(ids) {
+    var total = 0, counted = 0;
+    ids.forEach(function (i) {
+      var f = facts[i], factor = data.statusFactors[f.status];
+      total += kinds[f.kind].weight * factor;
+      counted += factor;
+    });
+    return counted ? Math.round(1000 * total / counted) / 1000 : 0;
+  }
+
+  function balanceColor(s) {
+    var t = Math.max(-1, Math.min(1, s / 8));
+    var end = t >= 0 ? [46, 125, 50] : [198, 40, 40];
+    return "#" + [158, 158, 158].map(function (g, i) {
+      var c = Math.round(g + (end[i] - g) * Math.abs(t));
+      return (c < 16 ? "0" : "") + c.toString(16);
+    }).join("");
+  }
+
+  function endOf(id) {
+    var country = personCountry[id];
+    return country && folded[country] ? country : id;
+  }
+
+  function unfolded(id) { return personsOf[id] && !folded[id]; }
+
+  function merged(from, to) {
+    return data.level === "actors" && !personCountry[from] && !personCountry[to] &&
+           (folded[from] || folded[to]) && !unfolded(from) && !unfolded(to);
+  }
+
+  // Edges that count facts (countries view, folded countries) rather than show a kind.
+  function counting(g) { return data.level === "countries" || !g.kind; }
+
+  function suffix(status) { return status === "occurred" ? "" : "~" + status; }
+
+  // Edges of the facts shown: the page's edges, with persons folded into their
+  // countries where asked, counting only the facts that pass the filters.
+  function groupEdges() {
+    var groups = {}, order = [];
+    data.edges.forEach(function (e) {
+      if (!e.status) return;  // a person's link to a country: see personLinks
+      var ids = e.facts.filter(function (i) { return visible[i]; });
+      if (!ids.length) return;
+      var from = endOf(e.from), to = endOf(e.to), id = e.id, kind = e.kind, arrows = e.arrows;
+      if (from === to) return;
+      if (merged(from, to)) {
+        // Two folded countries: one edge per pair and status, as in the countries view.
+        if (to < from) { var swap = from; from = to; to = swap; }
+        id = "c:" + from + "-" + to + suffix(e.status);
+        kind = "";
+        arrows = "";
+      } else if (from !== e.from || to !== e.to) {
+        if (!kinds[e.kind].directed && to < from) { var t = from; from = to; to = t; }
+        id = "k:" + from + "|" + to + "|" + e.kind + suffix(e.status);
+      }
+      var g = groups[id];
+      if (!g) {
+        g = groups[id] = { id: id, from: from, to: to, kind: kind, status: e.status,
+                           arrows: arrows, facts: [] };
+        order.push(g);
+      }
+      g.facts = g.facts.concat(ids);
+    });
+    order.forEach(function (g) { g.facts.sort(function (a, b) { return a - b; }); });
+    return order;
+  }
+
+  function edgeLabel(g) {
+    var n = g.facts.length;
+    if (counting(g)) return g.status === "occurred" ? String(n) : n + " " + g.status;
+    if (data.level === "actors") return data.styles.mark[g.status] + g.kind + (n > 1 ? " ×" + n : "");
+    return undefined;
+  }
+
+  function edgeLines(g) {
+    var n = g.facts.length, words = g.status === "occurred" ? "" :
+      " (" + STATUS_WORDS[g.status] + ")";
+    if (!counting(g)) return [g.kind + ": " + plural(n, "fact") + words];
+    var a = g.from, b = g.to, ab = 0, ba = 0, mutual = 0, coop = 0, conflict = 0, by = {};
+    g.facts.forEach(function (i) {
+      var f = facts[i], k = kinds[f.kind];
+      if (!k.directed) mutual += 1; else if (f.source === a) ab += 1; else ba += 1;
+      if (k.weight > 0) coop += 1; else if (k.weight < 0) conflict += 1;
+      by[f.kind] = (by[f.kind] || 0) + 1;
+    });
+    var s = score(g.facts);
+    return [(data.labels[a] || a) + " – " + (data.labels[b] || b) + ": " + plural(n, "fact") + words,
+            a + " → " + b + ": " + ab + " · " + b + " → " + a + ": " + ba + " · together: " + mutual,
+            "balance " + (s >= 0 ? "+" : "") + s.toFixed(1) + " (" + coop + " cooperative, " +
+            conflict + " conflictual)",
+            data.kinds.filter(function (k) { return by[k.name]; })
+                      .map(function (k) { return k.name + " " + by[k.name]; }).join(", ")];
+  }
+
+  function visEdge(g, rank) {
+    var allCommentary = g.facts.every(function (i) { return facts[i].attribution === "commentary"; });
+    var color = counting(g) ? balanceColor(score(g.facts)) : kinds[g.kind].color;
+    var opacity = allCommentary ? data.styles.faint : 0.9;
+    var edge = {
+      id: g.id, from: g.from, to: g.to, label: edgeLabel(g),
+      value: data.level === "facts" ? 1 : g.facts.length,
+      color: { color: color, highlight: color, hover: color, opacity: opacity },
+      font: { color: allCommentary ? "#757575" : "#343434" },
+      arrows: g.arrows || "", dashes: data.styles.dashes[g.status],
+      kgFacts: g.facts, kgStatus: g.status, kgKind: g.kind, kgFaint: allCommentary
+    };
+    if (data.level !== "facts") {
+      edge.title = lazyTitle(function (box) { tooltip(box, edgeLines(g), g.facts, 3); });
+    }
+    if (rank) {
+      edge.smooth = { enabled: true, type: rank % 2 ? "curvedCW" : "curvedCCW",
+                      roundness: 0.2 * Math.ceil(rank / 2) };
+    }
+    return edge;
+  }
+
+  function personLinks(shownNodes) {
+    return data.edges.filter(function (e) {
+      return !e.status && shownNodes[e.from] && shownNodes[e.to];
+    }).map(function (e) {
+      var c = data.styles.actsFor;
+      return { id: e.id, from: e.from, to: e.to, dashes: true, value: 1,
+               color: { color: c, highlight: c, hover: c, opacity: 0.9 }, kgFacts: [],
+               title: lazyTitle(function (box) {
+                 box.appendChild(txt("div", dataNodes[e.from].label + " acts for " +
+                                     (data.labels[e.to] || e.to), "kg-line"));
+               }) };
+    });
+  }
+
+  function nodeLines(n, ids, partners) {
+    if (n.group === "person") {
+      return [n.label, "acts for " + (data.labels[n.country] || n.country) + " (" + n.country + ")",
+              plural(ids.length, "fact")];
+    }
+    var lines = [n.label + " (" + n.id + ")",
+                 plural(ids.length, "fact") + " with " + plural(partners, "country", "countries"),
+                 "Click to list its facts."];
+    if (personsOf[n.id]) {
+      lines.push("Double-click to " + (folded[n.id] ? "show" : "hide") + " its " +
+                 plural(personsOf[n.id].length, "person") + ".");
+    }
+    return lines;
+  }
+
+  // --- the network -------------------------------------------------------------------------
+
+  var nodes = new vis.DataSet();
+  var edges = new vis.DataSet();
+  state.nodes = nodes;
+  state.edges = edges;
+  var network = null;
+
+  function positioned(id) {
+    return nodes.get(id) !== null ? network.getPosition(id) : null;
+  }
+
+  // Where a node shown after the layout goes (physics is off by then): a person on a
+  // ring round its country, a fact between its two countries, a country near a partner.
+  function place(n, partners) {
+    if (n.group === "person") {
+      var ring = personsOf[n.country], at = positioned(n.country) || { x: 0, y: 0 };
+      var k = ring.indexOf(n.id), r = 70 + 6 * ring.length, a = 2 * Math.PI * k / ring.length;
+      return { x: at.x + r * Math.cos(a), y: at.y + r * Math.sin(a) };
+    }
+    if (n.group === "fact") {
+      var f = facts[n.facts[0]], s = positioned(f.source), t = positioned(f.target);
+      if (s && t) {
+        var shift = 14 * (n.facts[0] % 9 - 4);
+        return { x: (s.x + t.x) / 2 - shift * (t.y - s.y) / 400,
+                 y: (s.y + t.y) / 2 + shift * (t.x - s.x) / 400 };
+      }
+    }
+    var near = Object.keys(partners || {}).map(positioned).filter(Boolean)[0];
+    return near ? { x: near.x + 120, y: near.y - 80 } : null;
+  }
+
+  function refresh() {
+    visible = facts.map(passes);
+    var groups = groupEdges();
+    var shown = {}, partners = {}, rank = {};
+    var newEdges = groups.map(function (g) {
+      shown[g.from] = shown[g.to] = true;
+      (partners[g.from] = partners[g.from] || {})[g.to] = true;
+      (partners[g.to] = partners[g.to] || {})[g.from] = true;
+      var pair = g.from < g.to ? g.from + "\u0000" + g.to : g.to + "\u0000" + g.from;
+      rank[pair] = (rank[pair] || 0) + 1;
+      return visEdge(g, rank[pair] - 1);
+    });
+    // A person shown brings the country it acts for, even one with no fact of its own.
+    Object.keys(shown).forEach(function (id) {
+      if (personCountry[id]) shown[personCountry[id]] = true;
+    });
+    newEdges = newEdges.concat(personLinks(shown));
+    var updates = [];
+    data.nodes.forEach(function (n) {
+      var on = !!shown[n.id];
+      var present = nodes.get(n.id) !== null;
+      if (!on && !present) return;
+      var ids = n.facts.filter(function (i) { return visible[i]; });
+      var count = Object.keys(partners[n.id] || {}).length;
+      var node = { id: n.id, hidden: !on };
+      if (!present) {
+        node.label = n.label;
+        node.color = n.color;
+        node.shape = n.group === "person" ? "diamond" : "dot";
+        if (n.group === "fact") node.size = 6;
+        // Heavier countries at the facts level: many fact nodes would pull two hubs together.
+        node.mass = data.level === "facts" && n.group === "country" ? 5 : 1;
+        var at = network ? place(n, partners[n.id]) : null;
+        if (at) {
+          node.x = at.x;
+          node.y = at.y;
+        }
+      }
+      if (n.group !== "fact") {
+        node.value = Math.max(1, count);
+        node.title = lazyTitle(function (box) {
+          tooltip(box, nodeLines(n, ids, count), ids, 0);
+        });
+      } else {
+        node.title = lazyTitle(function (box) { tooltip(box, [], ids, 1); });
+      }
+      node.kgFacts = ids;
+      updates.push(node);
+    });
+    nodes.update(updates);
+    var keep = {};
+    newEdges.forEach(function (e) { keep[e.id] = true; });
+    edges.remove(edges.getIds().filter(function (id) { return !keep[id]; }));
+    edges.update(newEdges);
+    report();
+  }
+
+  function report() {
+    var n = visible.filter(Boolean).length;
+    var words = filterWords();
+    var line = n === facts.length ? "Showing all " + plural(n, "fact")
+                                  : "Showing " + n + " of " + plural(facts.length, "fact");
+    if (words.length) line += " · on this page: " + words.join("; ");
+    byId("kg-shown").textContent = line;
+    var empty = byId("kg-empty");
+    if (facts.length && !n) {
+      var all = words.concat(data.filters);
+      empty.textContent = "No facts match these filters: " + all.join("; ") + ".";
+    } else if (!facts.length) {
+      empty.textContent = "No facts match. " + byId("kg-filters").textContent;
+    }
+    empty.hidden = n > 0;
+    state.shown = n;
+  }
+
+  // --- controls ----------------------------------------------------------------------------
+
+  function checkbox(parent, label, checked, onChange, extra) {
+    var wrap = el("label", "kg-check");
+    var box = el("input");
+    box.type = "checkbox";
+    box.checked = checked;
+    box.addEventListener("change", function () { onChange(box.checked); });
+    wrap.appendChild(box);
+    if (extra) wrap.appendChild(extra);
+    wrap.appendChild(el("span", null, label));
+    parent.appendChild(wrap);
+    return box;
+  }
+
+  var boxes = [];
+  function controls() {
+    byId("kg-controls").hidden = false;
+    var count = function (key, value) {
+      return facts.filter(function (f) { return f[key] === value; }).length;
+    };
+    var status = byId("kg-filter-status");
+    status.appendChild(el("span", "kg-key", "status "));
+    data.statuses.forEach(function (s) {
+      boxes.push([checkbox(status, STATUS_WORDS[s] + " (" + count("status", s) + ")",
+                           filter.status[s], function (on) { filter.status[s] = on; refresh(); },
+                           el("span", "kg-line-sample kg-sample-" + s)),
+                  "status", s]);
+    });
+    var attribution = byId("kg-filter-attribution");
+    attribution.appendChild(el("span", "kg-key", "attribution "));
+    data.attributions.forEach(function (a) {
+      boxes.push([checkbox(attribution, a + " (" + count("attribution", a) + ")",
+                           filter.attribution[a],
+                           function (on) { filter.attribution[a] = on; refresh(); },
+                           el("span", "kg-line-sample kg-sample-" + a)),
+                  "attribution", a]);
+    });
+    ["since", "until"].forEach(function (which) {
+      var input = byId("kg-" + which);
+      input.addEventListener("input", function () {
+        var value = input.value.trim();
+        var ok = !value || DATE.test(value);
+        input.setAttribute("aria-invalid", ok ? "false" : "true");
+        if (ok) { filter[which] = value; refresh(); }
+      });
+    });
+    if (data.level === "actors" && Object.keys(personsOf).length) {
+      var persons = byId("kg-persons");
+      persons.hidden = false;
+      state.personsBox = checkbox(persons, "show persons (" + Object.keys(personCountry).length +
+                                  "); double-click a country for its own", !data.folded,
+                                  function (on) {
+                                    Object.keys(personsOf).forEach(function (c) { folded[c] = !on; });
+                                    refresh();
+                                  });
+    }
+    byId("kg-reset").addEventListener("click", function () {
+      resetFilter();
+      boxes.forEach(function (b) { b[0].checked = filter[b[1]][b[2]]; });
+      byId("kg-since").value = byId("kg-until").value = "";
+      refresh();
+    });
+  }
+
+  function lineSample(parent, cls, text) {
+    var line = el("div", "kg-legend-item");
+    line.appendChild(el("span", "kg-line-sample " + cls));
+    line.appendChild(el("span", null, text));
+    parent.appendChild(line);
+  }
+
+  function legend() {
+    var box = byId("kg-legend");
+    if (!KG) {
+      box.appendChild(el("p", "kg-hint", "A network made with pyvis, drawn by kg's page: " +
+                         "titles are shown as plain text."));
+      return;
+    }
+    var shapes = el("div", "kg-legend-group");
+    [["kg-shape-dot", "country (size: partners shown)"],
+     ["kg-shape-diamond", "person (actors view)"],
+     ["kg-shape-small", "one fact (facts view)"]].forEach(function (s) {
+      if (s[0] === "kg-shape-diamond" && data.level !== "actors") return;
+      if (s[0] === "kg-shape-small" && data.level !== "facts") return;
+      var line = el("div", "kg-legend-item");
+      line.appendChild(el("span", "kg-shape " + s[0]));
+      line.appendChild(el("span", null, s[1]));
+      shapes.appendChild(line);
+    });
+    box.appendChild(shapes);
+    var lines = el("div", "kg-legend-group");
+    lineSample(lines, "kg-sample-occurred", "solid: it happened (reported)");
+    lineSample(lines, "kg-sample-planned", "dashed: planned, announced or invited");
+    lineSample(lines, "kg-sample-commentary", "faint: only commentary (the author's view)");
+    lineSample(lines, "kg-sample-negated", "dotted, \"not …\": reported as not happening; " +
+               "hidden unless ticked under Filters");
+    if (data.level === "actors") lineSample(lines, "kg-sample-acts", "grey dashed: a person acts for a country");
+    box.appendChild(lines);
+    var colours = el("div", "kg-legend-group");
+    if (data.level !== "facts") {
+      colours.appendChild(el("div", "kg-key", data.level === "countries" ?
+        "edge colour: balance of the facts shown" :
+        "between folded countries, edge colour: balance of the facts shown"));
+      data.balance.forEach(function (item) {
+        var line = el("div", "kg-legend-item");
+        line.appendChild(swatch(item.color));
+        line.appendChild(el("span", null, item.label));
+        colours.appendChild(line);
+      });
+    }
+    colours.appendChild(el("div", "kg-key", data.level === "countries" ?
+      "kinds (tick to show; weight from −10 conflict to +10 cooperation)" :
+      "edge colour: kind (tick to show; weight from −10 conflict to +10 cooperation)"));
+    data.kinds.forEach(function (k) {
+      var n = facts.filter(function (f) { return f.kind === k.name; }).length;
+      if (!n) return;
+      boxes.push([checkbox(colours, k.name + " (" + (k.weight > 0 ? "+" : "") + k.weight +
+                           ") · " + n, filter.kinds[k.name],
+                           function (on) { filter.kinds[k.name] = on; refresh(); },
+                           data.level === "countries" ? null : swatch(k.color)),
+                  "kinds", k.name]);
+    });
+    box.appendChild(colours);
     var notes = {
-      countries: "Edge: the facts between two countries (label: how many; colour: " +
-                 "their cooperation–conflict balance). Node size: number of partners.",
-      actors: "Edge colour and label: the kind of fact; dashed: a person acts for a country." +
-              " Node size: number of links.",
-      facts: "Each small node is one fact, coloured by kind, between the two countries it " +
-             "links. Country size: number of facts."
+      countries: "Edge label: how many facts. Edge width and colour count only the facts shown.",
+      actors: "Edge label: the kind (and how many). Persons fold into their country when " +
+              "there are many, and edges between folded countries count their facts as in " +
+              "the countries view: tick \"show persons\" or double-click a country.",
+      facts: "Each small node is one fact, coloured by kind, between the two countries it links."
     };
     box.appendChild(el("p", "kg-hint", notes[data.level] || ""));
   }
@@ -140,65 +668,154 @@
     document.documentElement.setAttribute("data-kg-ready", "1");
   }
 
-  legend();
+  // --- pyvis networks, drawn as given ------------------------------------------------------
+
+  // A title becomes an element holding its text: never markup, whatever it holds.
+  function plainTitle(item) {
+    var copy = {};
+    Object.keys(item).forEach(function (k) { copy[k] = item[k]; });
+    if (copy.title !== undefined && copy.title !== null) {
+      copy.title = txt("div", String(copy.title), "kg-plain");
+    }
+    return copy;
+  }
+
   if (typeof vis === "undefined") {
     progress.textContent = "The graph library did not load.";
     return;
   }
-  var byId = {};
-  var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    byId["n:" + n.id] = n;
-    var cards = n.group === "fact" ? 1 : 0;
-    return {
-      id: n.id, label: n.label, value: n.value, color: n.color,
-      size: n.group === "fact" ? 6 : undefined,
-      // Heavier countries at the facts level: many fact nodes would pull two hubs together.
-      mass: data.level === "facts" && n.group === "country" ? 5 : 1,
-      shape: n.group === "person" ? "diamond" : "dot",
-      title: tooltip(n.summary, n.facts, cards)
-    };
-  }));
-  var edges = new vis.DataSet(data.edges.map(function (e) {
-    byId["e:" + e.id] = e;
-    var edge = {
-      id: e.id, from: e.from, to: e.to, label: e.label || undefined, value: e.value,
-      color: { color: e.color, highlight: e.color, hover: e.color, opacity: 0.9 },
-      arrows: e.arrows || "", dashes: e.dashes
-    };
-    if (e.summary.length) edge.title = tooltip(e.summary, e.facts, 3);
-    if (e.roundness) edge.smooth = { enabled: true, type: "curvedCW", roundness: e.roundness };
-    return edge;
-  }));
-  var container = document.getElementById("kg-network");
-  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+  resetFilter();
+  legend();
+  var options = data.options;
+  var container = byId("kg-network");
+  if (KG) {
+    controls();
+    refresh();
+  } else {
+    nodes.add(data.nodes.map(plainTitle));
+    edges.add(data.edges.map(plainTitle));
+    if (options.configure && options.configure.enabled !== false) {
+      var panel = byId("kg-panel").appendChild(el("div", "kg-configure"));
+      options.configure.container = panel;
+    }
+  }
+  network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   state.network = network;
-  state.nodes = nodes;
-  state.edges = edges;
 
+  network.on("hoverNode", function (p) { fillTitle(nodes.get(p.node)); });
+  network.on("hoverEdge", function (p) { fillTitle(edges.get(p.edge)); });
   network.on("stabilizationProgress", function (p) {
     progress.textContent = "Laying out the graph… " +
       Math.round(100 * p.iterations / Math.max(1, p.total)) + "%";
   });
-  function settle() {
-    // Physics off once laid out: the same layout every time, nothing drifting.
-    network.setOptions({ physics: { enabled: false } });
+  var physics = options.physics || {};
+  var stabilizing = physics.enabled !== false && physics.stabilization !== false &&
+                    !(physics.stabilization && physics.stabilization.enabled === false);
+  if (KG) {
+    network.once("stabilizationIterationsDone", function () {
+      // Physics off once laid out: the same layout every time, nothing drifting.
+      network.setOptions({ physics: { enabled: false } });
+      network.once("afterDrawing", ready);
+      network.redraw();
+    });
+  } else if (stabilizing) {
+    network.once("stabilizationIterationsDone", function () {
+      network.once("afterDrawing", ready);
+      network.redraw();
+    });
+  } else {
     network.once("afterDrawing", ready);
-    network.redraw();
   }
-  network.once("stabilizationIterationsDone", settle);
-  if (!data.nodes.length) ready();
+  if (!nodes.length) ready();
+
+  function itemOf(params) {
+    if (params.nodes.length) return [nodes.get(params.nodes[0]), true];
+    if (params.edges.length) return [edges.get(params.edges[0]), false];
+    return [null, false];
+  }
+
+  function listItem(item, isNode) {
+    if (!KG || !item || !item.kgFacts || !item.kgFacts.length) return;
+    var n = dataNodes[item.id];
+    var title = isNode ? (n.group === "fact" ? n.label.split("\n")[0] : n.label)
+                       : edgeLines({ from: item.from, to: item.to, facts: item.kgFacts,
+                                     status: item.kgStatus, kind: item.kgKind })[0];
+    showFacts(title, item.kgFacts);
+  }
 
   network.on("click", function (params) {
-    var item = null;
-    if (params.nodes.length) item = byId["n:" + params.nodes[0]];
-    else if (params.edges.length) item = byId["e:" + params.edges[0]];
-    if (!item || !item.facts.length) return;
-    var title = item.summary && item.summary.length ? item.summary[0] : item.label;
-    showFacts(title, item.facts);
+    var found = itemOf(params);
+    listItem(found[0], found[1]);
   });
 
-  var search = document.getElementById("kg-search");
-  var found = document.getElementById("kg-found");
+  network.on("doubleClick", function (params) {
+    if (!params.nodes.length || !personsOf[params.nodes[0]]) return;
+    var country = params.nodes[0];
+    folded[country] = !folded[country];
+    refresh();
+  });
+
+  // --- zoom and keyboard -------------------------------------------------------------------
+
+  function shownIds() {
+    return nodes.get({ filter: function (n) { return !n.hidden; } }).map(function (n) {
+      return n.id;
+    });
+  }
+
+  function zoom(factor) {
+    network.moveTo({ scale: network.getScale() * factor });
+  }
+
+  function fit() {
+    network.fit({ nodes: shownIds(), animation: false });
+  }
+
+  function pan(dx, dy) {
+    var at = network.getViewPosition(), scale = network.getScale();
+    network.moveTo({ position: { x: at.x + dx / scale, y: at.y + dy / scale } });
+  }
+
+  function step(delta) {
+    var ids = nodes.get({ filter: function (n) { return !n.hidden; } })
+                   .sort(function (a, b) { return String(a.label).localeCompare(String(b.label)); })
+                   .map(function (n) { return n.id; });
+    if (!ids.length) return;
+    var current = network.getSelectedNodes()[0];
+    var at = ids.indexOf(current);
+    var next = ids[(at < 0 ? (delta > 0 ? 0 : ids.length - 1)
+                           : (at + delta + ids.length) % ids.length)];
+    network.selectNodes([next]);
+    network.focus(next, { scale: Math.max(network.getScale(), 1), animation: false });
+    byId("kg-found").textContent = String(nodes.get(next).label).split("\n")[0];
+  }
+
+  byId("kg-zoom-in").addEventListener("click", function () { zoom(1.25); });
+  byId("kg-zoom-out").addEventListener("click", function () { zoom(0.8); });
+  byId("kg-zoom-fit").addEventListener("click", fit);
+  var KEYS = {
+    "+": function () { zoom(1.25); }, "=": function () { zoom(1.25); },
+    "-": function () { zoom(0.8); }, "0": fit,
+    ArrowLeft: function () { pan(-80, 0); }, ArrowRight: function () { pan(80, 0); },
+    ArrowUp: function () { pan(0, -80); }, ArrowDown: function () { pan(0, 80); },
+    n: function () { step(1); }, p: function () { step(-1); },
+    Enter: function () {
+      var selected = network.getSelectedNodes();
+      if (selected.length) listItem(nodes.get(selected[0]), true);
+    }
+  };
+  container.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var action = KEYS[event.key];
+    if (!action) return;
+    event.preventDefault();
+    action();
+  });
+  state.zoom = zoom;
+  state.fit = fit;
+
+  var search = byId("kg-search");
+  var found = byId("kg-found");
   search.addEventListener("input", function () {
     var query = search.value.trim().toLowerCase();
     if (!query) {
@@ -206,8 +823,10 @@
       found.textContent = "";
       return;
     }
-    var hits = data.nodes.filter(function (n) { return n.search.indexOf(query) >= 0; })
-                         .map(function (n) { return n.id; });
+    var hits = data.nodes.filter(function (n) {
+      var text = KG ? n.search : String(n.label === undefined ? n.id : n.label).toLowerCase();
+      return text.indexOf(query) >= 0 && nodes.get(n.id) && !nodes.get(n.id).hidden;
+    }).map(function (n) { return n.id; });
     network.selectNodes(hits, false);
     found.textContent = hits.length === 1 ? "1 found" : hits.length + " found";
     if (hits.length) network.fit({ nodes: hits, animation: false, maxZoomLevel: 1.5 });
