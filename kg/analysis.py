@@ -226,7 +226,7 @@ def _add_fact_edge(graph: nx.DiGraph, u: str, v: str, fact: FactRow) -> None:
                        **_kind_counts())
     data = graph.edges[u, v]
     data["weight"] += 1
-    data[f"n_{fact.kind}"] += 1
+    data[f"n_{fact.kind}"] = data.get(f"n_{fact.kind}", 0) + 1
     data["score_sum"] += fact.weight
     data["counted"] += STATUS_FACTORS.get(fact.status, 1.0)
 

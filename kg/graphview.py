@@ -33,6 +33,8 @@ KIND_COLORS = {
     "support": "#bbcc33", "aid": "#ddcc77", "criticism": "#ffaabb", "protest": "#ee8866",
     "sanction": "#aa3377", "threat": "#ee6677", "rejection": "#663333", "force": "#000000",
 }
+# A kind kg does not define (imported RDF may hold one) is drawn grey, never dropped.
+UNKNOWN_KIND_COLOR = "#bbbbbb"
 COUNTRY_COLOR = {"background": "#e3f2fd", "border": "#1565c0"}
 PERSON_COLOR = {"background": "#fff3e0", "border": "#ef6c00"}
 ACTS_FOR_COLOR = "#b0bec5"
@@ -42,6 +44,20 @@ STATUS_DASHES: dict[str, Any] = {"occurred": False, "planned": [10, 6], "negated
 STATUS_MARK = {"occurred": "", "planned": "planned ", "negated": "not "}
 COMMENTARY_OPACITY = 0.35
 HIDDEN_BY_DEFAULT = {"status": ("negated",), "attribution": ()}
+
+
+def kind_color(kind: str) -> str:
+    return KIND_COLORS.get(kind, UNKNOWN_KIND_COLOR)
+
+
+def known_first(values: Iterable[str], known: tuple[str, ...]) -> list[str]:
+    """`known` in its order, then any other value present (from imported data) sorted."""
+    present = set(values)
+    return [v for v in known] + sorted(present - set(known))
+
+
+def _status_rank(status: str) -> int:
+    return STATUSES.index(status) if status in STATUSES else len(STATUSES)
 
 
 # --- the view: nodes and edges of one level ------------------------------------------------
@@ -239,8 +255,8 @@ def build_view(facts: Iterable[FactRow], *, level: str = "countries",
         legend = tuple((f"balance {s:+d}", balance_color(s)) for s in (-8, -4, 0, 4, 8))
     else:
         shown = {f.kind for f in rows}
-        legend = tuple((f"{k} ({KIND_WEIGHTS[k]:+g})", KIND_COLORS[k])
-                       for k in KINDS if k in shown)
+        legend = tuple((f"{k} ({KIND_WEIGHTS.get(k, 0.0):+g})", kind_color(k))
+                       for k in known_first(shown, KINDS) if k in shown)
     return GraphView(level, title, seed, tuple(nodes), tuple(edges), tuple(rows), len(given),
                      (max_nodes, max_edges), legend, words)
 
@@ -273,7 +289,8 @@ def _parallel(edges: list[tuple[str, str]]) -> list[float]:
 
 
 def _status_words(status: str) -> str:
-    return {"occurred": "", "planned": " (planned)", "negated": " (did not happen)"}[status]
+    words = {"occurred": "", "planned": " (planned)", "negated": " (did not happen)"}
+    return words.get(status, f" ({status})")
 
 
 def _countries(rows: list[FactRow], labels: dict[str, str]) -> tuple[list[Node], list[Edge]]:
@@ -281,7 +298,7 @@ def _countries(rows: list[FactRow], labels: dict[str, str]) -> tuple[list[Node],
     for i, f in enumerate(rows):
         groups[(f.pair, f.status)].append(i)
     order = {(p.a, p.b): n for n, p in enumerate(pair_summary(rows))}
-    keys = sorted(groups, key=lambda k: (order[k[0]], STATUSES.index(k[1])))
+    keys = sorted(groups, key=lambda k: (order[k[0]], _status_rank(k[1])))
     curves = _parallel([pair for pair, _ in keys])
     edges = []
     for (pair, status), roundness in zip(keys, curves, strict=True):
@@ -322,14 +339,14 @@ def _actors(rows: list[FactRow], labels: dict[str, str]) -> tuple[list[Node], li
     edges = [Edge("a:" + pid, pid, persons[pid][1], "", ACTS_FOR_COLOR, 1, "", True, 0.0,
                   tuple(acts[pid]), (f"{persons[pid][0]} acts for {labels[persons[pid][1]]}",))
              for pid in sorted(persons)]
-    keys = sorted(groups, key=lambda k: (k[0], k[1], k[2], STATUSES.index(k[3])))
+    keys = sorted(groups, key=lambda k: (k[0], k[1], k[2], _status_rank(k[3])))
     for (u, v, kind, status), roundness in zip(keys, _parallel([k[:2] for k in keys]),
                                                strict=True):
         ids = tuple(groups[(u, v, kind, status)])
         n = len(ids)
-        label = STATUS_MARK[status] + kind + ("" if n == 1 else f" ×{n}")
+        label = STATUS_MARK.get(status, "") + kind + ("" if n == 1 else f" ×{n}")
         edges.append(Edge(
-            f"k:{u}|{v}|{kind}{_suffix(status)}", u, v, label, KIND_COLORS[kind],
+            f"k:{u}|{v}|{kind}{_suffix(status)}", u, v, label, kind_color(kind),
             n, "to" if kind in DIRECTED_KINDS else "", status == "planned", roundness,
             ids, (f"{kind}: {plural(n, 'fact')}{_status_words(status)}",), kind, status,
             all(rows[i].attribution == "commentary" for i in ids)))
@@ -340,14 +357,14 @@ def _facts(rows: list[FactRow], labels: dict[str, str]) -> tuple[list[Node], lis
     nodes = _country_nodes(rows, labels)
     edges = []
     for i, f in enumerate(rows):
-        label = STATUS_MARK[f.status] + f.kind + (f"\n{f.date}" if f.date else "")
-        color = {"background": KIND_COLORS[f.kind], "border": KIND_COLORS[f.kind]}
+        label = STATUS_MARK.get(f.status, "") + f.kind + (f"\n{f.date}" if f.date else "")
+        color = {"background": kind_color(f.kind), "border": kind_color(f.kind)}
         words = [f.kind, f.source, f.target, f.source_label, f.target_label,
                  f.source_person or "", f.target_person or "", f.label or ""]
         nodes.append(Node(f"f:{i}", label, "fact", 1, color, (i,), (), " ".join(words).lower()))
         arrows = "to" if f.directed else ""
         faint = f.attribution == "commentary"
         for eid, u, v in ((f"s:{i}", f.source, f"f:{i}"), (f"t:{i}", f"f:{i}", f.target)):
-            edges.append(Edge(eid, u, v, "", KIND_COLORS[f.kind], 1, arrows,
+            edges.append(Edge(eid, u, v, "", kind_color(f.kind), 1, arrows,
                               f.status == "planned", 0.0, (i,), (), f.kind, f.status, faint))
     return nodes, edges

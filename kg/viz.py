@@ -55,6 +55,8 @@ from .graphview import (  # re-exported: kg.viz is where notebooks look for them
     balance_color,
     build_view,
     describe_filters,
+    kind_color,
+    known_first,
     plural,
 )
 from .records import ATTRIBUTIONS, DIRECTED_KINDS, KINDS, STATUSES
@@ -153,19 +155,24 @@ def _payload(view: GraphView) -> dict[str, Any]:
     kept = _evidence_kept(view)
     docs: dict[tuple[str | None, str | None, str | None], int] = {}
     facts = []
+    # Kinds, statuses and attributions that kg does not define (imported RDF) are listed
+    # after kg's own, so the page shows them under their own names instead of failing.
+    kinds = known_first((f.kind for f in view.facts), KINDS)
+    statuses = known_first((f.status for f in view.facts), STATUSES)
+    attributions = known_first((f.attribution for f in view.facts), ATTRIBUTIONS)
     for i, f in enumerate(view.facts):
         doc = docs.setdefault((f.doc, f.title, f.url), len(docs))
-        facts.append([KINDS.index(f.kind), f.source, f.target, f.source_person,
-                      f.target_person, f.date, STATUSES.index(f.status),
-                      ATTRIBUTIONS.index(f.attribution), f.label, doc,
+        facts.append([kinds.index(f.kind), f.source, f.target, f.source_person,
+                      f.target_person, f.date, statuses.index(f.status),
+                      attributions.index(f.attribution), f.label, doc,
                       f.evidence if i in kept else None])
     return {
         "mode": "kg", "level": view.level, "title": view.title, "seed": view.seed,
         "total": view.total, "omitted": view.omitted, "filters": list(view.filters),
-        "kinds": [{"name": k, "color": KIND_COLORS[k], "weight": KIND_WEIGHTS[k],
-                   "directed": k in DIRECTED_KINDS} for k in KINDS],
-        "statuses": list(STATUSES), "attributions": list(ATTRIBUTIONS),
-        "statusFactors": STATUS_FACTORS,
+        "kinds": [{"name": k, "color": kind_color(k), "weight": KIND_WEIGHTS.get(k, 0.0),
+                   "directed": k in DIRECTED_KINDS or k not in KINDS} for k in kinds],
+        "statuses": statuses, "attributions": attributions,
+        "statusFactors": {s: STATUS_FACTORS.get(s, 1.0) for s in statuses},
         "hidden": {k: list(v) for k, v in HIDDEN_BY_DEFAULT.items()},
         "styles": {"dashes": STATUS_DASHES, "mark": STATUS_MARK,
                    "faint": COMMENTARY_OPACITY, "actsFor": ACTS_FOR_COLOR},

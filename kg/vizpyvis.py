@@ -38,7 +38,7 @@ def _fact_line(fact: FactRow) -> str:
     arrow = " → " if fact.kind in DIRECTED_KINDS else " – "
     sides = [f"{p} ({c})" if p else c for p, c in ((fact.source_person, fact.source_label),
                                                    (fact.target_person, fact.target_label))]
-    return (f"{STATUS_MARK[fact.status]}{fact.kind}: {sides[0]}{arrow}{sides[1]}, "
+    return (f"{STATUS_MARK.get(fact.status, '')}{fact.kind}: {sides[0]}{arrow}{sides[1]}, "
             f"{fact.date or 'undated'} ({fact.status}, {fact.attribution})"
             + (f"\n“{fact.evidence}”" if fact.evidence else "")
             + (f"\n{fact.title or fact.doc}" if fact.title or fact.doc else ""))
