@@ -217,7 +217,7 @@ def as_documents(inputs: Any, *, encoding: str | None = None,
     for number, item in enumerate(inputs, 1):
         where = f"item {number}"
         if isinstance(item, Document):
-            yield ids.claim(item, where)
+            yield ids.claim(item, f"{where} ({item.path})" if item.path else where)
         elif isinstance(item, str):
             yield ids.claim(document_from_text(item, where=where), where)
         elif isinstance(item, os.PathLike):
