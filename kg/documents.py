@@ -99,14 +99,16 @@ def open_regular(path: Path) -> Any:
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
-        what = "a directory" if stat.S_ISDIR(mode) else "not a regular file"
-        raise InputError(f"{path}: {what} (kg reads regular files, or '-' for stdin)")
+        what = ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket")
+        raise InputError(f"{path}: not a regular file but {what}")
     if hasattr(os, "set_blocking"):
         os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
 
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes` (refused before reading if larger)."""
     with open_regular(path) as handle:
         try:
             size = os.fstat(handle.fileno()).st_size
@@ -296,14 +298,14 @@ def _load_front_matter(source: str, where: str) -> Any:
 
 def read_text_document(path: Path, *, encoding: str | None = None,
                        max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    raw = _decode(_read_bytes(path, max_bytes), str(path), encoding)
+    raw = _decode(read_bytes(path, max_bytes), str(path), encoding)
     meta, body = split_front_matter(raw, str(path))
     return make_document(body, path.stem, meta, where=str(path), path=str(path))
 
 
 def read_html_document(path: Path, *, encoding: str | None = None,
                        max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    raw = _decode(_read_bytes(path, max_bytes), str(path), encoding)
+    raw = _decode(read_bytes(path, max_bytes), str(path), encoding)
     return document_from_html(raw, path.stem, where=str(path), path=str(path))
 
 

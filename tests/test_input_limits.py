@@ -82,7 +82,7 @@ def test_a_jsonl_symlink_to_dev_zero_is_refused(tmp_path: Path) -> None:
     link.symlink_to("/dev/zero")
     for extra in ([], ["--keep-going"]):
         result = kg("--store", str(tmp_path / "store"), "build", str(link), *extra)
-        message = f"{link}: not a regular file (kg reads regular files, or '-' for stdin)"
+        message = f"{link}: not a regular file but a device"
         assert message in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
 
@@ -92,8 +92,18 @@ def test_a_fifo_named_as_input_is_refused_at_once(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     result = kg("extract", str(fifo), timeout=30)
     assert result.returncode == 1
-    assert result.stderr == (f"Error: {fifo}: not a regular file (kg reads regular files, "
-                             "or '-' for stdin)\n")
+    assert result.stderr == f"Error: {fifo}: not a regular file but a FIFO\n"
+
+
+def test_kg_import_refuses_a_fifo_and_a_device(tmp_path: Path) -> None:
+    fifo = tmp_path / "extra.ttl"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.nt"
+    zero.symlink_to("/dev/zero")
+    for path, what in ((fifo, "a FIFO"), (zero, "a device")):
+        result = kg("--store", str(tmp_path / "store"), "import", str(path), timeout=30)
+        assert result.returncode == 1
+        assert result.stderr == f"Error: {path}: not a regular file but {what}\n"
 
 
 def test_an_endless_line_on_stdin_stops_at_the_limit() -> None:
