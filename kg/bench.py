@@ -4,12 +4,17 @@ page's size and time to interactive (`kg.benchviz`).
 The corpus is the dev set (../shared/eval/dev) when present, else the bundled sample,
 repeated under new ids until it holds `--articles` documents; it is timed with one worker
 and with all cores, end to end (reading excluded, extraction and record encoding included).
+
+`--unpunctuated` times instead one document of 10 KB to 10 MB without a full stop (names,
+triggers and filler words): seconds per MB should stay flat, since long runs are read as
+sentences of bounded length.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
 import time
 from pathlib import Path
 
@@ -37,11 +42,53 @@ def run(docs: list[Document], workers: int) -> tuple[float, int]:
     return time.perf_counter() - start, facts
 
 
+_RUN_WORDS = ("Japan and the United Kingdom officials met in Tokyo while France criticised "
+              "Germany the minister said trade talks would continue after the visit and the "
+              "president of Kenya invited leaders of Peru to discuss cooperation on energy "
+              "security and climate").split()
+
+
+def unpunctuated(size: int) -> Document:
+    """A document of `size` characters of words without any punctuation (deterministic)."""
+    from .documents import document_from_text
+
+    rng = random.Random(size)
+    words: list[str] = []
+    length = 0
+    while length < size:
+        words.append(rng.choice(_RUN_WORDS))
+        length += len(words[-1]) + 1
+    return document_from_text(" ".join(words), f"run-{size}", date="2025-01-01")
+
+
+def unpunctuated_bench(sizes: list[int]) -> None:
+    from .actors import load_actors
+    from .extract import Extractor
+
+    extractor = Extractor(load_actors(None))
+    extractor.extract(unpunctuated(1000))  # warm up
+    for size in sizes:
+        doc = unpunctuated(size)
+        # CPU time: on a shared machine, wall time measures the neighbours as well.
+        start, wall = time.process_time(), time.perf_counter()
+        facts = extractor.extract(doc)
+        seconds, wall = time.process_time() - start, time.perf_counter() - wall
+        print(f"{size / 1e6:8.2f} MB  {seconds:8.2f} s CPU  {seconds / (size / 1e6):6.1f} "
+              f"s/MB  (wall {wall:.2f} s, {len(facts)} facts)", flush=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--part", choices=("all", "extract", "viz"), default="all")
+    parser.add_argument("--unpunctuated", action="store_true",
+                        help="time one document without punctuation at 10 KB to 10 MB")
+    parser.add_argument("--sizes", type=int, nargs="+",
+                        default=[10_000, 100_000, 1_000_000, 10_000_000])
     args = parser.parse_args(argv)
+    if args.unpunctuated:
+        unpunctuated_bench(args.sizes)
+        return
     if args.part in ("all", "viz"):
         from . import benchviz
 

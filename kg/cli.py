@@ -208,20 +208,24 @@ def _emit(output: str | None, write: Callable[[Any], Any]) -> None:
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
 @with_input_options
+@click.option("--sync", is_flag=True, help="Then remove from the store every document "
+              "these inputs no longer hold (deleted or renamed articles).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
 @click.pass_obj
 @handle_errors
 def build(obj: Context, inputs: tuple[str, ...], encoding: str | None, keep_going: bool,
-          max_bytes: int | None, workers: int | None, quiet: bool) -> None:
+          max_bytes: int | None, workers: int | None, sync: bool, quiet: bool) -> None:
     """Extract facts from articles and write them into the store, one graph per document.
 
     Re-building a document replaces its graph; building the same input twice changes nothing.
+    Two documents with one id are refused. '-' reads JSON Lines from stdin.
 
     Examples:
 
     \b
         kg build examples/
         kg --store .kg/sample build examples/seed.txt -w 1
+        kg build --sync examples/
     """
     from .pipeline import BuildReport
     from .pipeline import build as run_build
@@ -230,7 +234,8 @@ def build(obj: Context, inputs: tuple[str, ...], encoding: str | None, keep_goin
     docs = _documents(inputs, encoding, keep_going, max_bytes, skipped)
     report = BuildReport(skipped=skipped)
     with obj.open_store(create=True) as store:
-        run_build(docs, store, workers=workers, actors_file=obj.actors, report=report)
+        run_build(docs, store, workers=workers, actors_file=obj.actors, report=report,
+                  sync=sync)
         triples = len(store)
         where = store.path
     _report_skipped(skipped)
@@ -239,6 +244,35 @@ def build(obj: Context, inputs: tuple[str, ...], encoding: str | None, keep_goin
         click.echo(f"Built {report.documents} documents, {report.facts} facts"
                    f"{' (' + kinds + ')' if kinds else ''} into {where}: {triples} triples"
                    f"{f'; skipped {len(skipped)}' if skipped else ''}")
+        if sync:
+            _report_removed(report.removed)
+
+
+def _report_removed(ids: list[str]) -> None:
+    names = ", ".join(ids)
+    click.echo(f"Removed {len(ids)} documents{': ' + names if ids else ''}")
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True)
+@click.pass_obj
+@handle_errors
+def remove(obj: Context, ids: tuple[str, ...]) -> None:
+    """Remove documents (by id) and their facts from the store.
+
+    Every id must be in the store, or nothing is removed. The shared country graph and
+    imported graphs are never removed.
+
+    Examples:
+
+    \b
+        kg --store .kg/scratch build examples/ && kg --store .kg/scratch remove seed g20-talks
+    """
+    from .pipeline import remove_documents
+
+    with obj.open_store() as store:
+        removed = remove_documents(store, ids)
+    _report_removed(removed)
 
 
 @cli.command()

@@ -7,13 +7,16 @@ Unicode NFC), so that the same article saved differently gives the same facts an
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
+import stat
+import sys
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .errors import InputError
 from .records import Document
@@ -76,13 +79,15 @@ def _decode(data: bytes, path: str, encoding: str | None) -> str:
         ) from None
 
 
-def _read_bytes(path: Path, max_bytes: int) -> bytes:
+def open_regular(path: Path) -> Any:
+    """Open `path` for reading in binary if it is a regular file (through symlinks).
+
+    Devices (/dev/zero), FIFOs and sockets are refused before a byte is read: they can be
+    endless or block for ever. The file is opened without blocking and checked on its
+    descriptor, so nothing can be swapped in between the check and the read.
+    """
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{path}: {size} bytes is over the size limit of {max_bytes} bytes")
-        with path.open("rb") as handle:
-            return handle.read(max_bytes + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -91,6 +96,31 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         raise InputError(f"{path}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        what = ("a directory" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket")
+        raise InputError(f"{path}: not a regular file but {what}")
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
+def read_bytes(path: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file of at most `max_bytes` (refused before reading if larger)."""
+    with open_regular(path) as handle:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            if size > max_bytes:
+                raise InputError(
+                    f"{path}: {size} bytes is over the size limit of {max_bytes} bytes")
+            data = handle.read(max_bytes + 1)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:  # grew since it was measured
+        raise InputError(f"{path}: over the size limit of {max_bytes} bytes")
+    return data
 
 
 def _scalar(value: Any) -> str | None:
@@ -132,7 +162,7 @@ def make_document(
     text = text.strip("\n") if text.strip() else ""
     fields = {k: _scalar(meta.get(k)) for k in METADATA_KEYS}
     return Document(
-        id=fields["id"] or doc_id,
+        id=fields["id"] or unicodedata.normalize("NFC", doc_id),
         text=text,
         url=fields["url"],
         date=_check_date(fields["date"], where),
@@ -142,6 +172,70 @@ def make_document(
         path=path,
         commentary_start=commentary_start(text),
     )
+
+
+def document_from_text(text: str, doc_id: str | None = None, *, where: str = "text",
+                       **meta: Any) -> Document:
+    """A document from text, read as a `.txt` file is: optional YAML front matter,
+    normalisation, commentary detection. `meta` (url, date, title, source, language)
+    overrides the front matter; without an id, the id is made from the text's hash, so the
+    same text always gets the same id (and building it again replaces its graph)."""
+    if not isinstance(text, str):
+        raise InputError(f"{where}: expected text (str), got {type(text).__name__}")
+    unknown = sorted(set(meta) - set(METADATA_KEYS))
+    if unknown:
+        raise InputError(f"{where}: unknown field {unknown[0]!r}; documents take "
+                         f"text, {', '.join(METADATA_KEYS)}")
+    front, body = split_front_matter(text, where)
+    fields = {**front, **{k: v for k, v in meta.items() if v is not None}}
+    if doc_id is not None:
+        fields["id"] = doc_id
+    if fields.get("id") is None or str(fields["id"]).strip() == "":
+        digest = hashlib.sha256(normalise_text(body).strip().encode("utf-8")).hexdigest()
+        fields["id"] = f"text-{digest[:16]}"
+    return make_document(body, str(fields["id"]), fields, where=where)
+
+
+def as_documents(inputs: Any, *, encoding: str | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document]:
+    """Documents from what Python users have at hand, one kind of item at a time:
+
+    - a `str` is the text of one article (never a file name: pass a `pathlib.Path`);
+    - a `Path` is a file or folder, read as `kg build` reads it;
+    - a mapping has `text` and optionally `id`, `url`, `date`, `title`, `source`, `language`;
+    - a `Document` is taken as is;
+    - a list (or any iterable) holds items of those kinds.
+
+    Anything else raises `InputError` naming the item.
+    """
+    if isinstance(inputs, (str, Path, Document, Mapping)):
+        inputs = [inputs]
+    elif isinstance(inputs, (bytes, bytearray)):
+        raise InputError("expected text, got bytes: decode it first (e.g. data.decode('utf-8'))")
+    elif not isinstance(inputs, Iterable):
+        raise InputError(f"cannot build from {type(inputs).__name__}: give text (str), "
+                         "a pathlib.Path, a dict with 'text', a Document, or a list of them")
+    ids = DocumentIds()
+    for number, item in enumerate(inputs, 1):
+        where = f"item {number}"
+        if isinstance(item, Document):
+            yield ids.claim(item, f"{where} ({item.path})" if item.path else where)
+        elif isinstance(item, str):
+            yield ids.claim(document_from_text(item, where=where), where)
+        elif isinstance(item, os.PathLike):
+            for doc in read_documents([item], encoding=encoding, max_bytes=max_bytes):
+                yield ids.claim(doc)
+        elif isinstance(item, Mapping):
+            data = dict(item)
+            text = data.pop("text", None)
+            if not isinstance(text, str):
+                raise InputError(f"{where}: a document needs 'text' (a str)")
+            doc_id = data.pop("id", None)
+            yield ids.claim(document_from_text(
+                text, None if doc_id is None else str(doc_id), where=where, **data), where)
+        else:
+            raise InputError(f"{where}: cannot build from {type(item).__name__}: give text "
+                             "(str), a pathlib.Path, a dict with 'text' or a Document")
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
@@ -158,7 +252,7 @@ def split_front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:
             raise InputError(f"{where}: front matter opened with '---' is never closed")
         return {}, text
     try:
-        meta = yaml.safe_load(match.group(1) or "") or {}
+        meta = _load_front_matter(match.group(1) or "", where) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 2}" if mark is not None else ""
@@ -169,16 +263,49 @@ def split_front_matter(text: str, where: str) -> tuple[dict[str, Any], str]:
     return meta, text[match.end():]
 
 
+# Front matter is a small flat mapping (id, url, date, title…). YAML can say far more:
+# anchors and aliases let a few hundred bytes expand into gigabytes once the values are
+# turned into text, so they are refused, and so is deep nesting or a large header.
+FRONT_MATTER_MAX_BYTES = 16 * 1024
+FRONT_MATTER_MAX_DEPTH = 2  # a mapping whose values may be lists of scalars
+FRONT_MATTER_MAX_NODES = 500
+
+
+def _load_front_matter(source: str, where: str) -> Any:
+    import yaml
+
+    if len(source.encode("utf-8")) > FRONT_MATTER_MAX_BYTES:
+        raise InputError(f"{where}: front matter is over {FRONT_MATTER_MAX_BYTES} bytes")
+    depth = nodes = 0
+    for event in yaml.parse(source, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise InputError(f"{where}: front matter uses YAML anchors or aliases "
+                             "(&name, *name); write the values out")
+        if isinstance(event, yaml.NodeEvent):
+            nodes += 1
+            if nodes > FRONT_MATTER_MAX_NODES:
+                raise InputError(f"{where}: front matter has over {FRONT_MATTER_MAX_NODES} "
+                                 "values; it should be a small mapping")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > FRONT_MATTER_MAX_DEPTH:
+                raise InputError(f"{where}: front matter is nested too deeply; it should be "
+                                 "a flat mapping of keys to values")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return yaml.safe_load(source)
+
+
 def read_text_document(path: Path, *, encoding: str | None = None,
                        max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    raw = _decode(_read_bytes(path, max_bytes), str(path), encoding)
+    raw = _decode(read_bytes(path, max_bytes), str(path), encoding)
     meta, body = split_front_matter(raw, str(path))
     return make_document(body, path.stem, meta, where=str(path), path=str(path))
 
 
 def read_html_document(path: Path, *, encoding: str | None = None,
                        max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    raw = _decode(_read_bytes(path, max_bytes), str(path), encoding)
+    raw = _decode(read_bytes(path, max_bytes), str(path), encoding)
     return document_from_html(raw, path.stem, where=str(path), path=str(path))
 
 
@@ -205,23 +332,21 @@ def document_from_html(html: str, doc_id: str, *, where: str, path: str | None =
 
 def read_jsonl_documents(path: Path, *, keep_going: bool = False,
                          max_bytes: int = DEFAULT_MAX_BYTES,
-                         skipped: list[str] | None = None) -> Iterator[Document]:
+                         skipped: list[str] | None = None,
+                         handle: IO[bytes] | None = None,
+                         ids: DocumentIds | None = None) -> Iterator[Document]:
     """One article per line: `id` and `text`, optional `url`, `date`, `title`, `source`.
 
-    Streams the file; a line over `max_bytes` or malformed stops the read with its line
-    number, or is counted in `skipped` and passed over with `keep_going`.
+    Streams the file (or `handle`, e.g. stdin) and never holds more than `max_bytes` of a
+    line: a longer line or a malformed one stops the read with its line number, or is
+    counted in `skipped` and passed over with `keep_going`. With `ids`, an id used before
+    is refused like a malformed line.
     """
-    try:
-        handle = path.open("rb")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    with handle:
-        for number, raw in enumerate(handle, 1):
+    with handle or open_regular(path) as lines:
+        for number, raw in enumerate(_bounded_lines(lines, max_bytes), 1):
             where = f"{path}:{number}"
             try:
-                if len(raw) > max_bytes:
+                if raw is None:
                     raise InputError(f"{where}: line is over the size limit of {max_bytes} bytes")
                 if not raw.strip():
                     continue
@@ -230,6 +355,8 @@ def read_jsonl_documents(path: Path, *, keep_going: bool = False,
                     data = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise InputError(f"{where}: not valid JSON: {exc.msg}") from None
+                except RecursionError:
+                    raise InputError(f"{where}: JSON nested too deeply") from None
                 if not isinstance(data, dict):
                     raise InputError(f"{where}: expected a JSON object")
                 if not isinstance(data.get("text"), str):
@@ -237,7 +364,9 @@ def read_jsonl_documents(path: Path, *, keep_going: bool = False,
                 doc_id = data.get("id")
                 if doc_id is None or str(doc_id).strip() == "":
                     raise InputError(f"{where}: the article has no 'id'")
-                yield make_document(data["text"], str(doc_id), data, where=where, path=str(path))
+                doc = make_document(data["text"], str(doc_id), data, where=where,
+                                    path=str(path))
+                yield ids.claim(doc, where) if ids is not None else doc
             except InputError as exc:
                 if not keep_going:
                     raise
@@ -245,9 +374,36 @@ def read_jsonl_documents(path: Path, *, keep_going: bool = False,
                     skipped.append(str(exc))
 
 
-def iter_paths(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
-    """Files named, and in folders those with a known extension, in sorted order."""
+def _bounded_lines(handle: IO[bytes], limit: int) -> Iterator[bytes | None]:
+    """Lines of `handle`, each read with at most `limit` bytes held; None for a longer one.
+
+    The rest of a line that is too long is read past in bounded pieces, never kept, and only
+    if the caller goes on (an endless line on stdin stops at once when it does not).
+    """
+    while True:
+        raw = handle.readline(limit + 1)
+        if not raw:
+            return
+        if len(raw) <= limit or (len(raw) == limit + 1 and raw.endswith(b"\n")):
+            yield raw
+            continue
+        yield None
+        while raw and not raw.endswith(b"\n"):
+            raw = handle.readline(1 << 20)
+
+
+STDIN = "-"
+
+
+def iter_paths(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Path | str]:
+    """Files named, and in folders those with a known extension, in sorted order.
+
+    The string "-" stands for stdin and is passed on as is; a `Path("-")` is a file.
+    """
     for item in inputs:
+        if isinstance(item, str) and item == STDIN:
+            yield item  # type: ignore[misc]
+            continue
         path = Path(item)
         if path.is_dir():
             found = sorted(p for p in path.rglob("*")
@@ -272,20 +428,54 @@ def read_documents(
 ) -> Iterator[Document]:
     """Stream the documents of files and folders (recursively, by extension).
 
+    "-" reads JSON Lines from stdin. Only regular files are read (a FIFO or a device named
+    as input is refused). Two documents with one id (`a/report.txt` and `b/report.txt`,
+    a JSON Lines id used twice) are refused, naming both: each id names one graph.
     With `keep_going`, unreadable documents are recorded in `skipped` and passed over.
     """
+    ids = DocumentIds()
     for path in iter_paths(inputs):
-        suffix = path.suffix.lower()
         try:
-            if suffix in JSONL_SUFFIXES:
-                yield from read_jsonl_documents(path, keep_going=keep_going,
-                                                max_bytes=max_bytes, skipped=skipped)
-            elif suffix in HTML_SUFFIXES:
-                yield read_html_document(path, encoding=encoding, max_bytes=max_bytes)
+            if path == STDIN:
+                found: Iterable[Document] = read_jsonl_documents(
+                    Path("<stdin>"), keep_going=keep_going, max_bytes=max_bytes,
+                    skipped=skipped, handle=sys.stdin.buffer, ids=ids)
+            elif path.suffix.lower() in JSONL_SUFFIXES:
+                found = read_jsonl_documents(path, keep_going=keep_going, max_bytes=max_bytes,
+                                             skipped=skipped, ids=ids)
+            elif path.suffix.lower() in HTML_SUFFIXES:
+                found = [ids.claim(read_html_document(path, encoding=encoding,
+                                                      max_bytes=max_bytes))]
             else:
-                yield read_text_document(path, encoding=encoding, max_bytes=max_bytes)
+                found = [ids.claim(read_text_document(path, encoding=encoding,
+                                                      max_bytes=max_bytes))]
+            yield from found
         except InputError as exc:
             if not keep_going:
                 raise
             if skipped is not None:
                 skipped.append(str(exc))
+
+
+class DocumentIds:
+    """The ids of one build: each names one graph, so a second document with it is refused.
+
+    Ids are compared as the graph they name, so ids equal after Unicode normalisation
+    collide too. Refusing (rather than renaming one) keeps every id predictable from its
+    source alone: a file's id is its stem, or the `id` its front matter gives.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {}
+
+    def claim(self, doc: Document, where: str | None = None) -> Document:
+        from .vocab import graph_iri
+
+        where = where or doc.path or f"document {doc.id!r}"
+        key = graph_iri(doc.id)
+        first = self._seen.get(key)
+        if first is not None:
+            raise InputError(f"{where}: document id {doc.id!r} is already used by {first}; "
+                             "give one of them another id")
+        self._seen[key] = where
+        return doc

@@ -16,7 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .documents import DEFAULT_MAX_BYTES
+from .documents import DEFAULT_MAX_BYTES, read_bytes
 from .errors import InputError
 from .store import GraphStore
 from .vocab import DATA, segment
@@ -86,15 +86,7 @@ def parse_rdf(path: Path, *, fmt: str | None = None,
     if rdf_format is None:
         raise InputError(f"{where}: unknown RDF format; name one of "
                          f"{', '.join(sorted(k.lstrip('.') for k in FORMATS))} with --format")
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{where}: {size} bytes is over the size limit of {max_bytes}")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{where}: no such file") from None
-    except OSError as exc:
-        raise InputError(f"{where}: cannot read: {exc.strerror or exc}") from None
+    data = read_bytes(path, max_bytes)  # a regular file only: a FIFO or device is refused
     check_rdf(data, rdf_format, where)
     try:
         quads = list(ox.parse(data, format=rdf_format, base_iri=path.resolve().as_uri()))

@@ -30,24 +30,53 @@ def _pipeline():  # type: ignore[no-untyped-def]
 
 _PARAGRAPH = re.compile(r"[^\n]+")
 
+# Reading a sentence costs more than its length (mentions, triggers and clauses are matched
+# against each other), so a run of text without punctuation is cut into pieces of at most
+# this many characters, at a space: extraction stays linear in the size of a document. The
+# longest sentence of the evaluation sets has 407 characters.
+MAX_SENTENCE = 1000
+# spaCy refuses texts over a million characters; paragraphs are read in pieces of this size.
+MAX_CHUNK = 100_000
+
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of `text` with their character offsets, paragraph by paragraph."""
+    """Sentences of `text` with their character offsets, paragraph by paragraph.
+
+    A sentence longer than `MAX_SENTENCE` characters is cut at spaces into shorter ones.
+    """
     nlp = _pipeline()
     sentences: list[Sentence] = []
     for para in _PARAGRAPH.finditer(text):
-        chunk = para.group(0)
-        if not chunk.strip():
-            continue
-        for sent in nlp(chunk).sents:
-            start = para.start() + sent.start_char
-            end = para.start() + sent.end_char
-            piece = text[start:end].strip()
-            if not piece:
+        for low, high in _pieces(text, para.start(), para.end(), MAX_CHUNK):
+            chunk = text[low:high]
+            if not chunk.strip():
                 continue
-            offset = text.index(piece, start)
-            sentences.append(Sentence(offset, offset + len(piece), piece))
-    return _merge_fragments(text, sentences)
+            for sent in nlp(chunk).sents:
+                sentences.extend(_spans(text, low + sent.start_char, low + sent.end_char))
+    return [piece for sent in _merge_fragments(text, sentences)
+            for low, high in _pieces(text, sent.start, sent.end, MAX_SENTENCE)
+            for piece in _spans(text, low, high)]
+
+
+def _pieces(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """`text[start:end]` as consecutive spans of at most `limit` characters, each cut after
+    the last space in its second half (or at the limit, in a run without spaces)."""
+    spans = []
+    while end - start > limit:
+        cut = text.rfind(" ", start + limit // 2, start + limit) + 1 or start + limit
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, end))
+    return spans
+
+
+def _spans(text: str, start: int, end: int) -> list[Sentence]:
+    """The sentence in `text[start:end]` without its surrounding spaces, if any is left."""
+    piece = text[start:end].strip()
+    if not piece:
+        return []
+    offset = text.index(piece, start)
+    return [Sentence(offset, offset + len(piece), piece)]
 
 
 def _merge_fragments(text: str, sentences: list[Sentence]) -> list[Sentence]:

@@ -13,13 +13,16 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from .actors import load_actors
+from .documents import as_documents
+from .errors import InputError
 from .extract import Extractor
 from .rdf import country_quads, document_quads
 from .records import Document, Fact
 from .store import GraphStore
-from .vocab import graph_iri
+from .vocab import document_id, graph_iri
 
 _WORKER: Extractor | None = None
 
@@ -73,6 +76,8 @@ class BuildReport:
     facts: int = 0
     by_kind: Counter[str] = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)  # of the documents built, in order
+    removed: list[str] = field(default_factory=list)  # ids removed by `sync`
 
 
 def write_document(store: GraphStore, doc: Document, facts: Iterable[Fact]) -> None:
@@ -80,12 +85,20 @@ def write_document(store: GraphStore, doc: Document, facts: Iterable[Fact]) -> N
     store.replace_graph(graph_iri(doc.id), document_quads(doc, facts))
 
 
-def build(docs: Iterable[Document], store: GraphStore, *, workers: int | None = None,
-          actors_file: str | None = None, report: BuildReport | None = None) -> BuildReport:
-    """Extract facts from `docs` and write one named graph per document into `store`."""
+def build(docs: Any, store: GraphStore, *, workers: int | None = None,
+          actors_file: str | None = None, report: BuildReport | None = None,
+          sync: bool = False) -> BuildReport:
+    """Extract facts from `docs` and write one named graph per document into `store`.
+
+    `docs`: Documents, or anything `kg.documents.as_documents` reads (text, paths, dicts).
+    Two documents with one id are refused (`InputError`). With `sync`, documents in the
+    store that this build did not write are removed afterwards, so the store matches the
+    input; nothing is removed if the build stopped or skipped a document.
+    """
     report = report or BuildReport()
     actors = load_actors(actors_file)
     seen_countries: set[str] = set()
+    docs = as_documents(docs)
     for doc, facts in extract_documents(docs, workers=workers, actors_file=actors_file):
         write_document(store, doc, facts)
         new = {c for f in facts for c in (f.source.country, f.target.country,
@@ -96,6 +109,36 @@ def build(docs: Iterable[Document], store: GraphStore, *, workers: int | None = 
                                     if c in actors.countries))
             seen_countries |= new
         report.documents += 1
+        report.ids.append(doc.id)
         report.facts += len(facts)
         report.by_kind.update(f.kind for f in facts)
+    if sync:
+        if report.skipped:
+            raise InputError(f"not syncing: {len(report.skipped)} documents were skipped, "
+                             "so their graphs cannot be told from deleted ones")
+        built = set(report.ids)
+        report.removed = remove_documents(
+            store, [d for d in document_ids(store) if d not in built])
     return report
+
+
+def document_ids(store: GraphStore) -> list[str]:
+    """Ids of the documents in `store` (graphs kg did not write for a document are left out)."""
+    return sorted(i for i in map(document_id, store.graphs()) if i is not None)
+
+
+def remove_documents(store: GraphStore, ids: Iterable[str]) -> list[str]:
+    """Remove these documents' graphs; every id must be in the store, or nothing is removed.
+
+    Returns the ids removed. The shared country graph and imported graphs are never touched:
+    no document id can name them.
+    """
+    wanted = list(dict.fromkeys(ids))
+    present = {graph_iri(i) for i in document_ids(store)}
+    missing = [i for i in wanted if graph_iri(i) not in present]
+    if missing:
+        raise InputError(f"no document {missing[0]!r} in the store"
+                         + (f" (nor {len(missing) - 1} more)" if len(missing) > 1 else ""))
+    for doc_id in wanted:
+        store.replace_graph(graph_iri(doc_id), [])
+    return wanted

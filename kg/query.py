@@ -55,6 +55,42 @@ class QueryResult:
     boolean: bool | None = None
     triples: tuple[ox.Triple, ...] = ()
 
+    # Rows shown by `_repr_html_`; the rest are counted.
+    HTML_ROWS = 100
+
+    def columns(self) -> tuple[str, ...]:
+        """Column names: the SELECT variables, `subject predicate object` for a graph."""
+        if self.form == "graph":
+            return ("subject", "predicate", "object")
+        return ("boolean",) if self.form == "ask" else self.variables
+
+    def values(self) -> list[tuple[Any, ...]]:
+        """Rows of plain Python values (see `kg.values.python_value`): IRIs as str, numbers
+        as numbers, xsd:date as `datetime.date`; unbound as None."""
+        from .values import python_value
+
+        if self.form == "ask":
+            return [(self.boolean,)]
+        rows: Any = ((t.subject, t.predicate, t.object) for t in self.triples) \
+            if self.form == "graph" else self.rows
+        return [tuple(python_value(term) for term in row) for row in rows]
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame of plain values (pandas: `pip install 'kg[notebooks]'`)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise KgError("to_dataframe needs pandas: pip install pandas "
+                          "(or kg's 'notebooks' extra)") from None
+        return pd.DataFrame(self.values(), columns=list(self.columns()))
+
+    def _repr_html_(self) -> str:
+        """A table in Jupyter; every value is escaped (article text is untrusted)."""
+        from .values import html_table
+
+        values = self.values()
+        return html_table(self.columns(), values[:self.HTML_ROWS], total=len(values))
+
 
 # --- refusing what is not a read-only, local query -------------------------------------
 

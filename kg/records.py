@@ -40,6 +40,18 @@ class Document:
     def from_dict(cls, data: dict[str, Any]) -> Document:
         return cls(**{k: data.get(k) for k in cls.__dataclass_fields__})  # type: ignore[arg-type]
 
+    @classmethod
+    def from_text(cls, text: str, id: str | None = None, **meta: Any) -> Document:  # noqa: A002
+        """A document from text, read exactly as a `.txt` file would be.
+
+        Front matter, newline and Unicode normalisation and commentary detection are
+        applied (building `Document(...)` directly skips them). `meta`: url, date, title,
+        source, language. Without an id, one is made from the text's hash.
+        """
+        from .documents import document_from_text
+
+        return document_from_text(text, id, **meta)
+
 
 @dataclass(frozen=True)
 class Side:

@@ -139,15 +139,21 @@ class OxigraphStore:
             ox.serialize(triples, output, rdf_format, prefixes=dump_prefixes())
 
     def to_rdflib(self):  # type: ignore[no-untyped-def]
-        """The store's graphs as an rdflib Dataset (a copy), for rdflib users."""
+        """The store's graphs as an rdflib Dataset (a copy), for rdflib users.
+
+        kg's prefixes are bound, so `kg:`, `country:`… work in its SPARQL queries and
+        serialisations, and its default graph is the union of all graphs, as in `kg query`.
+        """
         import io
 
         import rdflib
 
         buffer = io.BytesIO()
         self._store.dump(buffer, ox.RdfFormat.N_QUADS)
-        dataset = rdflib.Dataset()
+        dataset = rdflib.Dataset(default_union=True)
         dataset.parse(data=buffer.getvalue().decode("utf-8"), format="nquads")
+        for prefix, iri in dump_prefixes().items():
+            dataset.bind(prefix, iri, override=True, replace=True)
         return dataset
 
     def flush(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 ONTOLOGY = "https://w3id.org/kg-bilateral/ontology#"
 DATA = "https://w3id.org/kg-bilateral/id/"
@@ -60,8 +60,13 @@ def slug(text: str) -> str:
 
 
 def segment(text: str) -> str:
-    """Percent-encode an identifier taken as is (document ids), keeping it unique."""
-    return quote(unicodedata.normalize("NFC", text), safe="-._~") or "-"
+    """Percent-encode an identifier taken as is (document ids), keeping it unique.
+
+    The result never holds a "/" (so it is one path segment) and is never "." or "..",
+    which IRI resolution would read as a step up.
+    """
+    encoded = quote(unicodedata.normalize("NFC", text), safe="-._~") or "-"
+    return encoded.replace(".", "%2E") if encoded.strip(".") == "" else encoded
 
 
 def country_iri(iso3: str) -> str:
@@ -72,11 +77,26 @@ def document_iri(doc_id: str) -> str:
     return f"{DATA}doc/{segment(doc_id)}"
 
 
+GRAPHS = f"{DATA}graph/"
+
+
 def graph_iri(doc_id: str) -> str:
-    return f"{DATA}graph/{segment(doc_id)}"
+    """A document's named graph: one path segment under `kgd:graph/`."""
+    return f"{GRAPHS}{segment(doc_id)}"
 
 
-ACTORS_GRAPH = f"{DATA}graph/_countries"
+def document_id(graph: str) -> str | None:
+    """The id of the document whose graph this is; None for graphs that are not documents."""
+    if not graph.startswith(GRAPHS):
+        return None
+    rest = graph[len(GRAPHS):]
+    return unquote(rest) if rest and "/" not in rest else None
+
+
+# Graphs that are not documents' live one level deeper (`kgd:graph/kg/…`, `kgd:graph/import/…`):
+# a document id is always a single segment, so no id can name, replace or remove them.
+RESERVED_GRAPHS = f"{GRAPHS}kg/"
+ACTORS_GRAPH = f"{RESERVED_GRAPHS}countries"
 
 
 def fact_iri(doc_id: str, kind: str, source: str, target: str) -> str:
