@@ -121,3 +121,18 @@ def test_readme_commands_run_in_an_empty_folder(tmp_path: Path) -> None:
         done = subprocess.run(["bash", "-c", line], cwd=tmp_path, env=_env(tmp_path),
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, f"`{line}` exited {done.returncode}: {done.stderr}"
+
+
+def test_readme_python_runs_in_an_empty_folder(tmp_path: Path) -> None:
+    """The README's Python blocks, in the order a reader meets them, as one script."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    assert blocks, "the README shows no Python"
+    # The reader meets "From Python" (which makes `graph`) before the pyvis round trip.
+    blocks.sort(key=lambda block: "graph = kg.connect(" not in block)
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    (tmp_path / "readme.py").write_text("\n".join(blocks), encoding="utf-8")
+    done = subprocess.run([sys.executable, "readme.py"], cwd=tmp_path, env=_env(tmp_path),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (tmp_path / "graph.html").is_file()
