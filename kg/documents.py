@@ -7,6 +7,7 @@ Unicode NFC), so that the same article saved differently gives the same facts an
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -39,6 +40,12 @@ _COMMENTARY_HEAD = re.compile(
     re.IGNORECASE | re.MULTILINE | re.VERBOSE,
 )
 _DISCLAIMER = re.compile(r"represents? (?:only )?the (?:personal )?views? of the author", re.I)
+
+
+def path_text(path: str | os.PathLike[str]) -> str:
+    """A file name as valid text: bytes that are not UTF-8 (kept by Python as lone surrogates,
+    which no output can encode) become `\\xNN`, so ids and messages stay unique and printable."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def normalise_text(text: str) -> str:
@@ -145,7 +152,8 @@ def _check_date(value: str | None, where: str) -> str | None:
         if not match:
             raise ValueError
         year, month, day = (int(g) if g else None for g in match.groups())
-        dt.date(year, month or 1, day or 1)  # type: ignore[arg-type]
+        dt.date(year, 1 if month is None else month,  # type: ignore[arg-type]
+                1 if day is None else day)
     except ValueError:
         raise InputError(f"{where}: date {value!r} is not an ISO date (YYYY-MM-DD)") from None
     return "-".join(g for g in match.groups() if g)
@@ -293,20 +301,40 @@ def _load_front_matter(source: str, where: str) -> Any:
                                  "a flat mapping of keys to values")
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-    return yaml.safe_load(source)
+    try:
+        return yaml.load(source, Loader=_front_matter_loader())  # noqa: S506 (a SafeLoader)
+    except ValueError as exc:  # a value YAML could not construct
+        raise InputError(f"{where}: bad front matter: {exc}") from None
+
+
+@functools.cache
+def _front_matter_loader() -> Any:
+    """YAML's safe loader, but dates stay text: `_check_date` judges them and names the file,
+    where YAML would raise on `2026-13-45` while building a datetime."""
+    import yaml
+
+    class FrontMatterLoader(yaml.SafeLoader):
+        pass
+
+    FrontMatterLoader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    return FrontMatterLoader
 
 
 def read_text_document(path: Path, *, encoding: str | None = None,
                        max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    raw = _decode(read_bytes(path, max_bytes), str(path), encoding)
-    meta, body = split_front_matter(raw, str(path))
-    return make_document(body, path.stem, meta, where=str(path), path=str(path))
+    where = path_text(path)
+    raw = _decode(read_bytes(path, max_bytes), where, encoding)
+    meta, body = split_front_matter(raw, where)
+    return make_document(body, path_text(path.stem), meta, where=where, path=where)
 
 
 def read_html_document(path: Path, *, encoding: str | None = None,
                        max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    raw = _decode(read_bytes(path, max_bytes), str(path), encoding)
-    return document_from_html(raw, path.stem, where=str(path), path=str(path))
+    where = path_text(path)
+    raw = _decode(read_bytes(path, max_bytes), where, encoding)
+    return document_from_html(raw, path_text(path.stem), where=where, path=where)
 
 
 def document_from_html(html: str, doc_id: str, *, where: str, path: str | None = None) -> Document:
@@ -344,7 +372,7 @@ def read_jsonl_documents(path: Path, *, keep_going: bool = False,
     """
     with handle or open_regular(path) as lines:
         for number, raw in enumerate(_bounded_lines(lines, max_bytes), 1):
-            where = f"{path}:{number}"
+            where = f"{path_text(path)}:{number}"
             try:
                 if raw is None:
                     raise InputError(f"{where}: line is over the size limit of {max_bytes} bytes")
@@ -365,7 +393,7 @@ def read_jsonl_documents(path: Path, *, keep_going: bool = False,
                 if doc_id is None or str(doc_id).strip() == "":
                     raise InputError(f"{where}: the article has no 'id'")
                 doc = make_document(data["text"], str(doc_id), data, where=where,
-                                    path=str(path))
+                                    path=path_text(path))
                 yield ids.claim(doc, where) if ids is not None else doc
             except InputError as exc:
                 if not keep_going:
@@ -395,10 +423,12 @@ def _bounded_lines(handle: IO[bytes], limit: int) -> Iterator[bytes | None]:
 STDIN = "-"
 
 
-def iter_paths(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Path | str]:
+def iter_paths(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Path | str | InputError]:
     """Files named, and in folders those with a known extension, in sorted order.
 
-    The string "-" stands for stdin and is passed on as is; a `Path("-")` is a file.
+    The string "-" stands for stdin and is passed on as is; a `Path("-")` is a file. A
+    folder that cannot be listed comes as an `InputError` in its place, for the reader to
+    raise or, with --keep-going, to report as skipped.
     """
     for item in inputs:
         if isinstance(item, str) and item == STDIN:
@@ -406,10 +436,7 @@ def iter_paths(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Path | str]
             continue
         path = Path(item)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*")
-                           if p.is_file() and p.suffix.lower() in SUFFIXES
-                           and not p.name.startswith("."))
-            yield from found
+            yield from _walk(path)
         elif not path.exists():
             raise InputError(f"{path}: no such file or directory")
         elif path.suffix.lower() not in SUFFIXES:
@@ -419,6 +446,23 @@ def iter_paths(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Path | str]
             )
         else:
             yield path
+
+
+def _walk(folder: Path) -> Iterator[Path | InputError]:
+    """The readable files of a folder tree, and an error for each folder that cannot be
+    listed (pathlib's rglob passes over those in silence, and their articles with them)."""
+    found: list[Path | InputError] = []
+
+    def unreadable(exc: OSError) -> None:
+        where = path_text(exc.filename or folder)
+        found.append(InputError(f"{where}: cannot read folder: {exc.strerror or exc}"))
+
+    for top, dirs, files in os.walk(folder, onerror=unreadable):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found += [Path(top, name) for name in files
+                  if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES]
+    # In name order, each error where its folder stands (its message starts with the path).
+    return iter(sorted(found, key=str))
 
 
 def read_documents(
@@ -436,6 +480,8 @@ def read_documents(
     ids = DocumentIds()
     for path in iter_paths(inputs):
         try:
+            if isinstance(path, InputError):
+                raise path
             if path == STDIN:
                 found: Iterable[Document] = read_jsonl_documents(
                     Path("<stdin>"), keep_going=keep_going, max_bytes=max_bytes,

@@ -16,7 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .documents import DEFAULT_MAX_BYTES, read_bytes
+from .documents import DEFAULT_MAX_BYTES, path_text, read_bytes
 from .errors import InputError
 from .store import GraphStore
 from .vocab import DATA, segment
@@ -39,7 +39,7 @@ class ImportReport:
 
 
 def import_graph_iri(path: Path) -> str:
-    return f"{DATA}graph/import/{segment(path.stem)}"
+    return f"{DATA}graph/import/{segment(path_text(path.stem))}"
 
 
 def _remote_contexts(node: Any) -> list[str]:
@@ -81,7 +81,7 @@ def check_rdf(data: bytes, rdf_format: ox.RdfFormat, where: str) -> None:
 
 def parse_rdf(path: Path, *, fmt: str | None = None,
               max_bytes: int = DEFAULT_MAX_BYTES) -> list[ox.Quad]:
-    where = str(path)
+    where = path_text(path)
     rdf_format = FORMATS.get(f".{fmt.lstrip('.')}" if fmt else path.suffix.lower())
     if rdf_format is None:
         raise InputError(f"{where}: unknown RDF format; name one of "
@@ -110,4 +110,4 @@ def import_rdf(store: GraphStore, path: str | Path, *, fmt: str | None = None,
     quads = [ox.Quad(q.subject, q.predicate, q.object, name)
              for q in parse_rdf(path, fmt=fmt, max_bytes=max_bytes)]
     store.replace_graph(target, quads)
-    return ImportReport(str(path), target, len(quads))
+    return ImportReport(path_text(path), target, len(quads))

@@ -113,7 +113,7 @@ def _nested(depth: int) -> str:
 def test_deeply_nested_json_line(tmp_path: Path) -> None:
     (tmp_path / "deep.jsonl").write_text(
         '{"id": "a", "text": "Japan met the UK.", "tags": ' + _nested(100_000) + "}\n")
-    assert_one_line_error(kg("extract", "deep.jsonl", cwd=tmp_path), "deep.jsonl", "line 1")
+    assert_one_line_error(kg("extract", "deep.jsonl", cwd=tmp_path), "deep.jsonl:1")
     (tmp_path / "deep.jsonl").write_text(
         '{"id": "a", "text": "Japan met the UK.", "tags": ' + _nested(100_000) + "}\n"
         '{"id": "b", "text": "Japan and the UK met in Tokyo."}\n')
