@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+import signal
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,8 +28,16 @@ from .vocab import document_id, graph_iri
 _WORKER: Extractor | None = None
 
 
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches every process of the terminal's group: the parent alone answers it
+    # (one "Interrupted", exit 130) and stops the pool, rather than each worker printing a
+    # KeyboardInterrupt traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _init_worker(actors_file: str | None) -> None:
     global _WORKER
+    _ignore_interrupts()
     _WORKER = Extractor(load_actors(actors_file))
 
 
@@ -63,7 +72,7 @@ def extract_documents(docs: Iterable[Document], *, workers: int | None = None,
     if fork:
         extractor.extract(head[0])  # builds the tokenizer before the workers copy it
         _WORKER = extractor
-        pool = context.Pool(workers)
+        pool = context.Pool(workers, initializer=_ignore_interrupts)
     else:
         pool = context.Pool(workers, initializer=_init_worker, initargs=(actors_file,))
     with pool:
