@@ -1,15 +1,24 @@
-"""Loading RDF files into the store (`kg import`), safely.
+"""Loading RDF files into the store (`kg import`), safely and in bulk.
 
 RDF from elsewhere can ask a parser to reach out: a JSON-LD `@context` given as a URL, an
 `owl:imports`, an XML external entity, or an entity that expands a billion-fold. `kg` fetches
-nothing and reads no file but the one named, so such input is refused before parsing, with a
-line saying why. The triples go into a named graph of their own, replaced on re-import.
+nothing and reads no file but the one named, so such input is refused before anything is
+written, with a line saying why.
+
+Each file is read twice, streaming: once to check it (syntax, `owl:imports`) and learn which
+named graphs it fills, then by Oxigraph's bulk loader. Triples of a file's default graph go
+into a graph of its own (`--graph`, else one named after the file); quads of N-Quads, TriG
+and JSON-LD keep their graph names, so an export imports back as it was. Each graph an
+import fills is emptied first, once per import: importing a file again replaces what it
+loaded before, and files that would silently replace one another are refused instead.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +26,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .documents import DEFAULT_MAX_BYTES
-from .errors import InputError
+from .errors import InputError, StoreError
 from .store import GraphStore
 from .vocab import DATA, segment
 
@@ -29,13 +38,16 @@ FORMATS = {
 }
 OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
 _DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+# Formats read whole by their parser, and checked whole before (DTDs, remote contexts).
+_CHECKED_WHOLE = {ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD}
 
 
 @dataclass(frozen=True)
 class ImportReport:
     path: str
-    graph: str
+    graph: str  # where the file's default-graph triples went
     quads: int
+    graphs: tuple[str, ...] = ()  # every graph the file filled, sorted
 
 
 def import_graph_iri(path: Path) -> str:
@@ -79,43 +91,195 @@ def check_rdf(data: bytes, rdf_format: ox.RdfFormat, where: str) -> None:
                              "fetches nothing; inline the context instead")
 
 
-def parse_rdf(path: Path, *, fmt: str | None = None,
-              max_bytes: int = DEFAULT_MAX_BYTES) -> list[ox.Quad]:
-    where = str(path)
-    rdf_format = FORMATS.get(f".{fmt.lstrip('.')}" if fmt else path.suffix.lower())
+def _format_of(path: Path, fmt: str | None) -> ox.RdfFormat:
+    rdf_format = FORMATS.get(f".{fmt.lstrip('.').lower()}" if fmt else path.suffix.lower())
     if rdf_format is None:
-        raise InputError(f"{where}: unknown RDF format; name one of "
+        raise InputError(f"{path}: unknown RDF format; name one of "
                          f"{', '.join(sorted(k.lstrip('.') for k in FORMATS))} with --format")
+    return rdf_format
+
+
+def _size(path: Path, max_bytes: int) -> int:
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{where}: {size} bytes is over the size limit of {max_bytes}")
-        data = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{where}: no such file") from None
+        raise InputError(f"{path}: no such file") from None
     except OSError as exc:
-        raise InputError(f"{where}: cannot read: {exc.strerror or exc}") from None
-    check_rdf(data, rdf_format, where)
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if size > max_bytes:
+        raise InputError(f"{path}: {size} bytes is over the size limit of {max_bytes}")
+    return size
+
+
+def _source(path: Path, rdf_format: ox.RdfFormat) -> dict[str, Any]:
+    """What the parser reads: the bytes, checked, for formats read whole; else the path."""
+    if rdf_format not in _CHECKED_WHOLE:
+        return {"path": str(path)}
     try:
-        quads = list(ox.parse(data, format=rdf_format, base_iri=path.resolve().as_uri()))
-    except SyntaxError as exc:
-        raise InputError(f"{where}: bad {rdf_format.name}: {str(exc).splitlines()[0]}") from None
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{where}: cannot parse: {str(exc).splitlines()[0]}") from None
-    for quad in quads:
-        if quad.predicate.value == OWL_IMPORTS:
-            raise InputError(f"{where}: owl:imports {quad.object} refused: kg fetches nothing; "
-                             "import that file yourself")
-    return quads
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    check_rdf(data, rdf_format, str(path))
+    return {"input": data}
+
+
+def _parse_error(where: Path, rdf_format: ox.RdfFormat, exc: Exception) -> InputError:
+    first = (str(exc).splitlines() or [type(exc).__name__])[0]
+    if isinstance(exc, SyntaxError):
+        return InputError(f"{where}: bad {rdf_format.name}: {first}")
+    return InputError(f"{where}: cannot parse: {first}")
+
+
+@dataclass(frozen=True)
+class _Scan:
+    quads: int
+    named: frozenset[str]  # graph names the file's quads carry
+    default: bool  # whether it holds default-graph triples
+
+
+def _scan(path: Path, rdf_format: ox.RdfFormat, source: dict[str, Any]) -> _Scan:
+    """Read the file once without writing: syntax, owl:imports, which graphs it fills."""
+    count, named, default = 0, set(), False
+    try:
+        for quad in ox.parse(**source, format=rdf_format, base_iri=path.resolve().as_uri()):
+            count += 1
+            if quad.predicate.value == OWL_IMPORTS:
+                raise InputError(f"{path}: owl:imports {quad.object} refused: kg fetches "
+                                 "nothing; import that file yourself")
+            if isinstance(quad.graph_name, ox.DefaultGraph):
+                default = True
+            elif isinstance(quad.graph_name, ox.NamedNode):
+                named.add(quad.graph_name.value)
+            else:
+                raise InputError(f"{path}: a graph named by a blank node cannot be imported")
+    except (SyntaxError, OSError, ValueError) as exc:
+        raise _parse_error(path, rdf_format, exc) from None
+    return _Scan(count, frozenset(named), default)
+
+
+def parse_rdf(path: Path, *, fmt: str | None = None,
+              max_bytes: int = DEFAULT_MAX_BYTES) -> list[ox.Quad]:
+    """Every quad of a file, checked (for small files and stores without a bulk loader)."""
+    rdf_format = _format_of(path, fmt)
+    _size(path, max_bytes)
+    source = _source(path, rdf_format)
+    _scan(path, rdf_format, source)
+    try:
+        return list(ox.parse(**source, format=rdf_format, base_iri=path.resolve().as_uri()))
+    except (SyntaxError, OSError, ValueError) as exc:
+        raise _parse_error(path, rdf_format, exc) from None
+
+
+def plan_import(paths: Sequence[str | Path], graph: str | None = None) -> list[tuple[Path, str]]:
+    """Each file with the graph its triples go to; refuses two files that would share one.
+
+    With `graph`, every file goes there (together). Without, the graph is named after the
+    file, so `a/x.nt` and `b/x.nt` would replace one another: refused, naming both.
+    """
+    plan: list[tuple[Path, str]] = []
+    owner: dict[str, Path] = {}
+    for item in paths:
+        path = Path(item)
+        if any(path.resolve() == p.resolve() for p, _ in plan):
+            continue  # the same file named twice loads once
+        target = graph or import_graph_iri(path)
+        if graph is None and target in owner:
+            raise InputError(f"{owner[target]} and {path} would both load into <{target}>; "
+                             "import them separately, with --graph, or rename one")
+        owner[target] = path
+        plan.append((path, target))
+    return plan
+
+
+class _Counted(io.RawIOBase):
+    """A file that reports the bytes read from it, for a progress bar."""
+
+    def __init__(self, path: Path, progress: Callable[[int], object]):
+        self._file = path.open("rb")
+        self._progress = progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        n = self._file.readinto(buffer)
+        self._progress(n or 0)
+        return n or 0
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
+def import_files(store: GraphStore, paths: Sequence[str | Path], *, fmt: str | None = None,
+                 graph: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                 progress: Callable[[int], object] | None = None) -> list[ImportReport]:
+    """Load RDF files into `store` (see the module's notes); returns a report per file.
+
+    Every file is checked before any is written. `progress` is called with the number of
+    bytes the loader reads. Bulk loading is not one transaction: after an interruption, part
+    of a file may be loaded; importing it again replaces that part.
+    """
+    plan = plan_import(paths, graph)
+    checked = []
+    for path, target in plan:
+        rdf_format = _format_of(path, fmt)
+        _size(path, max_bytes)
+        source = _source(path, rdf_format)
+        checked.append((path, target, rdf_format, source, _scan(path, rdf_format, source)))
+    backend = getattr(store, "backend", None)
+    emptied: set[str] = set()
+    reports = []
+    for path, target, rdf_format, source, scan in checked:
+        fills = sorted(scan.named | ({target} if scan.default or not scan.named else set()))
+        try:
+            for name in fills:
+                if name not in emptied:
+                    _remove_graph(store, backend, name)
+                    emptied.add(name)
+            if backend is not None:
+                _bulk_load(backend, path, target, rdf_format, source, progress)
+            else:  # a remote endpoint: quads through the store interface
+                quads = parse_rdf(path, fmt=fmt, max_bytes=max_bytes)
+                store.add(_into(q, target) for q in quads)
+        except OSError as exc:
+            raise StoreError(f"cannot write to store: {exc}") from None
+        reports.append(ImportReport(str(path), target, scan.quads, tuple(fills)))
+    return reports
+
+
+def _into(quad: ox.Quad, target: str) -> ox.Quad:
+    if isinstance(quad.graph_name, ox.DefaultGraph):
+        return ox.Quad(quad.subject, quad.predicate, quad.object, ox.NamedNode(target))
+    return quad
+
+
+def _remove_graph(store: GraphStore, backend: Any, name: str) -> None:
+    if backend is not None:
+        backend.remove_graph(ox.NamedNode(name))
+    else:
+        store.replace_graph(name, [])
+
+
+def _bulk_load(backend: ox.Store, path: Path, target: str, rdf_format: ox.RdfFormat,
+               source: dict[str, Any], progress: Callable[[int], object] | None) -> None:
+    options = {"format": rdf_format, "base_iri": path.resolve().as_uri(),
+               "to_graph": ox.NamedNode(target)}
+    try:
+        if "input" in source:
+            backend.bulk_load(input=source["input"], **options)
+            if progress is not None:
+                progress(len(source["input"]))
+        elif progress is None:
+            backend.bulk_load(path=source["path"], **options)
+        else:
+            with _Counted(path, progress) as counted:
+                backend.bulk_load(input=counted, **options)
+    except (SyntaxError, ValueError) as exc:  # checked already: the file changed meanwhile
+        raise _parse_error(path, rdf_format, exc) from None
 
 
 def import_rdf(store: GraphStore, path: str | Path, *, fmt: str | None = None,
                graph: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> ImportReport:
-    """Load an RDF file into its own named graph (every quad of the file goes there)."""
-    path = Path(path)
-    target = graph or import_graph_iri(path)
-    name = ox.NamedNode(target)
-    quads = [ox.Quad(q.subject, q.predicate, q.object, name)
-             for q in parse_rdf(path, fmt=fmt, max_bytes=max_bytes)]
-    store.replace_graph(target, quads)
-    return ImportReport(str(path), target, len(quads))
+    """Load one RDF file (see `import_files`)."""
+    return import_files(store, [path], fmt=fmt, graph=graph, max_bytes=max_bytes)[0]

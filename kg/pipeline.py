@@ -11,7 +11,7 @@ import itertools
 import multiprocessing
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .actors import load_actors
@@ -81,8 +81,12 @@ def write_document(store: GraphStore, doc: Document, facts: Iterable[Fact]) -> N
 
 
 def build(docs: Iterable[Document], store: GraphStore, *, workers: int | None = None,
-          actors_file: str | None = None, report: BuildReport | None = None) -> BuildReport:
-    """Extract facts from `docs` and write one named graph per document into `store`."""
+          actors_file: str | None = None, report: BuildReport | None = None,
+          progress: Callable[[int], object] | None = None) -> BuildReport:
+    """Extract facts from `docs` and write one named graph per document into `store`.
+
+    `progress`, if given, is called with 1 after each document is written.
+    """
     report = report or BuildReport()
     actors = load_actors(actors_file)
     seen_countries: set[str] = set()
@@ -98,4 +102,6 @@ def build(docs: Iterable[Document], store: GraphStore, *, workers: int | None = 
         report.documents += 1
         report.facts += len(facts)
         report.by_kind.update(f.kind for f in facts)
+        if progress is not None:
+            progress(1)
     return report
