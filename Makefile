@@ -7,7 +7,7 @@ KG     := $(BIN)/kg
 DEV    ?= ../shared/eval/dev
 DEMO_STORE := .kg/demo-store
 
-.PHONY: demo test eval bench lint clean install install-test
+.PHONY: demo test eval bench bench-import lint clean install install-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ eval: install
 
 bench: install
 	$(BIN)/python -m kg.bench
+
+# kg import of 1,000,000 synthetic triples beside Oxigraph's own bulk load: triples/s, peak RSS.
+bench-import: install
+	$(BIN)/python -m kg.bench_import
 
 lint: install-test
 	$(BIN)/ruff check kg tests

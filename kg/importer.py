@@ -137,21 +137,31 @@ class _Scan:
     default: bool  # whether it holds default-graph triples
 
 
-def _scan(path: Path, rdf_format: ox.RdfFormat, source: dict[str, Any]) -> _Scan:
-    """Read the file once without writing: syntax, owl:imports, which graphs it fills."""
+def _scan(path: Path, rdf_format: ox.RdfFormat, source: dict[str, Any], target: str = "",
+          existing: frozenset[str] = frozenset(), keep: set[ox.Quad] | None = None) -> _Scan:
+    """Read the file once without writing: syntax, owl:imports, which graphs it fills.
+
+    Quads bound for a graph in `existing` are added to `keep`: those are already in the
+    store, or should stay there, when the file is imported again.
+    """
     count, named, default = 0, set(), False
+    into = ox.NamedNode(target) if target else None
     try:
         for quad in ox.parse(**source, format=rdf_format, base_iri=path.resolve().as_uri()):
             count += 1
             if quad.predicate.value == OWL_IMPORTS:
                 raise InputError(f"{path}: owl:imports {quad.object} refused: kg fetches "
                                  "nothing; import that file yourself")
-            if isinstance(quad.graph_name, ox.DefaultGraph):
+            graph = quad.graph_name
+            if isinstance(graph, ox.DefaultGraph):
                 default = True
-            elif isinstance(quad.graph_name, ox.NamedNode):
-                named.add(quad.graph_name.value)
+                graph = into
+            elif isinstance(graph, ox.NamedNode):
+                named.add(graph.value)
             else:
                 raise InputError(f"{path}: a graph named by a blank node cannot be imported")
+            if keep is not None and graph is not None and graph.value in existing:
+                keep.add(ox.Quad(quad.subject, quad.predicate, quad.object, graph))
     except (SyntaxError, OSError, ValueError) as exc:
         raise _parse_error(path, rdf_format, exc) from None
     return _Scan(count, frozenset(named), default)
@@ -221,30 +231,35 @@ def import_files(store: GraphStore, paths: Sequence[str | Path], *, fmt: str | N
     of a file may be loaded; importing it again replaces that part.
     """
     plan = plan_import(paths, graph)
+    backend = getattr(store, "backend", None)
+    existing = frozenset(g.value for g in backend.named_graphs()
+                         if isinstance(g, ox.NamedNode)) if backend is not None else frozenset()
+    keep: set[ox.Quad] = set()
     checked = []
     for path, target in plan:
         rdf_format = _format_of(path, fmt)
         _size(path, max_bytes)
         source = _source(path, rdf_format)
-        checked.append((path, target, rdf_format, source, _scan(path, rdf_format, source)))
-    backend = getattr(store, "backend", None)
-    emptied: set[str] = set()
-    reports = []
-    for path, target, rdf_format, source, scan in checked:
+        scan = _scan(path, rdf_format, source, target, existing, keep)
         fills = sorted(scan.named | ({target} if scan.default or not scan.named else set()))
-        try:
-            for name in fills:
-                if name not in emptied:
-                    _remove_graph(store, backend, name)
-                    emptied.add(name)
+        checked.append((path, target, rdf_format, source, scan, fills))
+    try:
+        # Each graph the import fills is emptied once, before the first file is loaded.
+        for name in sorted({name for *_, fills in checked for name in fills}):
+            if backend is None:
+                store.replace_graph(name, [])
+            elif name in existing:
+                _remove_stale(backend, name, keep)
+        reports = []
+        for path, target, rdf_format, source, scan, fills in checked:
             if backend is not None:
                 _bulk_load(backend, path, target, rdf_format, source, progress)
             else:  # a remote endpoint: quads through the store interface
                 quads = parse_rdf(path, fmt=fmt, max_bytes=max_bytes)
                 store.add(_into(q, target) for q in quads)
-        except OSError as exc:
-            raise StoreError(f"cannot write to store: {exc}") from None
-        reports.append(ImportReport(str(path), target, scan.quads, tuple(fills)))
+            reports.append(ImportReport(str(path), target, scan.quads, tuple(fills)))
+    except OSError as exc:
+        raise StoreError(f"cannot write to store: {exc}") from None
     return reports
 
 
@@ -254,11 +269,16 @@ def _into(quad: ox.Quad, target: str) -> ox.Quad:
     return quad
 
 
-def _remove_graph(store: GraphStore, backend: Any, name: str) -> None:
-    if backend is not None:
-        backend.remove_graph(ox.NamedNode(name))
-    else:
-        store.replace_graph(name, [])
+def _remove_stale(backend: ox.Store, name: str, keep: set[ox.Quad]) -> None:
+    """Empty graph `name` of all but the quads in `keep`, which the import loads again.
+
+    Removing a million quads takes Oxigraph some 25 s however it is asked; importing the
+    same file again (the usual case) removes none of them.
+    """
+    graph = ox.NamedNode(name)
+    stale = [q for q in backend.quads_for_pattern(None, None, None, graph) if q not in keep]
+    for quad in stale:
+        backend.remove(quad)
 
 
 def _bulk_load(backend: ox.Store, path: Path, target: str, rdf_format: ox.RdfFormat,

@@ -270,3 +270,20 @@ def test_tables_and_explanations_neutralise_escape_sequences(tmp_path: Path) -> 
     assert run("build", str(path), "-w", "1", store=store).exit_code == 0
     table = run("query", "SELECT ?e WHERE { ?f kg:evidence/kg:sentence ?e }", store=store)
     assert "visited Japan" in table.stdout and "\x1b" not in table.stdout
+
+
+def test_importing_a_changed_file_again_replaces_what_it_loaded(tmp_path: Path) -> None:
+    data = tmp_path / "ref.nq"
+    data.write_text("<urn:a> <urn:p> <urn:x> .\n<urn:a> <urn:p> <urn:y> <urn:g> .\n"
+                    "<urn:a> <urn:p> <urn:z> <urn:g> .\n", encoding="utf-8")
+    store = tmp_path / "store"
+    assert run("import", str(data), store=store).exit_code == 0
+    data.write_text("<urn:a> <urn:p> <urn:z> <urn:g> .\n<urn:b> <urn:p> <urn:w> <urn:g> .\n",
+                    encoding="utf-8")
+    result = run("import", str(data), store=store)
+    assert result.stdout == f"Imported 2 quads from {data} into <urn:g>\n"
+    # The file's default graph held <urn:x> before; now the file names no default graph,
+    # so that graph is not the import's any more and stays as it was.
+    assert _sorted_nquads(store) == [
+        "<urn:a> <urn:p> <urn:x> <https://w3id.org/kg-bilateral/id/graph/import/ref> .",
+        "<urn:a> <urn:p> <urn:z> <urn:g> .", "<urn:b> <urn:p> <urn:w> <urn:g> ."]
