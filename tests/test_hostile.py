@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -132,6 +134,53 @@ def test_service_reaches_nobody_however_written(built: Path, template: str) -> N
         assert "Traceback" not in proc.stderr
     finally:
         listener.close()
+
+
+@pytest.mark.server
+def test_service_reaches_nobody_through_an_endpoint(built: Path, tmp_path: Path) -> None:
+    """Through --endpoint it is the server that would make the request: still refused."""
+    binary = Path(sys.executable).parent / "oxigraph"
+    if not binary.exists():
+        pytest.skip("the oxigraph server (pip package oxigraph) is not installed")
+    copy = tmp_path / "served"
+    with OxigraphStore(built) as store:
+        store.backend.backup(str(copy))
+    port = _free_port()
+    server = subprocess.Popen([str(binary), "serve-read-only", "--location", str(copy),
+                               "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    listener = Listener()
+    try:
+        _wait_for(port)
+        endpoint = f"http://127.0.0.1:{port}/query"
+        for template in SERVICE_VARIANTS:
+            proc = kg("--endpoint", endpoint, "query", _variant(template, listener.port))
+            assert "Traceback" not in proc.stderr
+        time.sleep(0.3)
+        assert listener.connections == 0
+        ask = kg("--endpoint", endpoint, "query", "ASK { country:GBR kg:visited country:CHN }")
+        assert ask.stdout == "true\n"  # the server was answering all along
+        # And it would have made the request: the same query sent without kg's check.
+        hidden = _variant(SERVICE_VARIANTS[0], listener.port)
+        request = urllib.request.Request(endpoint, data=hidden.encode(), headers={
+            "Content-Type": "application/sparql-query"})
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(request, timeout=10).read()
+        time.sleep(0.3)
+        assert listener.connections >= 1
+    finally:
+        listener.close()
+        server.terminate()
+        server.wait(10)
+
+
+def _wait_for(port: int) -> None:
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
 
 
 @pytest.mark.parametrize("value", ['x" } UNION { ?s ?p ?o } #', 'nomatch" || "1" = "1',
