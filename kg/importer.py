@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from .documents import DEFAULT_MAX_BYTES
 from .errors import InputError, StoreError
 from .store import GraphStore
-from .vocab import DATA, segment
+from .vocab import DATA, PREFIXES, segment
 
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS,
@@ -37,6 +37,9 @@ FORMATS = {
     ".n3": ox.RdfFormat.N3,
 }
 OWL_IMPORTS = "http://www.w3.org/2002/07/owl#imports"
+# Which file filled each graph named after a file: `<graph> prov:wasDerivedFrom <file:…>`.
+IMPORTS_GRAPH = f"{DATA}graph/_imports"
+DERIVED_FROM = PREFIXES["prov"] + "wasDerivedFrom"
 _DTD = re.compile(rb"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 # Formats read whole by their parser, and checked whole before (DTDs, remote contexts).
 _CHECKED_WHOLE = {ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD}
@@ -231,6 +234,8 @@ def import_files(store: GraphStore, paths: Sequence[str | Path], *, fmt: str | N
     of a file may be loaded; importing it again replaces that part.
     """
     plan = plan_import(paths, graph)
+    if graph is None:
+        _refuse_other_sources(store, plan)
     backend = getattr(store, "backend", None)
     existing = frozenset(g.value for g in backend.named_graphs()
                          if isinstance(g, ox.NamedNode)) if backend is not None else frozenset()
@@ -258,9 +263,41 @@ def import_files(store: GraphStore, paths: Sequence[str | Path], *, fmt: str | N
                 quads = parse_rdf(path, fmt=fmt, max_bytes=max_bytes)
                 store.add(_into(q, target) for q in quads)
             reports.append(ImportReport(str(path), target, scan.quads, tuple(fills)))
+        if graph is None:
+            _record_sources(store, [(p, t) for p, t, *_, fills in checked if t in fills])
     except OSError as exc:
         raise StoreError(f"cannot write to store: {exc}") from None
     return reports
+
+
+def _sources(store: GraphStore) -> dict[str, str]:
+    """Each graph named after a file, with the file (a `file:` IRI) that filled it."""
+    sparql = (f"SELECT ?g ?file WHERE {{ GRAPH <{IMPORTS_GRAPH}> "
+              f"{{ ?g <{DERIVED_FROM}> ?file }} }}")
+    try:
+        return {s["g"].value: s["file"].value for s in store.query(sparql, union=False)}
+    except (OSError, RuntimeError, SyntaxError) as exc:
+        raise StoreError(f"cannot read the store: {exc}") from None
+
+
+def _refuse_other_sources(store: GraphStore, plan: list[tuple[Path, str]]) -> None:
+    """A file may replace the graph named after it only if it is the file that filled it."""
+    known = _sources(store)
+    for path, target in plan:
+        source = known.get(target)
+        if source is not None and source != path.resolve().as_uri():
+            earlier = source.removeprefix("file://")
+            raise InputError(f"{path} would replace <{target}>, which {earlier} filled; "
+                             "import it with --graph, or rename it")
+
+
+def _record_sources(store: GraphStore, loaded: list[tuple[Path, str]]) -> None:
+    where, derived = ox.NamedNode(IMPORTS_GRAPH), ox.NamedNode(DERIVED_FROM)
+    known = _sources(store)
+    news = [(p, t) for p, t in loaded if known.get(t) != p.resolve().as_uri()]
+    if news:
+        store.add(ox.Quad(ox.NamedNode(t), derived, ox.NamedNode(p.resolve().as_uri()), where)
+                  for p, t in news)
 
 
 def _into(quad: ox.Quad, target: str) -> ox.Quad:

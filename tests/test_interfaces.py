@@ -284,6 +284,29 @@ def test_importing_a_changed_file_again_replaces_what_it_loaded(tmp_path: Path) 
     assert result.stdout == f"Imported 2 quads from {data} into <urn:g>\n"
     # The file's default graph held <urn:x> before; now the file names no default graph,
     # so that graph is not the import's any more and stays as it was.
-    assert _sorted_nquads(store) == [
-        "<urn:a> <urn:p> <urn:x> <https://w3id.org/kg-bilateral/id/graph/import/ref> .",
-        "<urn:a> <urn:p> <urn:z> <urn:g> .", "<urn:b> <urn:p> <urn:w> <urn:g> ."]
+    graphs = "https://w3id.org/kg-bilateral/id/graph/"
+    assert _sorted_nquads(store) == sorted([
+        f"<urn:a> <urn:p> <urn:x> <{graphs}import/ref> .",
+        "<urn:a> <urn:p> <urn:z> <urn:g> .", "<urn:b> <urn:p> <urn:w> <urn:g> .",
+        f"<{graphs}import/ref> <http://www.w3.org/ns/prov#wasDerivedFrom> <{data.as_uri()}> "
+        f"<{graphs}_imports> ."])
+
+
+def test_a_file_of_the_same_name_never_replaces_another_later(tmp_path: Path) -> None:
+    for folder, subject in (("one", "a"), ("two", "b")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.nt").write_text(f"<urn:{subject}> <urn:p> <urn:o> .\n",
+                                                encoding="utf-8")
+    first, second = tmp_path / "one" / "x.nt", tmp_path / "two" / "x.nt"
+    store = tmp_path / "store"
+    assert run("import", str(first), store=store).exit_code == 0
+    before = _sorted_nquads(store)
+    refused = run("import", str(second), store=store)
+    graph = "https://w3id.org/kg-bilateral/id/graph/import/x"
+    assert (refused.exit_code, refused.output) == (1, (
+        f"Error: {second} would replace <{graph}>, which {first} filled; import it with "
+        "--graph, or rename it\n"))
+    assert _sorted_nquads(store) == before
+    assert run("import", str(first), store=store).exit_code == 0  # its own file may
+    assert _sorted_nquads(store) == before
+    assert run("import", "--graph", "urn:two", str(second), store=store).exit_code == 0
