@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 KG     := $(BIN)/kg
 DEV    ?= ../shared/eval/dev
 
-.PHONY: demo test eval bench lint clean install install-test
+.PHONY: demo test eval bench bench-import lint clean install install-test
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ eval: install
 
 bench: install-test $(CHROMIUM)
 	$(BIN)/python -m kg.bench
+
+# kg import of 1,000,000 synthetic triples beside Oxigraph's own bulk load: triples/s, peak RSS.
+bench-import: install
+	$(BIN)/python -m kg.bench_import
 
 lint: install-test
 	$(BIN)/ruff check kg tests

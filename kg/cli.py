@@ -100,6 +100,22 @@ input_options = [
 ]
 
 
+# One meaning per letter in every command: -f/--format is the format of what is written
+# (or, for import, read), -o/--output the file written, '-' or none for stdout.
+def output_option(default: str | None = None, what: str = "the output") -> Callable[[F], F]:
+    where = f"default: {default}" if default else "default: stdout"
+    return click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True),
+                        default=default, show_default=False, metavar="FILE",
+                        help=f"Write {what} to FILE, whole or not at all ('-' for stdout; "
+                             f"{where}).")
+
+
+def format_option(choices: list[str] | None, default: str | None, help: str) -> Callable[[F], F]:
+    return click.option("--format", "-f", "fmt", default=default, show_default=bool(default),
+                        type=click.Choice(choices) if choices else None,
+                        metavar=None if choices else "FORMAT", help=help)
+
+
 def with_input_options(func: F) -> F:
     for option in reversed(input_options):
         func = option(func)
@@ -115,9 +131,15 @@ def _documents(inputs: tuple[str, ...], encoding: str | None, keep_going: bool,
                                         skipped=skipped))
 
 
+def printable(text: str) -> str:
+    from .render import printable as neutralised
+
+    return neutralised(text)
+
+
 def _report_skipped(skipped: list[str]) -> None:
     for line in skipped:
-        click.echo(f"Skipped: {line}", err=True)
+        click.echo(printable(f"Skipped: {line}"), err=True)
 
 
 def _noting_empty(docs):  # type: ignore[no-untyped-def]
@@ -156,13 +178,11 @@ def cli(ctx: click.Context, store: str | None, endpoint: str | None, actors: str
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "-f", "fmt", type=click.Choice(["jsonl", "table", "json"]),
-              default="jsonl", show_default=True, help="jsonl: the fact records of docs/facts.md, "
-              "one per line; table: a readable table; json: one JSON array.")
+@format_option(["jsonl", "table", "json"], "jsonl", "jsonl: the fact records of docs/facts.md, "
+               "one per line; table: a readable table; json: one JSON array.")
 @click.option("--explain", is_flag=True, help="For each sentence: the actors found, the "
               "triggers matched and why a fact was or was not produced.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file (whole or not at all) instead of stdout.")
+@output_option(what="the facts")
 @with_input_options
 @click.pass_obj
 @handle_errors
@@ -195,14 +215,12 @@ def extract(obj: Context, inputs: tuple[str, ...], fmt: str, explain: bool, outp
     _report_skipped(skipped)
 
 
-def _emit(output: str | None, write: Callable[[Any], Any]) -> None:
+def _emit(output: str | None, write: Callable[[Any], Any], mode: str = "w") -> None:
+    """Write to `output` whole or not at all, or to stdout (no output, or '-')."""
     from .fileio import atomic_output
 
-    if output:
-        with atomic_output(output) as handle:
-            write(handle)
-    else:
-        write(sys.stdout)
+    with atomic_output(output or "-", mode) as handle:
+        write(handle)
 
 
 @cli.command()
@@ -210,7 +228,8 @@ def _emit(output: str | None, write: Callable[[Any], Any]) -> None:
 @with_input_options
 @click.option("--sync", is_flag=True, help="Then remove from the store every document "
               "these inputs no longer hold (deleted or renamed articles).")
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success.")
+@click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (no progress, "
+              "no summary).")
 @click.pass_obj
 @handle_errors
 def build(obj: Context, inputs: tuple[str, ...], encoding: str | None, keep_going: bool,
@@ -229,13 +248,16 @@ def build(obj: Context, inputs: tuple[str, ...], encoding: str | None, keep_goin
     """
     from .pipeline import BuildReport
     from .pipeline import build as run_build
+    from .progress import Progress
 
     skipped: list[str] = []
     docs = _documents(inputs, encoding, keep_going, max_bytes, skipped)
     report = BuildReport(skipped=skipped)
     with obj.open_store(create=True) as store:
-        run_build(docs, store, workers=workers, actors_file=obj.actors, report=report,
-                  sync=sync)
+        # Off a terminal, the line below is the summary.
+        with Progress("build", "documents", enabled=not quiet, summary=False) as progress:
+            run_build(docs, store, workers=workers, actors_file=obj.actors, report=report,
+                      sync=sync, progress=progress.update)
         triples = len(store)
         where = store.path
     _report_skipped(skipped)
@@ -277,15 +299,22 @@ def remove(obj: Context, ids: tuple[str, ...]) -> None:
 
 @cli.command()
 @click.argument("sparql", required=False)
-@click.option("--file", "-f", "query_file", type=click.File("r", encoding="utf-8"),
+@click.option("--file", "-F", "query_file", type=click.File("r", encoding="utf-8"),
               help="Read the query from a file ('-' for stdin).")
 @click.option("--saved", "saved", default=None, is_flag=False, flag_value="",
               help="Run a saved query by name; alone, list the saved queries.")
+@click.option("--show", is_flag=True,
+              help="With --saved NAME: print the query's description, parameters and text "
+                   "instead of running it.")
+@click.option("--queries", envvar="KG_QUERIES", default=None, metavar="DIR",
+              type=click.Path(file_okay=False),
+              help="A folder of your own saved queries (NAME.rq), beside the shipped ones "
+                   "(default: $KG_QUERIES).")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A value for a saved query's parameter, bound as a term (repeatable).")
-@click.option("--format", "-o", "fmt", default="table", show_default=True,
-              help="Rows: table, csv, tsv, json, jsonl. Graphs (CONSTRUCT/DESCRIBE): "
-                   "ttl, nt, nq, trig, jsonld.")
+@format_option(None, "table", "Rows: table, csv, tsv, json, xml (SPARQL results), jsonl. "
+               "Graphs (CONSTRUCT/DESCRIBE): ttl, nt, nq, trig, jsonld, xml (RDF/XML).")
+@output_option(what="the result")
 @click.option("--prefixes", "show_prefixes", is_flag=True,
               help="List the prefixes every query can use without declaring them.")
 @click.option("--timeout", "-t", type=float, default=60.0, show_default=True,
@@ -293,11 +322,14 @@ def remove(obj: Context, ids: tuple[str, ...]) -> None:
               "(0: no limit).")
 @click.pass_obj
 @handle_errors
-def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None,
-          params: tuple[str, ...], fmt: str, show_prefixes: bool, timeout: float) -> None:
+def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None, show: bool,
+          queries: str | None, params: tuple[str, ...], fmt: str, output: str | None,
+          show_prefixes: bool, timeout: float) -> None:
     """Run a read-only SPARQL query over the store.
 
     ASK queries print true or false and exit 0 or 1. Updates, LOAD and SERVICE are refused.
+    Options: -f/--format the output format, -o/--output the output file, -F/--file the
+    query file.
 
     Examples:
 
@@ -305,51 +337,88 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None,
         kg query "SELECT ?a ?b WHERE { ?a kg:invited ?b }"
         kg query --saved pair-timeline --param a=JPN --param b=GBR
         kg query "ASK { country:GBR kg:visited country:JPN }"
+        kg query --saved pair-timeline --param a=JPN --param b=Germany -f csv -o t.csv
     """
     from . import query as q
     from .render import GRAPH_FORMATS, ROW_FORMATS, write_boolean, write_rows, write_triples
 
-    out = sys.stdout
+    if queries:
+        # The query runs in a child process, which reads the same folder from here.
+        os.environ[q.QUERIES_ENV] = queries
     if show_prefixes:
-        for prefix, iri in q.PREFIXES.items():
-            out.write(f"{prefix}:\t{iri}\n")
+        _emit(output, lambda out: out.write("".join(
+            f"{prefix}:\t{iri}\n" for prefix, iri in q.PREFIXES.items())))
         return
     if fmt not in ROW_FORMATS + GRAPH_FORMATS:
-        known = ", ".join(ROW_FORMATS + GRAPH_FORMATS)
-        raise KgError(f"unknown format {fmt!r}; choose from {known}")
+        known = ", ".join(dict.fromkeys(ROW_FORMATS + GRAPH_FORMATS))
+        hint = " (-F FILE reads the query from a file)" if os.path.exists(fmt) else ""
+        raise KgError(f"unknown format {fmt!r}; choose from {known}{hint}")
     bindings = _parse_params(params)
     if saved == "":
-        for item in q.saved_queries().values():
-            names = " ".join(f"{n}=…" for n, _ in item.params)
-            out.write(f"{item.name}\t{item.title}{'  [' + names + ']' if names else ''}\n")
+        _emit(output, lambda out: _list_saved(q.saved_queries(queries).values(), out))
         return
-    if not saved:
+    if show:
+        if not saved:
+            raise KgError("--show needs --saved NAME")
+        item = q.saved_queries(queries).get(saved)
+        if item is None:
+            q.resolve_saved(saved, folder=queries)  # raises, naming the known queries
+        _emit(output, lambda out: _show_saved(item, out))
+        return
+    if saved:
+        # Checked and resolved here (country=usa → USA), before any store is opened.
+        _, bindings = q.resolve_saved(saved, bindings, folder=queries)
+    else:
         if query_file is not None:
             sparql = query_file.read()
         elif sparql == "-":
             sparql = sys.stdin.read()
         if not sparql or not sparql.strip():
-            raise KgError("no query given: pass SPARQL text, -f FILE, - for stdin, "
+            raise KgError("no query given: pass SPARQL text, -F FILE, - for stdin, "
                           "or --saved NAME")
     if obj.endpoint:
         with obj.open_store(timeout=timeout) as store:
-            result = (q.run_saved(store, saved, bindings) if saved
+            result = (q.run_saved(store, saved, bindings, folder=queries) if saved
                       else q.run_query(store, sparql or "", params=bindings))
     else:
         result = q.query_store_at(obj.store_location(), sparql, saved=saved or None,
                                   params=bindings, timeout=timeout)
     if result.form == "ask":
-        write_boolean(bool(result.boolean), out, fmt if fmt in ROW_FORMATS else "table")
-        out.flush()
-        sys.exit(0 if result.boolean else 1)
+        answer = bool(result.boolean)
+        _emit(output, lambda out: write_boolean(answer, out,
+                                                fmt if fmt in ROW_FORMATS else "table"))
+        sys.exit(0 if answer else 1)
     if result.form == "graph":
-        write_triples(result.triples, sys.stdout.buffer,
-                      fmt if fmt in GRAPH_FORMATS else "ttl")
+        graph_fmt = fmt if fmt in GRAPH_FORMATS else "ttl"
+        _emit(output, lambda out: write_triples(result.triples, out, graph_fmt), "wb")
         return
     if fmt not in ROW_FORMATS:
         raise KgError(f"format {fmt!r} is for graphs; a SELECT query gives rows: "
                       f"{', '.join(ROW_FORMATS)}")
-    write_rows(result, out, fmt)
+    _emit(output, lambda out: write_rows(result, out, fmt))
+
+
+def _list_saved(items: Any, out: Any) -> None:
+    from .render import printable
+
+    for item in items:
+        names = " ".join(f"{n}=…" for n, _ in item.params)
+        mine = f"  ({item.path})" if item.path else ""
+        described = printable(f"{item.title}{'  [' + names + ']' if names else ''}{mine}")
+        out.write(f"{printable(item.name)}\t{described}\n")
+
+
+def _show_saved(item: Any, out: Any) -> None:
+    from .render import printable
+
+    lines = [f"{item.name}: {item.title}"]
+    if item.description:
+        lines.append(item.description)
+    for (name, help_text), kind in zip(item.params, item.types, strict=True):
+        lines.append(f"  --param {name}=…  ({kind}) {help_text}".rstrip())
+    lines.append(f"file: {item.path or 'shipped with kg'}")
+    out.write("".join(printable(line) + "\n" for line in lines) + "\n")
+    out.write(item.text if item.text.endswith("\n") else item.text + "\n")
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
@@ -364,11 +433,11 @@ def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
 
 @cli.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "-f", "fmt", default=None,
-              help="RDF format when the extension does not say (ttl, nt, nq, trig, jsonld, "
-                   "rdf).")
+@format_option(None, None, "The RDF format read, when the extension does not say (ttl, nt, "
+               "nq, trig, jsonld, rdf).")
 @click.option("--graph", "-g", default=None, metavar="IRI",
-              help="Named graph to load into (default: one per file, replaced on re-import).")
+              help="Named graph for the files' triples (default: one per file, replaced on "
+                   "re-import). Quads of nq, trig and jsonld files keep their own graphs.")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=None,
               help="Refuse files larger than this many bytes (default 20 MB).")
 @click.pass_obj
@@ -377,7 +446,10 @@ def import_(obj: Context, files: tuple[str, ...], fmt: str | None, graph: str | 
             max_bytes: int | None) -> None:
     """Load RDF files (e.g. reference data) into the store, each into a named graph.
 
-    Remote JSON-LD contexts, owl:imports and XML entities are refused: kg fetches nothing.
+    N-Quads, TriG and JSON-LD keep their graphs, so `kg export -f nq` imports back as it
+    was. Two files that would load into one graph are refused, not silently merged or
+    replaced. Remote JSON-LD contexts, owl:imports and XML entities are refused: kg fetches
+    nothing.
 
     Example:
 
@@ -385,18 +457,23 @@ def import_(obj: Context, files: tuple[str, ...], fmt: str | None, graph: str | 
         kg export --format nt -o graph.nt && kg --store .kg/copy import graph.nt
     """
     from .documents import DEFAULT_MAX_BYTES
-    from .importer import import_rdf
+    from .importer import import_files
+    from .progress import Progress
 
+    total = sum(os.path.getsize(f) for f in files if os.path.isfile(f))
     with obj.open_store(create=True) as store:
-        for path in files:
-            report = import_rdf(store, path, fmt=fmt, graph=graph,
-                                max_bytes=max_bytes or DEFAULT_MAX_BYTES)
-            click.echo(f"Imported {report.quads} quads from {report.path} into <{report.graph}>")
+        with Progress("import", "B", total=total) as progress:
+            reports = import_files(store, files, fmt=fmt, graph=graph,
+                                   max_bytes=max_bytes or DEFAULT_MAX_BYTES,
+                                   progress=progress.update)
+            progress.report_as(sum(r.quads for r in reports), "quads")
+    for report in reports:
+        into = ", ".join(f"<{g}>" for g in report.graphs)
+        click.echo(printable(f"Imported {report.quads} quads from {report.path} into {into}"))
 
 
 @cli.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default="graph.html",
-              show_default=True, help="The HTML file to write (whole or not at all).")
+@output_option(default="graph.html", what="the HTML page")
 @click.option("--level", type=click.Choice(["countries", "actors", "facts"]),
               default="countries", show_default=True,
               help="countries: a node per country; actors: countries and persons; "
@@ -429,16 +506,14 @@ def viz(obj: Context, output: str, level: str, country: str | None,
         facts = load_facts(store, **filters)
     report = write_html(facts, output, level=level, title=title, filters=filters)
     for line in report.lines():
-        click.echo(line)
+        click.echo(printable(line), err=output == "-")  # stdout holds the page
 
 
 @cli.command()
-@click.option("--format", "-f", "fmt", default="ttl", show_default=True,
-              type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "graphml"]),
-              help="nq, trig and jsonld keep each document's graph; ttl and nt merge them; "
-                   "graphml is the country graph for Gephi and other graph tools.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file (whole or not at all) instead of stdout.")
+@format_option(["ttl", "nt", "nq", "trig", "jsonld", "graphml"], "ttl",
+               "nq, trig and jsonld keep each document's graph (kg import restores them); ttl "
+               "and nt merge them; graphml is the country graph for Gephi and other tools.")
+@output_option(what="the graph")
 @click.pass_obj
 @handle_errors
 def export(obj: Context, fmt: str, output: str | None) -> None:
@@ -448,7 +523,7 @@ def export(obj: Context, fmt: str, output: str | None) -> None:
 
         kg export --format ttl > graph.ttl
     """
-    from .fileio import atomic_output
+    from .progress import CountingWriter, Progress
 
     with obj.open_store() as store:
         if fmt == "graphml":
@@ -462,23 +537,19 @@ def export(obj: Context, fmt: str, output: str | None) -> None:
             def write(handle: Any) -> None:
                 store.dump(handle, fmt)
 
-        if output:
-            with atomic_output(output, "wb") as handle:
-                write(handle)
-        else:
-            write(sys.stdout.buffer)
-            sys.stdout.buffer.flush()
+        with Progress("export", "B") as progress:
+            _emit(output, lambda out: write(CountingWriter(out, progress)), "wb")
 
 
 @cli.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
+@format_option(["table", "json"], "table", "table: for reading; json: one JSON object.")
+@output_option(what="the counts")
 @click.option("--top", type=click.IntRange(min=1), default=None, metavar="N",
               help="Also the N most active pairs (with their cooperation–conflict score) "
                    "and the N most central countries.")
 @click.pass_obj
 @handle_errors
-def stats(obj: Context, fmt: str, top: int | None) -> None:
+def stats(obj: Context, fmt: str, output: str | None, top: int | None) -> None:
     """Count documents, facts by kind, countries and triples in the store.
 
     Example:
@@ -498,18 +569,14 @@ def stats(obj: Context, fmt: str, top: int | None) -> None:
         data = result.to_dict()
         if ranking is not None:
             data["top"] = ranking.to_dict()
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        _emit(output, lambda out: out.write(json.dumps(data, indent=2, ensure_ascii=False)
+                                            + "\n"))
         return
-    if ranking is not None:
-        for line in ranking.lines():
-            click.echo(line)
-        click.echo()
-    click.echo(f"documents  {result.documents}")
-    click.echo(f"facts      {result.facts}")
-    for kind, n in result.by_kind:
-        click.echo(f"  {kind:<12} {n}")
-    click.echo(f"countries  {result.countries}")
-    click.echo(f"triples    {result.triples}")
+    lines = [*ranking.lines(), ""] if ranking is not None else []
+    lines += [f"documents  {result.documents}", f"facts      {result.facts}",
+              *(f"  {kind:<12} {n}" for kind, n in result.by_kind),
+              f"countries  {result.countries}", f"triples    {result.triples}"]
+    _emit(output, lambda out: out.write("".join(printable(line) + "\n" for line in lines)))
 
 
 @cli.command()
@@ -524,15 +591,16 @@ def validate(obj: Context) -> None:
 
         kg validate
     """
+    from .progress import Progress
     from .validate import validate_store
 
-    with obj.open_store() as store:
-        report = validate_store(store)
+    with obj.open_store() as store, Progress("validate", "quads") as progress:
+        report = validate_store(store, progress=progress.update)
     if report.conforms:
         click.echo("Valid: the store conforms to the shapes.")
         return
     for line in report.lines():
-        click.echo(line)
+        click.echo(printable(line))
     click.echo(f"Invalid: {len(report.violations)} violations", err=True)
     sys.exit(1)
 

@@ -9,6 +9,7 @@ from typing import TextIO
 
 from .extract import SentenceReport
 from .records import Document, Fact
+from .render import printable
 
 TABLE_COLUMNS = ("doc", "kind", "source", "target", "date", "status", "attribution",
                  "location", "evidence")
@@ -35,9 +36,11 @@ def write_facts(facts: Iterable[Fact], out: TextIO, fmt: str) -> int:
     rows = []
     for fact in facts:
         evidence = fact.evidence if len(fact.evidence) <= 70 else fact.evidence[:69] + "…"
-        rows.append((fact.doc, fact.kind, _side(fact.source), _side(fact.target),
-                     fact.date or "", fact.status, fact.attribution,
-                     fact.location.name if fact.location else "", evidence))
+        # A table is read on a terminal: control characters from articles are neutralised.
+        rows.append(tuple(printable(cell) for cell in (
+            fact.doc, fact.kind, _side(fact.source), _side(fact.target), fact.date or "",
+            fact.status, fact.attribution, fact.location.name if fact.location else "",
+            evidence)))
     widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(TABLE_COLUMNS)]
     line = "  ".join(c.ljust(w) for c, w in zip(TABLE_COLUMNS, widths, strict=True)).rstrip()
     out.write(line + "\n" + "  ".join("-" * w for w in widths) + "\n")
@@ -48,7 +51,23 @@ def write_facts(facts: Iterable[Fact], out: TextIO, fmt: str) -> int:
 
 
 def write_explanation(reports: list[SentenceReport], doc: Document, out: TextIO) -> None:
-    """Sentence by sentence: actors, dates, each trigger matched and what became of it."""
+    """Sentence by sentence: actors, dates, each trigger matched and what became of it.
+
+    Written for a terminal: control characters from the article are neutralised.
+    """
+    _explain(reports, doc, _Printable(out))
+
+
+class _Printable:
+    def __init__(self, out: TextIO):
+        self._out = out
+
+    def write(self, text: str) -> None:
+        # Lines keep their newline; anything else that controls a terminal is neutralised.
+        self._out.write("\n".join(printable(part) for part in text.split("\n")))
+
+
+def _explain(reports: list[SentenceReport], doc: Document, out: _Printable) -> None:
     out.write(f"# {doc.id}" + (f" ({doc.date})" if doc.date else "") + "\n")
     for r in reports:
         out.write(f"\n[{r.index}] {r.start}-{r.end} {r.text}\n")

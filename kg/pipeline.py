@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import signal
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,13 +96,14 @@ def write_document(store: GraphStore, doc: Document, facts: Iterable[Fact]) -> N
 
 def build(docs: Any, store: GraphStore, *, workers: int | None = None,
           actors_file: str | None = None, report: BuildReport | None = None,
-          sync: bool = False) -> BuildReport:
+          sync: bool = False, progress: Callable[[int], object] | None = None) -> BuildReport:
     """Extract facts from `docs` and write one named graph per document into `store`.
 
     `docs`: Documents, or anything `kg.documents.as_documents` reads (text, paths, dicts).
     Two documents with one id are refused (`InputError`). With `sync`, documents in the
     store that this build did not write are removed afterwards, so the store matches the
-    input; nothing is removed if the build stopped or skipped a document.
+    input; nothing is removed if the build stopped or skipped a document. `progress`, if
+    given, is called with 1 after each document is written.
     """
     report = report or BuildReport()
     actors = load_actors(actors_file)
@@ -121,6 +122,8 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
         report.ids.append(doc.id)
         report.facts += len(facts)
         report.by_kind.update(f.kind for f in facts)
+        if progress is not None:
+            progress(1)
     if sync:
         if report.skipped:
             raise InputError(f"not syncing: {len(report.skipped)} documents were skipped, "

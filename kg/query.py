@@ -8,11 +8,15 @@ files in `kg/queries/`, each with a commented header naming its title and parame
 
 from __future__ import annotations
 
+import datetime
+import difflib
 import multiprocessing
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urljoin
 
@@ -22,8 +26,9 @@ from .errors import KgError, QueryError, StoreError, StoreLockedError
 from .vocab import DATA, PREFIXES, sparql_prefixes
 
 __all__ = [
-    "PREFIXES", "QueryResult", "SavedQuery", "bind_param", "check_read_only", "parse_saved",
-    "prefix_declarations", "run_query", "run_saved", "saved_queries",
+    "PREFIXES", "QueryResult", "SavedQuery", "bind_param", "check_read_only",
+    "normalise_escapes", "parse_saved", "prefix_declarations", "resolve_country",
+    "resolve_saved", "run_query", "run_saved", "saved_queries",
 ]
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -95,15 +100,45 @@ class QueryResult:
 # --- refusing what is not a read-only, local query -------------------------------------
 
 
+_CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def normalise_escapes(sparql: str) -> str:
+    """Apply SPARQL 1.1's codepoint escapes (section 19.2) once, to the whole text.
+
+    The grammar is defined on the text after `\\uXXXX` and `\\UXXXXXXXX` are replaced, so
+    this is the text both the checker and the engine are given: Oxigraph reads escapes only
+    inside strings and IRIs, rdflib everywhere, and a query read differently by the two
+    could hide a SERVICE from the check (`'\\u005C'` ends a string for one, not the other).
+    An escape that spells another escape would be read again by a second parser: refused.
+    """
+    def replace(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+            raise QueryError(f"bad SPARQL: escape {match.group(0)} is not a character")
+        return chr(code)
+
+    text = _CODEPOINT_ESCAPE.sub(replace, sparql)
+    if text != sparql and _CODEPOINT_ESCAPE.search(text):
+        raise QueryError("bad SPARQL: an escape sequence spells another escape sequence")
+    return text
+
+
 def check_read_only(sparql: str) -> bool:
     """Raise QueryError unless `sparql` parses as a query that neither writes nor federates.
 
     Returns whether the query names its own dataset (FROM / FROM NAMED).
 
-    The text is parsed (rdflib's SPARQL grammar), so keywords inside strings or comments
-    do not count; anything the parser cannot read is refused as bad SPARQL rather than
-    passed on, since the store's own parser might read it differently.
+    Escapes are applied first, as the SPARQL grammar says (`normalise_escapes`); run the
+    query as normalised, so that the engine reads what was checked. The text is then parsed
+    (rdflib's SPARQL grammar), so keywords inside strings or comments do not count, and
+    SERVICE is refused wherever the parse tree holds one; anything the parser cannot read
+    is refused as bad SPARQL rather than passed on.
     """
+    return _check_normalised(normalise_escapes(sparql))
+
+
+def _check_normalised(sparql: str) -> bool:
     # Imported here: the parser grammar takes a while to build and `kg` does no work at
     # import time.
     from pyparsing import ParseException
@@ -198,8 +233,14 @@ def _iri_of(term: Any, namespaces: dict[str, str], base: str | None) -> str:
     return urljoin(base, str(term)) if base else str(term)
 
 
+# Schemes that name no place to fetch from. Schemes are case-insensitive (RFC 3986), so
+# `HTTP://` is http, and any other scheme may be one some server fetches: refused.
+_LOCAL_SCHEMES = {"urn", "tag"}
+
+
 def _check_dataset(iri: str) -> None:
-    if iri.startswith(("http://", "https://")) and not iri.startswith(GRAPH_NAMESPACE):
+    scheme = iri.partition(":")[0].lower() if ":" in iri else ""
+    if not iri.startswith(GRAPH_NAMESPACE) and scheme not in _LOCAL_SCHEMES:
         raise QueryError(
             f"FROM <{iri}> is refused: kg query only reads graphs of this store "
             f"(under {GRAPH_NAMESPACE})")
@@ -224,7 +265,8 @@ def run_query(store: Any, sparql: str, *, params: Mapping[str, str] | None = Non
 
     With Oxigraph, a SELECT query must list a bound variable in its SELECT clause.
     """
-    own_dataset = check_read_only(sparql)
+    sparql = normalise_escapes(sparql)  # the engine runs the text that was checked
+    own_dataset = _check_normalised(sparql)
     substitutions = {_var_name(name): bind_param(value) for name, value in (params or {}).items()}
     return _execute(store, sparql, substitutions, union=not own_dataset)
 
@@ -271,29 +313,41 @@ def _first_line(exc: BaseException) -> str:
 
 # --- saved queries -----------------------------------------------------------------------
 
+PARAM_TYPES = ("text", "country", "date")
+
 
 @dataclass(frozen=True)
 class SavedQuery:
-    """A query shipped in `kg/queries/NAME.rq`, described by its header comments."""
+    """A query in `kg/queries/NAME.rq` (or a user's folder), described by its header comments.
+
+    `# param: NAME (TYPE) — help` declares a parameter; TYPE is `country` (a code or name,
+    resolved to an ISO 3166-1 alpha-3 code), `date` (YYYY-MM-DD) or `text` (the default).
+    """
 
     name: str
     title: str
     description: str
     params: tuple[tuple[str, str], ...]  # (name, help text), in header order
     text: str
+    types: tuple[str, ...] = ()  # each parameter's type, in the order of `params`
+    path: str | None = None  # the file it was read from
 
     @property
     def param_names(self) -> tuple[str, ...]:
         return tuple(name for name, _ in self.params)
 
+    def param_type(self, name: str) -> str:
+        kinds = dict(zip(self.param_names, self.types, strict=False))
+        return kinds.get(name, "text")
+
 
 _HEADER = re.compile(r"#\s*(title|description|param)\s*:\s*(.*)")
-_PARAM = re.compile(r"(\w+)\s*(?:—|–|-{1,2}|:)?\s*(.*)")
+_PARAM = re.compile(r"(\w+)\s*(?:\(\s*(\w+)\s*\))?\s*(?:—|–|-{1,2}|:)?\s*(.*)")
 
 
-def parse_saved(name: str, text: str) -> SavedQuery:
-    """Read the `# title:`, `# description:` and `# param: NAME — help` header of a query."""
-    title, description, params = "", [], []
+def parse_saved(name: str, text: str, path: str | None = None) -> SavedQuery:
+    """Read the `# title:`, `# description:` and `# param: NAME (TYPE) — help` header."""
+    title, description, params, types = "", [], [], []
     for line in _header_lines(text):
         match = _HEADER.fullmatch(line.strip())
         if not match:
@@ -306,8 +360,14 @@ def parse_saved(name: str, text: str) -> SavedQuery:
         else:
             param = _PARAM.fullmatch(value)
             if param:
-                params.append((param.group(1), param.group(2).strip()))
-    return SavedQuery(name, title or name, " ".join(description), tuple(params), text)
+                kind = (param.group(2) or "text").lower()
+                if kind not in PARAM_TYPES:
+                    raise QueryError(f"saved query {name}: parameter {param.group(1)} has "
+                                     f"unknown type {kind!r} (types: {', '.join(PARAM_TYPES)})")
+                params.append((param.group(1), param.group(3).strip()))
+                types.append(kind)
+    return SavedQuery(name, title or name, " ".join(description), tuple(params), text,
+                      tuple(types), path)
 
 
 def _header_lines(text: str) -> Iterator[str]:
@@ -317,24 +377,82 @@ def _header_lines(text: str) -> Iterator[str]:
         yield line
 
 
-def saved_queries() -> dict[str, SavedQuery]:
-    """Every saved query shipped with `kg`, by name, sorted."""
-    folder = resources.files("kg") / "queries"
+QUERIES_ENV = "KG_QUERIES"
+
+
+def saved_queries(folder: str | os.PathLike[str] | None = None) -> dict[str, SavedQuery]:
+    """Every saved query by name, sorted: those shipped with `kg`, then the user's.
+
+    The user's folder is `folder`, else $KG_QUERIES; a query there replaces a shipped one
+    of the same name.
+    """
     found = {}
-    for entry in folder.iterdir():
+    shipped = resources.files("kg") / "queries"
+    for entry in shipped.iterdir():
         if entry.name.endswith(".rq") and entry.is_file():
             name = entry.name[:-3]
             found[name] = parse_saved(name, entry.read_text(encoding="utf-8"))
+    own = folder or os.environ.get(QUERIES_ENV) or None
+    if own:
+        directory = Path(own)
+        if not directory.is_dir():
+            raise QueryError(f"saved queries folder {directory} does not exist")
+        for path in sorted(directory.glob("*.rq")):
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise QueryError(f"{path}: cannot read saved query: {exc}") from None
+            found[path.stem] = parse_saved(path.stem, text, str(path))
     return dict(sorted(found.items()))
 
 
-def run_saved(store: Any, name: str, params: Mapping[str, str] | None = None) -> QueryResult:
-    """Run saved query `name`; each of its parameters must be given, as a plain string.
+def resolve_country(value: str, actors: Any = None) -> str:
+    """An ISO 3166-1 alpha-3 code for a code or name: `usa`, `US`, `Germany` → USA, USA, DEU.
 
-    A saved query lists its parameters in its SELECT clause (Oxigraph binds them
-    through the projection); their constant columns are left out of the result.
+    Raises QueryError with the nearest known names when nothing matches.
     """
-    queries = saved_queries()
+    from .actors import load_actors
+
+    countries = (actors or load_actors()).countries
+    wanted = value.strip().casefold()
+    forms: dict[str, str] = {}
+    for country in countries.values():
+        for form in (country.iso3, country.iso2, country.name, *country.names):
+            forms.setdefault(form.casefold(), country.iso3)
+    if wanted in forms:
+        return forms[wanted]
+    # Hints from names for a name, from codes for a code: a name is near too many codes.
+    pool = [f for f in forms if (len(f) > 3) == (len(wanted) > 3)]
+    near = difflib.get_close_matches(wanted, pool, n=3, cutoff=0.8)
+    hint = "; did you mean " + " or ".join(
+        f"{forms[n]} ({countries[forms[n]].name})" for n in dict.fromkeys(near)) if near else ""
+    raise QueryError(f"{value!r} is not a known country code or name{hint}")
+
+
+def _check_value(query: SavedQuery, name: str, value: str) -> str:
+    kind = query.param_type(name)
+    try:
+        if kind == "country":
+            return resolve_country(value)
+        if kind == "date":
+            text = value.strip()
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+                raise QueryError(f"{value!r} is not a day as YYYY-MM-DD")
+            try:
+                datetime.date.fromisoformat(text)
+            except ValueError:
+                raise QueryError(f"{value!r} is not a day of the calendar") from None
+            return text
+    except QueryError as exc:
+        raise QueryError(f"saved query {query.name}: {name}={exc}") from None
+    return value
+
+
+def resolve_saved(name: str, params: Mapping[str, str] | None = None, *,
+                  folder: str | os.PathLike[str] | None = None
+                  ) -> tuple[SavedQuery, dict[str, str]]:
+    """The saved query `name` and its parameters checked and resolved (`usa` → `USA`)."""
+    queries = saved_queries(folder)
     if name not in queries:
         raise QueryError(f"unknown saved query {name!r}; known: {', '.join(queries)}")
     query = queries[name]
@@ -349,8 +467,21 @@ def run_saved(store: Any, name: str, params: Mapping[str, str] | None = None) ->
         needs = "; ".join(f"{p} ({help_text})" if help_text else p
                           for p, help_text in query.params if p in missing)
         raise QueryError(f"saved query {name} needs parameter {needs}")
-    check_read_only(query.text)
-    result = _execute(store, query.text, {p: ox.Literal(v) for p, v in given.items()})
+    return query, {p: _check_value(query, p, v) for p, v in given.items()}
+
+
+def run_saved(store: Any, name: str, params: Mapping[str, str] | None = None, *,
+              folder: str | os.PathLike[str] | None = None) -> QueryResult:
+    """Run saved query `name`; each of its parameters must be given, as a plain string.
+
+    Parameters are checked by type first (`country=usa` becomes `USA`, `since=yesterday`
+    is refused). A saved query lists its parameters in its SELECT clause (Oxigraph binds
+    them through the projection); their constant columns are left out of the result.
+    """
+    query, given = resolve_saved(name, params, folder=folder)
+    text = normalise_escapes(query.text)
+    _check_normalised(text)
+    result = _execute(store, text, {p: ox.Literal(v) for p, v in given.items()})
     if result.form != "select" or not given:
         return result
     keep = [i for i, v in enumerate(result.variables) if v not in given]

@@ -1,15 +1,16 @@
 """One renderer for query rows and one for graphs, so every command prints alike.
 
-Rows: `table` for reading, and the SPARQL 1.1 result formats `csv`, `tsv` and `json`
-(written as Oxigraph writes them, from the materialised `QueryResult`), plus `jsonl`,
-one plain JSON object per row, for `jq` and pandas. Graphs: `pyoxigraph.serialize`.
+Rows: `table` for reading, the SPARQL 1.1 result formats `csv`, `tsv`, `json` and `xml`,
+written by Oxigraph's own serialisers, and `jsonl`, one plain JSON object per row, for `jq`
+and pandas. Graphs: `pyoxigraph.serialize`. Text meant for a terminal (tables, reports)
+goes through `printable`, which neutralises control characters; the data formats keep
+every character as it is.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import IO, Any, TextIO
@@ -18,7 +19,7 @@ import pyoxigraph as ox
 
 from .query import PREFIXES, QueryResult
 
-ROW_FORMATS = ("table", "csv", "tsv", "json", "jsonl")
+ROW_FORMATS = ("table", "csv", "tsv", "json", "xml", "jsonl")
 GRAPH_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")
 
 MAX_CELL = 80  # display columns of a table cell before it is cut with '…'
@@ -35,16 +36,21 @@ _GRAPH_FORMAT = {
 }
 _PREFIXED_FORMATS = {"ttl", "trig", "xml"}
 
-# Lexical forms Turtle (and so SPARQL TSV) may write without quotes and datatype.
-_TURTLE_BARE = {
-    XSD + "boolean": re.compile(r"true|false"),
-    XSD + "integer": re.compile(r"[+-]?[0-9]+"),
-    XSD + "decimal": re.compile(r"[+-]?[0-9]*\.[0-9]+"),
-    XSD + "double": re.compile(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+_RESULTS_FORMAT = {
+    "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV,
+    "json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
 }
-_TSV_ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r", '"': '\\"', "\\": "\\\\"})
-# Control characters would break a table's alignment: each is shown as a space.
-_CONTROL = {c: " " for c in [*range(0x20), 0x7F]}
+# Bidirectional embeddings, overrides and isolates reorder what a terminal shows.
+_BIDI = {*range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal: control characters (C0, DEL, C1 — escape
+    sequences start with ESC or CSI) become spaces, bidi controls U+FFFD."""
+    if text.isprintable():
+        return text
+    return "".join(" " if unicodedata.category(c) == "Cc" else
+                   "\ufffd" if ord(c) in _BIDI else c for c in text)
 
 
 def _check(fmt: str, formats: Sequence[str]) -> None:
@@ -63,17 +69,32 @@ def write_rows(result: QueryResult, out: TextIO, fmt: str) -> None:
         return
     if result.form != "select":
         raise ValueError("a graph result is written with write_triples, not write_rows")
-    writer = {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "jsonl": _jsonl}[fmt]
-    writer(result.variables, result.rows, out)
+    if fmt == "table":
+        _table(result.variables, result.rows, out)
+    elif fmt == "jsonl":
+        _jsonl(result.variables, result.rows, out)
+    else:
+        out.write(_serialise(sparql_json(result.variables, result.rows), fmt))
 
 
 def write_boolean(value: bool, out: TextIO, fmt: str) -> None:
     """Write an ASK answer: `true`/`false`, or SPARQL JSON results for json and jsonl."""
     _check(fmt, ROW_FORMATS)
-    if fmt in ("json", "jsonl"):
+    if fmt == "jsonl":
         out.write(json.dumps({"head": {}, "boolean": value}, separators=(",", ":")) + "\n")
+    elif fmt in ("json", "xml"):
+        out.write(_serialise({"head": {}, "boolean": value}, fmt))
     else:
         out.write("true\n" if value else "false\n")
+
+
+def _serialise(document: dict[str, Any], fmt: str) -> str:
+    """A SPARQL JSON results document rewritten by Oxigraph's serialiser for `fmt`."""
+    carried = json.dumps(document, ensure_ascii=False).encode("utf-8")
+    parsed = ox.parse_query_results(carried, format=ox.QueryResultsFormat.JSON)
+    text = parsed.serialize(format=_RESULTS_FORMAT[fmt]).decode("utf-8")
+    # JSON and XML end without a newline; pipes and `cat` expect one.
+    return text if text.endswith("\n") else text + "\n"
 
 
 def plain(term: Any) -> str:
@@ -112,7 +133,7 @@ def _char_width(char: str) -> int:
 
 
 def _cell(term: Any) -> str:
-    text = short(term).translate(_CONTROL)
+    text = printable(short(term))
     if _display_width(text) <= MAX_CELL:
         return text
     kept, width = [], 0
@@ -146,56 +167,12 @@ def _table(variables: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO)
             padded.append(gap + value if align_right else value + gap)
         return "  ".join(padded).rstrip() + "\n"
 
-    out.write(line(variables))
+    out.write(line([printable(v) for v in variables]))
     out.write(line(["-" * w for w in widths]))
     if not cells:
         out.write("(no rows)\n")
     for row in cells:
         out.write(line(row))
-
-
-def _csv_field(text: str) -> str:
-    if any(c in text for c in ',"\r\n'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def _csv(variables: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
-    # SPARQL 1.1 CSV: plain values, quoted only when needed, CRLF line ends (RFC 4180).
-    out.write(",".join(_csv_field(v) for v in variables) + "\r\n")
-    for row in rows:
-        out.write(",".join(_csv_field(plain(term)) for term in row) + "\r\n")
-
-
-def tsv_term(term: Any) -> str:
-    """A term in SPARQL TSV: Turtle syntax, numbers and booleans bare when Turtle allows."""
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        return f"<{term.value}>"
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.Literal):
-        quoted = '"' + term.value.translate(_TSV_ESCAPES) + '"'
-        if term.language:
-            direction = f"--{term.direction.value}" if term.direction is not None else ""
-            return f"{quoted}@{term.language}{direction}"
-        datatype = term.datatype.value
-        bare = _TURTLE_BARE.get(datatype)
-        if bare is not None and bare.fullmatch(term.value):
-            return term.value
-        if datatype == XSD + "string":
-            return quoted
-        return f"{quoted}^^<{datatype}>"
-    if isinstance(term, ox.Triple):
-        return f"<<{tsv_term(term.subject)} {tsv_term(term.predicate)} {tsv_term(term.object)}>>"
-    return str(term)
-
-
-def _tsv(variables: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
-    out.write("\t".join("?" + v for v in variables) + "\n")
-    for row in rows:
-        out.write("\t".join(tsv_term(term) for term in row) + "\n")
 
 
 def json_term(term: Any) -> dict[str, Any]:
@@ -220,11 +197,14 @@ def json_term(term: Any) -> dict[str, Any]:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def _json(variables: Sequence[str], rows: Sequence[Sequence[Any]], out: TextIO) -> None:
+def sparql_json(variables: Sequence[str], rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
+    """Materialised solutions as a SPARQL 1.1 JSON results document.
+
+    It only carries rows to Oxigraph's parser: what is written is Oxigraph's serialisation.
+    """
     bindings = [{name: json_term(term) for name, term in zip(variables, row, strict=True)
                  if term is not None} for row in rows]
-    document = {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
-    out.write(json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n")
+    return {"head": {"vars": list(variables)}, "results": {"bindings": bindings}}
 
 
 def json_value(term: Any) -> Any:

@@ -130,13 +130,28 @@ class OxigraphStore:
     def dump(self, output: IO[bytes], fmt: str) -> None:
         """Write the store as `fmt`; triple formats get the union of all graphs."""
         rdf_format = RDF_FORMATS[fmt]
-        if fmt in QUAD_FORMATS:
+        if rdf_format == ox.RdfFormat.JSON_LD:
+            self._dump_jsonld(output)
+        elif fmt in QUAD_FORMATS:
             self._store.dump(output, rdf_format)
         else:
             # Triple formats cannot carry graph names: write the union, deduplicated and sorted.
             triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()},
                              key=str)
             ox.serialize(triples, output, rdf_format, prefixes=dump_prefixes())
+
+    def _dump_jsonld(self, output: IO[bytes]) -> None:
+        """JSON-LD with an `@context` of kg's prefixes around Oxigraph's expanded graphs.
+
+        Every IRI stays absolute, so the context changes no meaning; it names the prefixes
+        for readers, and a JSON-LD document without one is refused by some tools.
+        """
+        import json
+
+        expanded = self._store.dump(format=ox.RdfFormat.JSON_LD) or b"[]"
+        context = json.dumps(dump_prefixes(), ensure_ascii=False, sort_keys=True)
+        output.write(b'{"@context":' + context.encode("utf-8") + b',"@graph":' + expanded
+                     + b"}\n")
 
     def to_rdflib(self):  # type: ignore[no-untyped-def]
         """The store's graphs as an rdflib Dataset (a copy), for rdflib users.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,9 +154,20 @@ def _quiet_literals() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def validate_store(store: OxigraphStore) -> ValidationReport:
-    """Validate the union of all graphs of `store` (documents and countries) with the shapes."""
-    return validate_graph(_union(store.quads()))
+def validate_store(store: OxigraphStore,
+                   progress: Callable[[int], object] | None = None) -> ValidationReport:
+    """Validate the union of all graphs of `store` (documents and countries) with the shapes.
+
+    `progress`, if given, is called with 1 for each quad read from the store.
+    """
+    quads = store.quads()
+    return validate_graph(_union(quads if progress is None else _counted(quads, progress)))
+
+
+def _counted(items: Iterable[ox.Quad], progress: Callable[[int], object]) -> Iterator[ox.Quad]:
+    for item in items:
+        progress(1)
+        yield item
 
 
 def validate_graph(graph: Graph) -> ValidationReport:

@@ -48,7 +48,7 @@ def test_build_reports_what_it_wrote(built: Path) -> None:
 def test_building_twice_gives_the_same_graph(built: Path, tmp_path: Path) -> None:
     def nquads() -> list[str]:
         out = run("export", "--format", "nq", store=built)
-        return sorted(out.output.splitlines())
+        return sorted(out.stdout.splitlines())
 
     before = nquads()
     run("build", SAMPLE, "-w", "1", store=built)
@@ -91,9 +91,16 @@ def test_saved_query_with_parameters(built: Path) -> None:
 def test_query_from_file_and_stdin(built: Path, tmp_path: Path) -> None:
     path = tmp_path / "q.rq"
     path.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s kg:invited ?o }", encoding="utf-8")
-    from_file = run("query", "-f", str(path), "--format", "tsv", store=built)
+    from_file = run("query", "-F", str(path), "-f", "tsv", store=built)
+    long_option = run("query", "--file", str(path), "--format", "tsv", store=built)
     from_stdin = run("query", "-", "--format", "tsv", store=built, input=path.read_text())
-    assert from_file.output == from_stdin.output == "?n\n2\n"
+    assert from_file.output == long_option.output == from_stdin.output == "?n\n2\n"
+    # -f was the query file: now the format everywhere, and the mistake is named.
+    old = run("query", "-f", str(path), store=built)
+    assert old.exit_code == 1
+    assert old.output == (f"Error: unknown format {str(path)!r}; choose from table, csv, tsv, "
+                          "json, xml, jsonl, ttl, nt, nq, trig, jsonld (-F FILE reads the "
+                          "query from a file)\n")
 
 
 def test_prefixes_are_listed() -> None:
@@ -110,7 +117,10 @@ def test_stats(built: Path) -> None:
 
 def test_validate_passes_on_what_the_pipeline_writes(built: Path) -> None:
     result = run("validate", store=built)
-    assert (result.exit_code, result.output) == (0, "Valid: the store conforms to the shapes.\n")
+    assert (result.exit_code, result.stdout) == (0, "Valid: the store conforms to the shapes.\n")
+    # Off a terminal, progress is one summary line on stderr, with the count and rate.
+    assert re.fullmatch(r"kg validate: \d{3} quads in \d+\.\d s \([\d,]+ quads/s\)\n",
+                        result.stderr), result.stderr
 
 
 def test_validate_prints_violations(tmp_path: Path) -> None:

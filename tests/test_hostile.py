@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -96,12 +98,106 @@ def test_refused_before_any_backend_sees_it(built: Path, template: str) -> None:
         listener.close()
 
 
+# Each hides SERVICE from a check that reads escapes unlike the engine, or nests it.
+SERVICE_VARIANTS = [
+    "SELECT * WHERE {{ BIND('\\u005C' AS ?x) SERVICE <{url}> {{ ?s ?p ?o }} }} #' AS ?y) }}",
+    "SELECT * WHERE {{ BIND('\\u005c' AS ?x) SERVICE SILENT <{url}> {{ ?s ?p ?o }} }} "
+    "#' AS ?y) }}",
+    'ASK {{ BIND("\\u005C" AS ?x) SERVICE <{url}> {{ ?s ?p ?o }} }} #" AS ?y) }}',
+    "SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ \\U00000053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ \\u005Cu0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ sErViCe SiLeNt <{url}> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ SERVICE <{escaped}> {{ ?s ?p ?o }} }}",
+    "SELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?x }} }} }}",
+    "SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+    "SELECT * WHERE {{ {{ ?s ?p ?o }} UNION {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }} }}",
+    "SELECT * WHERE {{ ?s ?p ?o FILTER EXISTS {{ SERVICE <{url}> {{ ?s ?p ?x }} }} }}",
+    "SELECT * FROM <HTTP://127.0.0.1:{port}/g> WHERE {{ ?s ?p ?o }}",
+    "SELECT * FROM NAMED <Http://127.0.0.1:{port}/g> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+]
+
+
+def _variant(template: str, port: int) -> str:
+    url = f"http://127.0.0.1:{port}/sparql"
+    escaped = url.replace("h", "\\u0068").replace("/", "\\u002F")
+    return template.format(url=url, escaped=escaped, port=port)
+
+
+@pytest.mark.parametrize("template", SERVICE_VARIANTS)
+def test_service_reaches_nobody_however_written(built: Path, template: str) -> None:
+    listener = Listener()
+    try:
+        proc = kg("--store", str(built), "query", _variant(template, listener.port))
+        time.sleep(0.3)
+        assert listener.connections == 0, proc
+        assert "Traceback" not in proc.stderr
+    finally:
+        listener.close()
+
+
+@pytest.mark.server
+def test_service_reaches_nobody_through_an_endpoint(built: Path, tmp_path: Path) -> None:
+    """Through --endpoint it is the server that would make the request: still refused."""
+    binary = Path(sys.executable).parent / "oxigraph"
+    if not binary.exists():
+        pytest.skip("the oxigraph server (pip package oxigraph) is not installed")
+    copy = tmp_path / "served"
+    with OxigraphStore(built) as store:
+        store.backend.backup(str(copy))
+    port = _free_port()
+    server = subprocess.Popen([str(binary), "serve-read-only", "--location", str(copy),
+                               "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    listener = Listener()
+    try:
+        _wait_for(port)
+        endpoint = f"http://127.0.0.1:{port}/query"
+        for template in SERVICE_VARIANTS:
+            proc = kg("--endpoint", endpoint, "query", _variant(template, listener.port))
+            assert "Traceback" not in proc.stderr
+        time.sleep(0.3)
+        assert listener.connections == 0
+        ask = kg("--endpoint", endpoint, "query", "ASK { country:GBR kg:visited country:CHN }")
+        assert ask.stdout == "true\n"  # the server was answering all along
+        # And it would have made the request: the same query sent without kg's check.
+        hidden = _variant(SERVICE_VARIANTS[0], listener.port)
+        request = urllib.request.Request(endpoint, data=hidden.encode(), headers={
+            "Content-Type": "application/sparql-query"})
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(request, timeout=10).read()
+        time.sleep(0.3)
+        assert listener.connections >= 1
+    finally:
+        listener.close()
+        server.terminate()
+        server.wait(10)
+
+
+def _wait_for(port: int) -> None:
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 @pytest.mark.parametrize("value", ['x" } UNION { ?s ?p ?o } #', 'nomatch" || "1" = "1',
                                    "JPN> } UNION { ?s ?p ?o", "<javascript:alert(1)>"])
-def test_parameters_are_bound_as_terms(built: Path, value: str) -> None:
-    result = CliRunner().invoke(cli, ["--store", str(built), "query", "--saved",
-                                      "country-facts", "--param", f"country={value}",
-                                      "--format", "jsonl"])
+def test_parameters_are_bound_as_terms(built: Path, value: str, tmp_path: Path) -> None:
+    # A country parameter is checked: no such value is a country.
+    refused = CliRunner().invoke(cli, ["--store", str(built), "query", "--saved",
+                                       "country-facts", "--param", f"country={value}"])
+    assert refused.exit_code == 1
+    assert "is not a known country code or name" in refused.output
+    # A text parameter passes as is, bound as a term: it matches nothing.
+    (tmp_path / "by-code.rq").write_text(
+        "# title: By code\n# param: code — text\n"
+        "SELECT ?code ?c WHERE { ?c kg:iso3 ?code }\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--store", str(built), "query", "--queries",
+                                      str(tmp_path), "--saved", "by-code", "--param",
+                                      f"code={value}", "--format", "jsonl"])
     assert result.exit_code == 0 and result.output == ""
 
 
@@ -179,7 +275,9 @@ def test_import_loads_plain_rdf_into_its_own_graph(tmp_path: Path) -> None:
     store = OxigraphStore()
     report = import_rdf(store, path)
     import_rdf(store, path)
-    assert len(store) == 1 and report.graph.endswith("/graph/import/extra")
+    assert report.graph.endswith("/graph/import/extra")
+    assert len(list(store.backend.quads_for_pattern(None, None, None,
+                                                    ox.NamedNode(report.graph)))) == 1
     with pytest.raises(InputError, match="bad Turtle: Parser error at line 1"):
         path.write_text("<urn:a> <urn:b", encoding="utf-8")
         import_rdf(store, path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -17,7 +18,9 @@ from kg.query import (
     READ_ONLY,
     QueryResult,
     check_read_only,
+    normalise_escapes,
     prefix_declarations,
+    resolve_country,
     run_query,
     run_saved,
     saved_queries,
@@ -113,7 +116,9 @@ def test_saved_queries_are_listed_with_their_headers() -> None:
             "partnerships", "country-facts"} <= set(queries)
     assert queries["pair-timeline"].param_names == ("a", "b")
     assert queries["pair-timeline"].params[0] == (
-        "a", "ISO 3166-1 alpha-3 code of one country (e.g. a=JPN)")
+        "a", "one country, by code or name (e.g. a=JPN)")
+    assert queries["pair-timeline"].param_type("a") == "country"
+    assert queries["facts-since"].param_type("since") == "date"
     assert queries["partners"].param_names == ("country",)
     assert queries["invitations-visits"].params == ()
     assert queries["partnerships"].params == ()
@@ -240,7 +245,6 @@ def test_facts_since_compares_at_each_date_precision(store: OxigraphStore) -> No
         "criticism", "invitation", "meeting", "support", "support", "visit"]
     rows = values(run_saved(store, "facts-since", {"since": "2025-06-01"}))
     assert rows[0][:2] == ("2025", "criticism") and len(rows) == 8
-    assert values(run_saved(store, "facts-since", {"since": "not a date"})) == []
 
 
 def test_documents(store: OxigraphStore) -> None:
@@ -254,7 +258,7 @@ def test_documents(store: OxigraphStore) -> None:
 def test_saved_query_errors(store: OxigraphStore) -> None:
     with pytest.raises(QueryError, match=r"unknown saved query 'nope'; known: .*pair-timeline"):
         run_saved(store, "nope", {})
-    with pytest.raises(QueryError, match=r"pair-timeline needs parameter b \(ISO 3166-1"):
+    with pytest.raises(QueryError, match=r"pair-timeline needs parameter b \(the other"):
         run_saved(store, "pair-timeline", {"a": "JPN"})
     with pytest.raises(QueryError, match=r"has no parameter 'c' \(its parameters: a, b\)"):
         run_saved(store, "pair-timeline", {"a": "JPN", "b": "GBR", "c": "x"})
@@ -266,11 +270,83 @@ INJECTIONS = ['x" } UNION { ?s ?p ?o } #', 'nomatch" || "1" = "1', "JPN' . ?s ?p
               "<https://w3id.org/kg-bilateral/id/country/JPN>", "JPN\n} UNION {"]
 
 
+TEXT_PARAM_QUERY = """# title: Countries by code
+# description: A user's own saved query with a text parameter.
+# param: code — any text
+SELECT ?code ?c WHERE { ?c kg:iso3 ?code }
+"""
+
+
 @pytest.mark.parametrize("value", INJECTIONS)
-def test_injection_looking_params_match_nothing(store: OxigraphStore, value: str) -> None:
-    assert run_saved(store, "pair-timeline", {"a": value, "b": "GBR"}).rows == ()
-    assert run_saved(store, "partners", {"country": value}).rows == ()
-    assert run_saved(store, "country-facts", {"country": value}).rows == ()
+def test_injection_looking_params_match_nothing(store: OxigraphStore, value: str,
+                                                tmp_path: Path) -> None:
+    # Country parameters are checked first: such a value is no country.
+    for name, params in [("pair-timeline", {"a": value, "b": "GBR"}),
+                         ("partners", {"country": value}), ("country-facts", {"country": value})]:
+        with pytest.raises(QueryError, match="is not a known country code or name"):
+            run_saved(store, name, params)
+    # A text parameter passes as is, bound as a term: it matches nothing.
+    (tmp_path / "by-code.rq").write_text(TEXT_PARAM_QUERY, encoding="utf-8")
+    assert run_saved(store, "by-code", {"code": value}, folder=tmp_path).rows == ()
+    assert len(run_saved(store, "by-code", {"code": "JPN"}, folder=tmp_path).rows) == 1
+
+
+@pytest.mark.parametrize("value, iso3", [
+    ("usa", "USA"), ("US", "USA"), ("United States of America", "USA"), ("Germany", "DEU"),
+    ("germany", "DEU"), ("jpn", "JPN"), (" Japan ", "JPN"), ("GB", "GBR"),
+])
+def test_country_parameters_take_codes_and_names(value: str, iso3: str) -> None:
+    assert resolve_country(value) == iso3
+
+
+def test_country_parameters_resolve_before_binding(store: OxigraphStore) -> None:
+    by_code = run_saved(store, "partners", {"country": "GBR"})
+    assert by_code.rows
+    assert run_saved(store, "partners", {"country": "United Kingdom"}) == by_code
+    assert run_saved(store, "pair-timeline", {"a": "japan", "b": "gbr"}).rows
+
+
+@pytest.mark.parametrize("value, message", [
+    ("Germny", r"country='Germny' is not a known country code or name; did you mean DEU "
+               r"\(Germany\)"),
+    ("Narnia", r"country='Narnia' is not a known country code or name$"),
+])
+def test_unknown_countries_fail_with_a_hint(store: OxigraphStore, value: str,
+                                            message: str) -> None:
+    with pytest.raises(QueryError, match=r"^saved query partners: " + message):
+        run_saved(store, "partners", {"country": value})
+
+
+@pytest.mark.parametrize("value, message", [
+    ("yesterday", "since='yesterday' is not a day as YYYY-MM-DD"),
+    ("2026-02-30", "since='2026-02-30' is not a day of the calendar"),
+    ("2026-01", "since='2026-01' is not a day as YYYY-MM-DD"),
+])
+def test_date_parameters_fail_clearly(store: OxigraphStore, value: str, message: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        run_saved(store, "facts-since", {"since": value})
+    assert str(caught.value) == "saved query facts-since: " + message
+    assert run_saved(store, "facts-since", {"since": " 2026-01-01 "}).rows
+
+
+def test_users_keep_saved_queries_in_a_folder(store: OxigraphStore, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "by-code.rq").write_text(TEXT_PARAM_QUERY, encoding="utf-8")
+    (tmp_path / "partners.rq").write_text(
+        "# title: Mine\n# description: Overrides the shipped one.\n"
+        "SELECT ?x WHERE { BIND(1 AS ?x) }\n", encoding="utf-8")
+    assert "by-code" not in saved_queries()
+    mine = saved_queries(tmp_path)
+    assert mine["by-code"].path == str(tmp_path / "by-code.rq")
+    assert mine["partners"].title == "Mine" and mine["pair-timeline"].path is None
+    monkeypatch.setenv("KG_QUERIES", str(tmp_path))
+    assert values(run_saved(store, "partners")) == [("1",)]
+    (tmp_path / "bad.rq").write_text("# param: x (colour) — no such type\nSELECT ?x {}\n",
+                                     encoding="utf-8")
+    with pytest.raises(QueryError, match="parameter x has unknown type 'colour'"):
+        saved_queries()
+    with pytest.raises(QueryError, match="saved queries folder .*nowhere does not exist"):
+        saved_queries(tmp_path / "nowhere")
 
 
 # --- run_query -----------------------------------------------------------------------------
@@ -406,6 +482,56 @@ def test_service_is_refused(store: OxigraphStore, sparql: str) -> None:
     assert len(store) == size
 
 
+# SERVICE hidden from one reader of escapes but not the other: `'\u005C'` is a string
+# holding a backslash for Oxigraph, which reads escapes only in strings and IRIs, and the
+# start of a string that runs on to the `'` after `#` for a reader that expands escapes
+# first. SPARQL 1.1 (19.2) expands them first: kg does so and runs the text it checked.
+DEFUSED_SERVICE = [
+    "SELECT * WHERE { BIND('\\u005C' AS ?y) SERVICE <http://example.org/s> { ?s ?p ?o } } "
+    "#' AS ?x) }",
+    'SELECT * WHERE { BIND("\\u005c" AS ?y) SERVICE SILENT <http://example.org/s> '
+    '{ ?s ?p ?o } } #" AS ?x) }',
+]
+HIDDEN_SERVICE = [
+    "SELECT * WHERE { \\U00000053ERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVIC\\u0045 <http://example.org/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { sErViCe <http://example.org/sparql> { ?s ?p ?o } }",
+    "SELECT * WHERE { SERVICE <http://example.org/\\u0073parql> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p ?o { SELECT ?s WHERE { SERVICE <http://example.org/s> { ?s ?p ?o } "
+    "} } }",
+    "SELECT * WHERE { { ?s ?p ?o } UNION { SERVICE <http://example.org/s> { ?s ?p ?o } } }",
+    "SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE <http://example.org/s> { ?s ?p ?x } } }",
+    "SELECT * WHERE { ?s ?p ?o FILTER NOT EXISTS { SERVICE ?where { ?s ?p ?x } } }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { OPTIONAL { SERVICE <http://example.org/s> { ?s ?p ?o } } }",
+]
+
+
+@pytest.mark.parametrize("sparql", HIDDEN_SERVICE)
+def test_service_behind_escapes_or_nested_is_refused(sparql: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        run_query(RecordingStore(), sparql)
+    assert str(caught.value) == NO_SERVICE
+
+
+@pytest.mark.parametrize("sparql", DEFUSED_SERVICE)
+def test_what_the_check_reads_as_a_string_the_engine_runs_as_one(store: OxigraphStore,
+                                                                  sparql: str) -> None:
+    # Before, the engine ran the SERVICE the check had read as part of a string.
+    result = run_query(store, sparql)
+    assert result.variables == ("x",)
+    assert values(result)[0][0][1:].startswith(" AS ?y) SERVICE ")
+
+
+def test_escapes_are_applied_once_as_sparql_says(store: OxigraphStore) -> None:
+    assert normalise_escapes("\\u0041\\U0001F600 \\u00e9") == "A\U0001F600 é"
+    # What the engine runs is what was checked: the escaped quote ends the string.
+    assert values(run_query(store, "SELECT ?x WHERE { BIND('a\\u0027 AS ?x) }")) == [("a",)]
+    with pytest.raises(QueryError, match="spells another escape"):
+        normalise_escapes("SELECT * WHERE { \\u005Cu0053ERVICE <http://x/> {} }")
+    with pytest.raises(QueryError, match=r"escape \\uD800 is not a character"):
+        normalise_escapes("SELECT ('\\uD800' AS ?x) {}")
+
+
 def test_service_in_a_string_or_comment_is_not_refused(store: OxigraphStore) -> None:
     sparql = ('SELECT ?code WHERE { ?c kg:iso3 ?code FILTER(?code != "SERVICE <http://x/>") }'
               " # SERVICE <http://example.org/> { }\nORDER BY ?code")
@@ -419,6 +545,19 @@ def test_from_outside_the_store_is_refused() -> None:
     with pytest.raises(QueryError, match=r"^FROM <http://example.org/g> is refused"):
         check_read_only("BASE <http://example.org/> SELECT * FROM NAMED <g> WHERE { ?s ?p ?o }")
     check_read_only("SELECT * FROM <https://w3id.org/kg-bilateral/id/graph/seed> "
+                    "WHERE { ?s ?p ?o }")
+
+
+@pytest.mark.parametrize("iri", [
+    "HTTP://example.org/g", "Http://example.org/g", "hTTps://example.org/g",
+    "ftp://example.org/g", "file:///etc/passwd", "HTTPS://w3id.org/kg-bilateral/id/graph/seed",
+    "https://w3id.org/KG-bilateral/id/graph/seed", "g",
+])
+def test_from_is_judged_exactly(iri: str) -> None:
+    for clause in ("FROM", "FROM NAMED", "from named"):
+        with pytest.raises(QueryError, match=r"^FROM <.*> is refused"):
+            check_read_only(f"SELECT * {clause} <{iri}> WHERE {{ ?s ?p ?o }}")
+    check_read_only("SELECT * FROM <urn:kg:reference> FROM NAMED <tag:kg,2026:g> "
                     "WHERE { ?s ?p ?o }")
 
 
@@ -534,13 +673,14 @@ def test_jsonl() -> None:
 
 @pytest.mark.parametrize("fmt, oxigraph_format", [
     ("csv", ox.QueryResultsFormat.CSV), ("tsv", ox.QueryResultsFormat.TSV),
-    ("json", ox.QueryResultsFormat.JSON)])
+    ("json", ox.QueryResultsFormat.JSON), ("xml", ox.QueryResultsFormat.XML)])
 def test_result_formats_match_oxigraph(store: OxigraphStore, fmt: str,
                                        oxigraph_format: ox.QueryResultsFormat) -> None:
     """The SPARQL result formats are written byte for byte as Oxigraph writes them."""
     result = run_query(store, TINY_SPARQL)
     assert result == TINY
-    newline = b"\n" if fmt == "json" else b""  # kg ends its JSON with a newline, for pipes
+    # kg ends JSON and XML with a newline, for pipes
+    newline = b"\n" if fmt in ("json", "xml") else b""
     native = store.query(TINY_SPARQL, prefixes=PREFIXES).serialize(format=oxigraph_format)
     assert render(result, fmt).encode() == native + newline
     # And on real data: the saved queries without parameters.
@@ -550,8 +690,33 @@ def test_result_formats_match_oxigraph(store: OxigraphStore, fmt: str,
         assert render(run_saved(store, name), fmt).encode() == native + newline
 
 
+def test_ask_in_every_row_format() -> None:
+    answers = {fmt: render(QueryResult("ask", boolean=True), fmt) for fmt in ROW_FORMATS}
+    assert answers["table"] == answers["csv"] == answers["tsv"] == "true\n"
+    assert answers["json"] == '{"head":{},"boolean":true}\n' == answers["jsonl"]
+    assert answers["xml"] == (
+        '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+        "<head></head><boolean>true</boolean></sparql>\n")
+    assert ox.parse_query_results(answers["xml"], format=ox.QueryResultsFormat.XML)
+
+
+HOSTILE = "red\x1b[31m alarm\x1b]0;pwned\x07 \x9b2J csi \u202eevil\r\n\tend"
+
+
+def test_tables_neutralise_control_characters_and_data_formats_keep_them() -> None:
+    result = QueryResult("select", variables=("x",), rows=((ox.Literal(HOSTILE),),))
+    table = render(result, "table")
+    assert table.splitlines()[2] == "red [31m alarm ]0;pwned   2J csi \ufffdevil   end"
+    assert all(c.isprintable() for c in table.replace("\n", ""))
+    assert json.loads(render(result, "jsonl")) == {"x": HOSTILE}
+    parsed = ox.parse_query_results(render(result, "json"), format=ox.QueryResultsFormat.JSON)
+    assert next(iter(parsed))["x"].value == HOSTILE
+    parsed = ox.parse_query_results(render(result, "xml"), format=ox.QueryResultsFormat.XML)
+    assert next(iter(parsed))["x"].value == HOSTILE
+
+
 def test_render_rejects_unknown_formats() -> None:
-    assert ROW_FORMATS == ("table", "csv", "tsv", "json", "jsonl")
+    assert ROW_FORMATS == ("table", "csv", "tsv", "json", "xml", "jsonl")
     with pytest.raises(ValueError, match="unknown format 'xlsx'"):
         write_rows(TINY, io.StringIO(), "xlsx")
     with pytest.raises(ValueError, match="unknown format 'csv'"):
