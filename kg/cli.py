@@ -88,6 +88,26 @@ def _silence_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
+class Text(click.ParamType):
+    """A string from the command line that must be valid text: bytes that are not UTF-8
+    reach Python as lone surrogates, which no page, query or terminal can encode."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> str:
+        text = str(value)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = text.encode("utf-8", "backslashreplace").decode()
+            self.fail(f"'{shown}' is not valid UTF-8 text", param, ctx)
+        return text
+
+
+TEXT = Text()
+
+
 input_options = [
     click.option("--encoding", default=None, help="Decode text and HTML files with this "
                  "encoding instead of UTF-8."),
@@ -298,7 +318,7 @@ def remove(obj: Context, ids: tuple[str, ...]) -> None:
 
 
 @cli.command()
-@click.argument("sparql", required=False)
+@click.argument("sparql", required=False, type=TEXT)
 @click.option("--file", "-F", "query_file", type=click.File("r", encoding="utf-8"),
               help="Read the query from a file ('-' for stdin).")
 @click.option("--saved", "saved", default=None, is_flag=False, flag_value="",
@@ -310,7 +330,7 @@ def remove(obj: Context, ids: tuple[str, ...]) -> None:
               type=click.Path(file_okay=False),
               help="A folder of your own saved queries (NAME.rq), beside the shipped ones "
                    "(default: $KG_QUERIES).")
-@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", type=TEXT,
               help="A value for a saved query's parameter, bound as a term (repeatable).")
 @format_option(None, "table", "Rows: table, csv, tsv, json, xml (SPARQL results), jsonl. "
                "Graphs (CONSTRUCT/DESCRIBE): ttl, nt, nq, trig, jsonld, xml (RDF/XML).")
@@ -478,14 +498,15 @@ def import_(obj: Context, files: tuple[str, ...], fmt: str | None, graph: str | 
               default="countries", show_default=True,
               help="countries: a node per country; actors: countries and persons; "
                    "facts: every fact.")
-@click.option("--country", default=None, metavar="ISO3", help="Only facts involving it.")
-@click.option("--pair", nargs=2, default=None, metavar="ISO3 ISO3",
+@click.option("--country", default=None, metavar="ISO3", type=TEXT,
+              help="Only facts involving it.")
+@click.option("--pair", nargs=2, default=None, metavar="ISO3 ISO3", type=TEXT,
               help="Only facts between these two countries.")
-@click.option("--kind", "kinds", multiple=True, metavar="KIND",
+@click.option("--kind", "kinds", multiple=True, metavar="KIND", type=TEXT,
               help="Only facts of this kind (repeatable).")
 @click.option("--since", default=None, metavar="DATE", help="Only facts dated on or after.")
 @click.option("--until", default=None, metavar="DATE", help="Only facts dated on or before.")
-@click.option("--title", default="Bilateral relations", show_default=True)
+@click.option("--title", default="Bilateral relations", show_default=True, type=TEXT)
 @click.pass_obj
 @handle_errors
 def viz(obj: Context, output: str, level: str, country: str | None,
@@ -607,12 +628,24 @@ def validate(obj: Context) -> None:
 
 def main() -> None:
     try:
-        cli(prog_name="kg")
+        code = cli.main(prog_name="kg", standalone_mode=False)
+    except click.UsageError as exc:
+        # One line, like every other error; the hint says where the usage is.
+        where = exc.ctx.command_path if exc.ctx is not None else "kg"
+        sys.stderr.write(f"Error: {exc.format_message()} (see '{where} --help')\n")
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        sys.stderr.write(f"Error: {exc.format_message()}\n")
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        sys.stderr.write("Interrupted\n")
+        sys.exit(130)
     except OSError as exc:
-        # click's own output (--help, --version, a usage message) could not be written.
+        # click's own output (--help, --version) could not be written: a full disk, say.
         _silence_stdout()
         sys.stderr.write(f"Error: cannot write output: {exc.strerror or exc}\n")
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -89,7 +89,12 @@ def check_rdf(data: bytes, rdf_format: ox.RdfFormat, where: str) -> None:
             tree = json.loads(data)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise InputError(f"{where}: not valid JSON: {exc}") from None
-        remote = _remote_contexts(tree)
+        except RecursionError:
+            raise InputError(f"{where}: JSON nested too deeply") from None
+        try:
+            remote = _remote_contexts(tree)
+        except RecursionError:
+            raise InputError(f"{where}: JSON nested too deeply") from None
         if remote:
             raise InputError(f"{where}: remote JSON-LD context {remote[0]!r} refused: kg "
                              "fetches nothing; inline the context instead")
@@ -121,7 +126,21 @@ def _source(path: Path, rdf_format: ox.RdfFormat, max_bytes: int) -> dict[str, A
     return {"input": data}
 
 
+def check_graph_name(graph: str) -> None:
+    """A graph name given by the user must be an absolute IRI (`--graph`)."""
+    try:
+        ox.NamedNode(graph)
+    except ValueError as exc:
+        raise InputError(f"--graph {graph!r} is not an absolute IRI: {exc}") from None
+
+
 def _parse_error(where: Path, rdf_format: ox.RdfFormat, exc: Exception) -> InputError:
+    if isinstance(exc, MemoryError):
+        # Oxigraph's parsers hold one token (a literal, an IRI) in a buffer of 16 MiB.
+        return InputError(f"{path_text(where)}: a single term is larger than the parser's "
+                          f"buffer ({exc})")
+    if isinstance(exc, RecursionError):
+        return InputError(f"{path_text(where)}: nested too deeply to parse")
     first = (str(exc).splitlines() or [type(exc).__name__])[0]
     if isinstance(exc, SyntaxError):
         return InputError(f"{where}: bad {rdf_format.name}: {first}")
@@ -160,7 +179,7 @@ def _scan(path: Path, rdf_format: ox.RdfFormat, source: dict[str, Any], target: 
                 raise InputError(f"{path}: a graph named by a blank node cannot be imported")
             if keep is not None and graph is not None and graph.value in existing:
                 keep.add(ox.Quad(quad.subject, quad.predicate, quad.object, graph))
-    except (SyntaxError, OSError, ValueError) as exc:
+    except (SyntaxError, OSError, ValueError, MemoryError, RecursionError) as exc:
         raise _parse_error(path, rdf_format, exc) from None
     return _Scan(count, frozenset(named), default)
 
@@ -174,7 +193,7 @@ def parse_rdf(path: Path, *, fmt: str | None = None,
     _scan(path, rdf_format, source)
     try:
         return list(ox.parse(**source, format=rdf_format, base_iri=path.resolve().as_uri()))
-    except (SyntaxError, OSError, ValueError) as exc:
+    except (SyntaxError, OSError, ValueError, MemoryError, RecursionError) as exc:
         raise _parse_error(path, rdf_format, exc) from None
 
 
@@ -228,6 +247,8 @@ def import_files(store: GraphStore, paths: Sequence[str | Path], *, fmt: str | N
     bytes the loader reads. Bulk loading is not one transaction: after an interruption, part
     of a file may be loaded; importing it again replaces that part.
     """
+    if graph is not None:
+        check_graph_name(graph)
     plan = plan_import(paths, graph)
     if graph is None:
         _refuse_other_sources(store, plan)
@@ -327,7 +348,7 @@ def _bulk_load(backend: ox.Store, path: Path, target: str, rdf_format: ox.RdfFor
         else:
             with _Counted(path, progress) as counted:
                 backend.bulk_load(input=counted, **options)
-    except (SyntaxError, ValueError) as exc:  # checked already: the file changed meanwhile
+    except (SyntaxError, ValueError, MemoryError) as exc:  # checked already: the file changed
         raise _parse_error(path, rdf_format, exc) from None
 
 

@@ -159,7 +159,7 @@ def test_export_then_import_restores_the_same_graphs(built: Path, tmp_path: Path
     assert result.exit_code == 0, result.output
     assert _sorted_nquads(copy) == _sorted_nquads(built)
     assert result.stdout.startswith(f"Imported {len(_sorted_nquads(built))} quads from {dump} "
-                                    "into <https://w3id.org/kg-bilateral/id/graph/_countries>, ")
+                                    "into <https://w3id.org/kg-bilateral/id/graph/kg/countries>, ")
     # Importing it again changes nothing.
     assert run("import", str(dump), store=copy).exit_code == 0
     assert _sorted_nquads(copy) == _sorted_nquads(built)
