@@ -25,14 +25,15 @@ class Context:
         self.actors = actors
         self.debug = debug
 
-    def open_store(self, *, create: bool = False, timeout: float | None = None):  # type: ignore[no-untyped-def]
+    def open_store(self, *, write: bool = False, timeout: float | None = None):  # type: ignore[no-untyped-def]
+        """The store to read (no lock, never created) or, with `write`, to write."""
         if self.endpoint:
             from .remote import RemoteStore
 
             return RemoteStore(self.endpoint, timeout=timeout or 30.0)
         from .store import open_store
 
-        return open_store(self.store_path, create=create)
+        return open_store(self.store_path, create=write, read_only=not write)
 
     def store_location(self) -> str:
         from .store import default_store_path
@@ -214,7 +215,7 @@ def build(obj: Context, inputs: tuple[str, ...], encoding: str | None, keep_goin
     skipped: list[str] = []
     docs = _documents(inputs, encoding, keep_going, max_bytes, skipped)
     report = BuildReport(skipped=skipped)
-    with obj.open_store(create=True) as store:
+    with obj.open_store(write=True) as store:
         run_build(docs, store, workers=workers, actors_file=obj.actors, report=report)
         triples = len(store)
         where = store.path
@@ -335,7 +336,7 @@ def import_(obj: Context, files: tuple[str, ...], fmt: str | None, graph: str | 
     from .documents import DEFAULT_MAX_BYTES
     from .importer import import_rdf
 
-    with obj.open_store(create=True) as store:
+    with obj.open_store(write=True) as store:
         for path in files:
             report = import_rdf(store, path, fmt=fmt, graph=graph,
                                 max_bytes=max_bytes or DEFAULT_MAX_BYTES)

@@ -373,7 +373,7 @@ def _open_and_run(path: str, sparql: str | None, saved: str | None,
                   params: Mapping[str, str] | None) -> QueryResult:
     from .store import OxigraphStore
 
-    with OxigraphStore(path, create=False) as store:
+    with OxigraphStore(path, read_only=True) as store:
         if saved is not None:
             return run_saved(store, saved, params)
         return run_query(store, sparql or "", params=params)
