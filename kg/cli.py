@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -77,6 +78,22 @@ def _silence_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
+
+
+class Seconds(click.ParamType):
+    """A time limit: a finite number of seconds, 0 or more (nan, inf and negatives refused)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds < 0:
+            self.fail(f"{value!r} is not a finite number of seconds, 0 or more "
+                      "(0: no limit)", param, ctx)
+        return seconds
 
 
 input_options = [
@@ -240,13 +257,17 @@ def build(obj: Context, inputs: tuple[str, ...], encoding: str | None, keep_goin
                    "ttl, nt, nq, trig, jsonld.")
 @click.option("--prefixes", "show_prefixes", is_flag=True,
               help="List the prefixes every query can use without declaring them.")
-@click.option("--timeout", "-t", type=float, default=60.0, show_default=True,
-              envvar="KG_QUERY_TIMEOUT", help="Stop the query after this many seconds "
-              "(0: no limit).")
+@click.option("--timeout", "-t", type=Seconds(), default=60.0, show_default=True,
+              envvar="KG_QUERY_TIMEOUT", help="Stop the query after this many seconds, "
+              "parsing included (0: no limit).")
+@click.option("--max-memory", type=click.IntRange(min=0), default=2048, show_default=True,
+              envvar="KG_QUERY_MAX_MEMORY", metavar="MB", help="Stop the query if it needs "
+              "more than this many MB of memory (0: no limit).")
 @click.pass_obj
 @handle_errors
 def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None,
-          params: tuple[str, ...], fmt: str, show_prefixes: bool, timeout: float) -> None:
+          params: tuple[str, ...], fmt: str, show_prefixes: bool, timeout: float,
+          max_memory: int) -> None:
     """Run a read-only SPARQL query over the store.
 
     ASK queries print true or false and exit 0 or 1. Updates, LOAD and SERVICE are refused.
@@ -287,7 +308,7 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None,
                       else q.run_query(store, sparql or "", params=bindings))
     else:
         result = q.query_store_at(obj.store_location(), sparql, saved=saved or None,
-                                  params=bindings, timeout=timeout)
+                                  params=bindings, timeout=timeout, max_memory=max_memory)
     if result.form == "ask":
         write_boolean(bool(result.boolean), out, fmt if fmt in ROW_FORMATS else "table")
         out.flush()
