@@ -429,31 +429,37 @@ def _open_and_run(path: str, sparql: str | None, saved: str | None,
                   max_memory: int | None = None) -> QueryResult:
     from .store import OxigraphStore
 
-    _cap_memory(max_memory)
-    own_dataset = check_read_only(sparql or "") if saved is None else False
+    with _memory_capped(max_memory):
+        own_dataset = check_read_only(sparql or "") if saved is None else False
     # Opening the store starts its threads, each reserving address space: not the query's.
-    _cap_memory(None)
-    with OxigraphStore(path, read_only=True) as store:
-        _cap_memory(max_memory)
+    with OxigraphStore(path, read_only=True) as store, _memory_capped(max_memory):
         if saved is not None:
             return run_saved(store, saved, params)
         return _run_checked(store, sparql or "", params, own_dataset=own_dataset)
 
 
-def _cap_memory(megabytes: int | None) -> None:
-    """Let this process's address space grow by at most `megabytes` (None: lift the cap)."""
+@contextlib.contextmanager
+def _memory_capped(megabytes: int | None) -> Iterator[None]:
+    """Let this process's address space grow by at most `megabytes` within the block."""
     try:
         import resource
 
         with open("/proc/self/statm", encoding="ascii") as statm:
             in_use = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except (ImportError, OSError, ValueError):
-        return  # no /proc (not Linux): no cap
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    soft = hard if megabytes is None else in_use + megabytes * 1024 * 1024
-    if hard != resource.RLIM_INFINITY:
-        soft = min(soft, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        in_use = None  # no /proc (not Linux): no cap
+    if not megabytes or in_use is None:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    # A stricter limit set by the user stays.
+    cap = min([in_use + megabytes * 1024 * 1024,
+               *(limit for limit in (soft, hard) if limit != resource.RLIM_INFINITY)])
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def _die_with_parent(parent: int) -> None:
@@ -484,13 +490,10 @@ def _child(path: str, sparql: str | None, saved: str | None, params: dict[str, s
     try:
         send.send(("ok", _open_and_run(path, sparql, saved, params, max_memory=max_memory)))
     except MemoryError:
-        _cap_memory(None)
         send.send(("memory", None))
     except KgError as exc:
-        _cap_memory(None)
         send.send(("error", (type(exc).__name__, str(exc))))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent as one line
-        _cap_memory(None)
         send.send(("error", ("QueryError", f"query failed: {exc}")))
     finally:
         send.close()
