@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -273,3 +274,31 @@ def read_only_mount(source: Path, target: Path) -> Iterator[Path]:
         yield target
     finally:
         subprocess.run(["umount", str(target)], capture_output=True)
+
+
+def test_reads_succeed_while_a_build_is_writing(tmp_path: Path) -> None:
+    text = SAMPLE.read_text(encoding="utf-8").split("---", 2)[2]
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"a{i:04d}", "date": "2026-01-31",
+                                          "text": text}) + "\n" for i in range(400)),
+                      encoding="utf-8")
+    store = tmp_path / "store"
+    writer = subprocess.Popen([*KG, "--store", str(store), "build", str(corpus), "-w", "1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (store / "CURRENT").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        documents = []
+        while writer.poll() is None and len(documents) < 6:
+            proc = kg("--store", str(store), "query", "--format", "csv",
+                      "SELECT (COUNT(?d) AS ?n) WHERE { ?d a kg:Document }")
+            assert proc.returncode == 0, proc.stderr
+            documents.append(int(proc.stdout.split()[1]))
+            assert kg("--store", str(store), "stats").returncode == 0
+        assert documents, "the build ended before any read"
+        # Each reader saw whole documents, and later readers saw no fewer.
+        assert documents == sorted(documents) and documents[-1] <= 400
+    finally:
+        out, err = writer.communicate(timeout=300)
+    assert writer.returncode == 0, err
