@@ -392,7 +392,8 @@ def query_store_at(path: str, sparql: str | None = None, *, saved: str | None = 
         kind, QueryError)(message)
 
 
-# A failed allocation aborts Rust code (SIGABRT); the kernel's OOM killer sends SIGKILL.
+# A failed allocation aborts Rust code (SIGABRT), a stack that cannot grow under the cap
+# faults (SIGSEGV), the kernel's OOM killer sends SIGKILL.
 _OUT_OF_MEMORY_EXITS = (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV)
 
 
