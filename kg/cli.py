@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -25,14 +26,15 @@ class Context:
         self.actors = actors
         self.debug = debug
 
-    def open_store(self, *, create: bool = False, timeout: float | None = None):  # type: ignore[no-untyped-def]
+    def open_store(self, *, write: bool = False, timeout: float | None = None):  # type: ignore[no-untyped-def]
+        """The store to read (no lock, never created) or, with `write`, to write."""
         if self.endpoint:
             from .remote import RemoteStore
 
             return RemoteStore(self.endpoint, timeout=timeout or 30.0)
         from .store import open_store
 
-        return open_store(self.store_path, create=create)
+        return open_store(self.store_path, create=write, read_only=not write)
 
     def store_location(self) -> str:
         from .store import default_store_path
@@ -106,6 +108,22 @@ class Text(click.ParamType):
 
 
 TEXT = Text()
+
+
+class Seconds(click.ParamType):
+    """A time limit: a finite number of seconds, 0 or more (nan, inf and negatives refused)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or seconds < 0:
+            self.fail(f"{value!r} is not a finite number of seconds, 0 or more "
+                      "(0: no limit)", param, ctx)
+        return seconds
 
 
 input_options = [
@@ -273,7 +291,7 @@ def build(obj: Context, inputs: tuple[str, ...], encoding: str | None, keep_goin
     skipped: list[str] = []
     docs = _documents(inputs, encoding, keep_going, max_bytes, skipped)
     report = BuildReport(skipped=skipped)
-    with obj.open_store(create=True) as store:
+    with obj.open_store(write=True) as store:
         # Off a terminal, the line below is the summary.
         with Progress("build", "documents", enabled=not quiet, summary=False) as progress:
             run_build(docs, store, workers=workers, actors_file=obj.actors, report=report,
@@ -337,14 +355,17 @@ def remove(obj: Context, ids: tuple[str, ...]) -> None:
 @output_option(what="the result")
 @click.option("--prefixes", "show_prefixes", is_flag=True,
               help="List the prefixes every query can use without declaring them.")
-@click.option("--timeout", "-t", type=float, default=60.0, show_default=True,
-              envvar="KG_QUERY_TIMEOUT", help="Stop the query after this many seconds "
-              "(0: no limit).")
+@click.option("--timeout", "-t", type=Seconds(), default=60.0, show_default=True,
+              envvar="KG_QUERY_TIMEOUT", help="Stop the query after this many seconds, "
+              "parsing included (0: no limit).")
+@click.option("--max-memory", type=click.IntRange(min=0), default=2048, show_default=True,
+              envvar="KG_QUERY_MAX_MEMORY", metavar="MB", help="Stop the query if it needs "
+              "more than this many MB of memory (0: no limit).")
 @click.pass_obj
 @handle_errors
 def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None, show: bool,
           queries: str | None, params: tuple[str, ...], fmt: str, output: str | None,
-          show_prefixes: bool, timeout: float) -> None:
+          show_prefixes: bool, timeout: float, max_memory: int) -> None:
     """Run a read-only SPARQL query over the store.
 
     ASK queries print true or false and exit 0 or 1. Updates, LOAD and SERVICE are refused.
@@ -402,7 +423,7 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None, 
                       else q.run_query(store, sparql or "", params=bindings))
     else:
         result = q.query_store_at(obj.store_location(), sparql, saved=saved or None,
-                                  params=bindings, timeout=timeout)
+                                  params=bindings, timeout=timeout, max_memory=max_memory)
     if result.form == "ask":
         answer = bool(result.boolean)
         _emit(output, lambda out: write_boolean(answer, out,
@@ -481,7 +502,7 @@ def import_(obj: Context, files: tuple[str, ...], fmt: str | None, graph: str | 
     from .progress import Progress
 
     total = sum(os.path.getsize(f) for f in files if os.path.isfile(f))
-    with obj.open_store(create=True) as store:
+    with obj.open_store(write=True) as store:
         with Progress("import", "B", total=total) as progress:
             reports = import_files(store, files, fmt=fmt, graph=graph,
                                    max_bytes=max_bytes or DEFAULT_MAX_BYTES,

@@ -8,11 +8,17 @@ files in `kg/queries/`, each with a commented header naming its title and parame
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import difflib
+import faulthandler
+import math
 import multiprocessing
 import os
 import re
+import signal
+import sys
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -266,7 +272,11 @@ def run_query(store: Any, sparql: str, *, params: Mapping[str, str] | None = Non
     With Oxigraph, a SELECT query must list a bound variable in its SELECT clause.
     """
     sparql = normalise_escapes(sparql)  # the engine runs the text that was checked
-    own_dataset = _check_normalised(sparql)
+    return _run_checked(store, sparql, params, own_dataset=_check_normalised(sparql))
+
+
+def _run_checked(store: Any, sparql: str, params: Mapping[str, str] | None, *,
+                 own_dataset: bool) -> QueryResult:
     substitutions = {_var_name(name): bind_param(value) for name, value in (params or {}).items()}
     return _execute(store, sparql, substitutions, union=not own_dataset)
 
@@ -490,66 +500,166 @@ def run_saved(store: Any, name: str, params: Mapping[str, str] | None = None, *,
         rows=tuple(tuple(row[i] for i in keep) for row in result.rows))
 
 
-# --- a time limit ------------------------------------------------------------------------
+# --- limits: time, memory, and a child that dies with its parent -----------------------
 
 DEFAULT_TIMEOUT = 60.0
+DEFAULT_MAX_MEMORY = 2048  # MB
 
 
 def query_store_at(path: str, sparql: str | None = None, *, saved: str | None = None,
                    params: Mapping[str, str] | None = None,
-                   timeout: float | None = DEFAULT_TIMEOUT) -> QueryResult:
-    """Run a query (or saved query `saved`) on the on-disk store at `path`, within `timeout`.
+                   timeout: float | None = DEFAULT_TIMEOUT,
+                   max_memory: int | None = DEFAULT_MAX_MEMORY) -> QueryResult:
+    """Run a query (or saved query `saved`) on the on-disk store at `path`, within limits.
 
-    The query runs in a child process that opens the store itself, so that a query that
-    would run for ever (a cartesian product, an unbounded property path) can be stopped:
-    Oxigraph offers no way to cancel a query from the thread that started it. What is
-    refused (updates, SERVICE) is refused here, before any process opens the store.
+    The query runs in a child process, so that a query that would run for ever or eat all
+    memory can be stopped: Oxigraph offers no way to cancel a query. The child checks the
+    query (updates and SERVICE are refused) before it opens the store, so `timeout`
+    (seconds) covers parsing too; `max_memory` caps how many MB the child may take beyond
+    what opening the store needs. None or 0 lifts a limit. The child opens the store for
+    reading (no lock) and dies with this process, however that ends.
     """
-    if saved is None:
-        check_read_only(sparql or "")
-    if not timeout or timeout <= 0:
+    timeout = _limit(timeout, "timeout", "seconds")
+    max_memory = _limit(max_memory, "max_memory", "MB")
+    if not timeout and not max_memory:
         return _open_and_run(path, sparql, saved, params)
     context = multiprocessing.get_context(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(path, sparql, saved, dict(params or {}), send),
-                            daemon=True)
-    child.start()
-    send.close()
-    try:
-        if not receive.poll(timeout):
-            raise QueryError(
-                f"query stopped after {timeout:g} s (--timeout): narrow its patterns, add a "
-                "LIMIT, or allow more time")
-        outcome, payload = receive.recv()
-    except EOFError:
-        raise QueryError("query failed: the query process ended without an answer") from None
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join()
-        receive.close()
+    child = context.Process(target=_child, daemon=True, args=(
+        path, sparql, saved, dict(params or {}), max_memory, os.getpid(), send))
+    with _signals_end_the_wait():
+        child.start()
+        send.close()
+        try:
+            if not receive.poll(timeout or None):
+                raise QueryError(
+                    f"query stopped after {timeout:g} s (--timeout): narrow its patterns, add "
+                    "a LIMIT, or allow more time")
+            outcome, payload = receive.recv()
+        except EOFError:
+            outcome, payload = "died", None
+        finally:
+            if child.is_alive():
+                child.kill()
+            child.join()
+            receive.close()
     if outcome == "ok":
         return payload  # type: ignore[no-any-return]
+    if outcome == "memory" or (outcome == "died" and max_memory
+                               and child.exitcode in _OUT_OF_MEMORY_EXITS):
+        raise QueryError(f"query exceeded the memory limit of {max_memory} MB (--max-memory):"
+                         " narrow its patterns, add a LIMIT, or allow more memory")
+    if outcome == "died":
+        raise QueryError("query failed: the query process ended without an answer "
+                         f"(exit status {child.exitcode})")
     kind, message = payload
     raise {"StoreLockedError": StoreLockedError, "StoreError": StoreError}.get(
         kind, QueryError)(message)
 
 
+# A failed allocation aborts Rust code (SIGABRT), a stack that cannot grow under the cap
+# faults (SIGSEGV), the kernel's OOM killer sends SIGKILL.
+_OUT_OF_MEMORY_EXITS = (-signal.SIGABRT, -signal.SIGKILL, -signal.SIGSEGV)
+
+
+def _limit(value: float | None, name: str, unit: str) -> Any:
+    if value is None:
+        return None
+    if not math.isfinite(value) or value < 0:
+        raise QueryError(f"{name} must be a finite number of {unit}, 0 or more "
+                         f"(0: no limit), not {value}")
+    return value
+
+
+@contextlib.contextmanager
+def _signals_end_the_wait() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into SystemExit while waiting, so the child is killed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def leave(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    names = [n for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {n: signal.signal(getattr(signal, n), leave) for n in names}
+    try:
+        yield
+    finally:
+        for n, handler in previous.items():
+            signal.signal(getattr(signal, n), handler)
+
+
 def _open_and_run(path: str, sparql: str | None, saved: str | None,
-                  params: Mapping[str, str] | None) -> QueryResult:
+                  params: Mapping[str, str] | None, *,
+                  max_memory: int | None = None) -> QueryResult:
     from .store import OxigraphStore
 
-    with OxigraphStore(path, create=False) as store:
+    # The engine runs the text as normalised, escapes applied: the text that was checked.
+    sparql = normalise_escapes(sparql or "") if saved is None else None
+    with _memory_capped(max_memory):
+        own_dataset = _check_normalised(sparql) if sparql is not None else False
+    # Opening the store starts its threads, each reserving address space: not the query's.
+    with OxigraphStore(path, read_only=True) as store, _memory_capped(max_memory):
         if saved is not None:
             return run_saved(store, saved, params)
-        return run_query(store, sparql or "", params=params)
+        return _run_checked(store, sparql or "", params, own_dataset=own_dataset)
+
+
+@contextlib.contextmanager
+def _memory_capped(megabytes: int | None) -> Iterator[None]:
+    """Let this process's address space grow by at most `megabytes` within the block."""
+    try:
+        import resource
+
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            in_use = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (ImportError, OSError, ValueError):
+        in_use = None  # no /proc (not Linux): no cap
+    if not megabytes or in_use is None:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    # A stricter limit set by the user stays.
+    cap = min([in_use + megabytes * 1024 * 1024,
+               *(limit for limit in (soft, hard) if limit != resource.RLIM_INFINITY)])
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when its parent ends, by whatever signal."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the parent ended before the line above
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _child(path: str, sparql: str | None, saved: str | None, params: dict[str, str],
-           send: Any) -> None:
+           max_memory: int | None, parent: int, send: Any) -> None:
+    _die_with_parent(parent)
+    # Everything the child has to say goes through `send`; a crash is read from its exit
+    # status. Its stderr would only add raw lines (an allocator's abort message, and the
+    # faulthandler's dump, which keeps its own copy of stderr).
+    faulthandler.disable()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
     try:
-        send.send(("ok", _open_and_run(path, sparql, saved, params)))
+        send.send(("ok", _open_and_run(path, sparql, saved, params, max_memory=max_memory)))
+    except MemoryError:
+        send.send(("memory", None))
     except KgError as exc:
         send.send(("error", (type(exc).__name__, str(exc))))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent as one line

@@ -7,6 +7,7 @@ added behind the same methods later.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any, Protocol
@@ -62,16 +63,32 @@ def default_store_path() -> str:
 
 
 class OxigraphStore:
-    """Oxigraph embedded: `OxigraphStore()` in memory, `OxigraphStore(path)` on disk."""
+    """Oxigraph embedded: `OxigraphStore()` in memory, `OxigraphStore(path)` on disk.
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True):
+    On disk, a store is opened for writing (the default) or for reading (`read_only=True`).
+    A writer creates the store and its parent folders if missing (unless `create=False`)
+    and holds a lock: a second writer fails at once with `StoreLockedError`. A reader takes
+    no lock, so any number of readers run beside each other and beside one writer; each
+    sees the store as it was when it opened (a consistent snapshot; reopen to see later
+    writes). A reader never creates or changes a file, so read-only file systems work, and
+    a path that holds no store is refused ("no store at PATH", "PATH is not a kg store").
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, create: bool = True,
+                 read_only: bool = False):
         self.path = None if path is None else Path(path)
+        self.read_only = read_only and self.path is not None
         try:
             if self.path is None:
                 self._store = ox.Store()
+            elif self.read_only:
+                _check_is_store(self.path)
+                self._store = _open_read_only(self.path)
             else:
-                if not create and not self.path.exists():
-                    raise StoreError(f"no store at {self.path} (run 'kg build' first)")
+                if create:
+                    _prepare_for_writing(self.path)
+                else:
+                    _check_is_store(self.path)
                 self._store = ox.Store(str(self.path))
         except OSError as exc:
             message = str(exc)
@@ -105,6 +122,8 @@ class OxigraphStore:
         self._write(lambda: self._store.remove_graph(ox.NamedNode(graph_iri(doc_id))))
 
     def _write(self, action: Any) -> None:
+        if self.read_only:
+            raise StoreError(f"store {self.path} is open read-only: open it for writing")
         try:
             action()
         except OSError as exc:
@@ -172,12 +191,12 @@ class OxigraphStore:
         return dataset
 
     def flush(self) -> None:
-        if self.path is not None:
+        if self.path is not None and not self.read_only:
             self._store.flush()
 
     def close(self) -> None:
         store = getattr(self, "_store", None)
-        if store is not None and self.path is not None:
+        if store is not None and self.path is not None and not self.read_only:
             try:
                 store.flush()
             except OSError:
@@ -192,8 +211,61 @@ def dump_prefixes() -> dict[str, str]:
 
 
 def open_store(path: str | os.PathLike[str] | None = None, *, memory: bool = False,
-               create: bool = True) -> OxigraphStore:
-    """The store at `path` (default: $KG_STORE or .kg/store), or a new in-memory one."""
+               create: bool = True, read_only: bool = False) -> OxigraphStore:
+    """The store at `path` (default: $KG_STORE or .kg/store), or a new in-memory one.
+
+    By default the store is opened for writing, created with its parent folders if missing
+    (`create=False`: fail instead), and locked against other writers (`kg build`, `kg
+    import`). `read_only=True` opens it for reading: no lock, nothing created or changed,
+    a snapshot as of opening. Readers never wait: `kg query`, `stats`, `viz`, `export` and
+    `validate` work while a notebook or a build holds the store for writing. A notebook
+    that only reads should open with `read_only=True`, so that `kg build` can still write.
+    """
     if memory:
         return OxigraphStore()
-    return OxigraphStore(path or default_store_path(), create=create)
+    return OxigraphStore(path or default_store_path(), create=create, read_only=read_only)
+
+
+# RocksDB keeps the name of its current manifest in this file: a folder without it holds
+# no store.
+_MARKER = "CURRENT"
+
+
+def _check_is_store(path: Path) -> None:
+    if not path.exists():
+        raise StoreError(f"no store at {path} (run 'kg build' first)")
+    if not (path / _MARKER).is_file():
+        raise StoreError(f"{path} is not a kg store (no Oxigraph database in it)")
+
+
+def _prepare_for_writing(path: Path) -> None:
+    """Create the store's folder and its parents; refuse a folder that holds other things."""
+    if path.is_dir():
+        if not (path / _MARKER).exists() and any(path.iterdir()):
+            raise StoreError(f"{path} is not a kg store: it is a folder with other files in "
+                             "it (name a new or empty folder)")
+        return
+    if path.exists():
+        raise StoreError(f"{path} is not a kg store: it is a file")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        blocker = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        reason = f"{blocker} is not a folder" if blocker else exc.strerror or str(exc)
+        raise StoreError(f"cannot create store {path}: {reason}") from None
+
+
+def _open_read_only(path: Path) -> ox.Store:
+    # Oxigraph calls reading beside a writer undefined: the writer may compact the store
+    # while a reader opens it, deleting a table file the manifest just read names (seen
+    # as an IO error or "Corruption"). Every table is opened while opening, so once open,
+    # the snapshot is safe; opening again reads the new manifest.
+    tries = 10
+    while True:
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            tries -= 1
+            if not tries or "No such file" not in str(exc):
+                raise OSError(str(exc)) from None
+            time.sleep(0.02)

@@ -199,12 +199,13 @@ def test_bad_inputs_name_the_file(tmp_path: Path) -> None:
             result.output
 
 
-def test_locked_store_fails_fast_in_a_second_process(built: Path) -> None:
+def test_locked_store_fails_fast_in_a_second_writer(built: Path) -> None:
     from kg.store import OxigraphStore
 
     with OxigraphStore(built):
-        proc = subprocess.run([sys.executable, "-m", "kg", "--store", str(built), "stats"],
-                              capture_output=True, text=True, timeout=120)
+        proc = subprocess.run([sys.executable, "-m", "kg", "--store", str(built), "build",
+                               SAMPLE, "-w", "1"], capture_output=True, text=True,
+                              timeout=120)
     assert proc.returncode == 1
     assert proc.stderr == f"Error: store is in use by another process: {built}\n"
 

@@ -89,3 +89,29 @@ def test_missing_store_is_not_created_when_reading(tmp_path: Path) -> None:
         OxigraphStore(tmp_path / "nothing", create=False)
     assert not (tmp_path / "nothing").exists()
     assert issubclass(StoreLockedError, StoreError)
+
+
+def test_a_reader_takes_no_lock_and_cannot_write(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with OxigraphStore(path) as writer:
+        writer.add([quad("a", "1", G1)])
+        writer.flush()
+        with OxigraphStore(path, read_only=True) as reader:
+            assert len(reader) == 1 and reader.graphs() == [G1]
+            with pytest.raises(StoreError, match="open read-only"):
+                reader.add([quad("b", "2", G1)])
+            reader.flush()  # nothing to flush: no error
+    assert len(OxigraphStore(path, read_only=True)) == 1
+
+
+def test_open_store_reads_without_creating(tmp_path: Path) -> None:
+    from kg.store import open_store
+
+    with pytest.raises(StoreError, match="no store at"):
+        open_store(tmp_path / "a" / "store", read_only=True)
+    (tmp_path / "plain").mkdir()
+    with pytest.raises(StoreError, match="is not a kg store"):
+        open_store(tmp_path / "plain", read_only=True)
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["plain"]
+    open_store(tmp_path / "a" / "store").close()  # a writer creates parents and store
+    assert (tmp_path / "a" / "store" / "CURRENT").is_file()
