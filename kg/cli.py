@@ -330,7 +330,7 @@ def remove(obj: Context, ids: tuple[str, ...]) -> None:
     """
     from .pipeline import remove_documents
 
-    with obj.open_store() as store:
+    with obj.open_store(write=True) as store:
         removed = remove_documents(store, ids)
     _report_removed(removed)
 

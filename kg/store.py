@@ -90,7 +90,7 @@ class OxigraphStore:
                 else:
                     _check_is_store(self.path)
                 self._store = ox.Store(str(self.path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a damaged store ("Corruption")
             message = str(exc)
             if "lock" in message.lower():
                 raise StoreLockedError(

@@ -53,3 +53,20 @@ def test_readme_points_at_the_reference() -> None:
     assert "docs/facts.md" in readme and "FACTS.md" not in readme.replace("docs/facts.md", "")
     help_text = CliRunner().invoke(cli, ["extract", "--help"]).output
     assert "docs/facts.md" in help_text
+
+
+def test_every_test_security_md_names_exists() -> None:
+    """SECURITY.md states each promise with the tests that hold it: those tests must exist."""
+    text = (ROOT / "SECURITY.md").read_text(encoding="utf-8")
+    named = re.findall(r"`(tests/[\w/]+\.py)(?:::(\w+))?", text)
+    # `::name` right after a file, or alone after one, belongs to the last file named.
+    assert named
+    for path in {p for p, _ in named}:
+        assert (ROOT / path).is_file(), path
+    current = ""
+    for match in re.finditer(r"`(?:(tests/[\w/]+\.py))?(?:::(\w+))?`", text):
+        path, name = match.groups()
+        current = path or current
+        if name:
+            source = (ROOT / current).read_text(encoding="utf-8")
+            assert re.search(rf"^def {name}\(", source, flags=re.M), f"{current}::{name}"

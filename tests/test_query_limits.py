@@ -75,7 +75,7 @@ def test_the_time_limit_covers_parsing_a_huge_query(built: Path, tmp_path: Path)
     huge.write_text(text, encoding="utf-8")
     assert huge.stat().st_size > 500_000
     start = time.monotonic()
-    proc = subprocess.run([*KG, "--store", str(built), "query", "--timeout", "1", "-f",
+    proc = subprocess.run([*KG, "--store", str(built), "query", "--timeout", "1", "-F",
                            str(huge)], capture_output=True, text=True, timeout=300)
     stopped_after = time.monotonic() - start
     assert proc.returncode == 1
