@@ -7,7 +7,15 @@ KG=${KG:-kg}
 EXAMPLES="$(realpath --relative-to=. "$(dirname "$0")/../examples")"
 STORE=.kg/demo-store
 
-run() { echo "\$ kg ${*}"; "$KG" "$@"; }
+# Echo each command as a user would type it (arguments with spaces quoted), then run it.
+run() {
+  local shown="\$ kg" arg
+  for arg in "$@"; do
+    case $arg in *" "*) shown+=" \"$arg\"" ;; *) shown+=" $arg" ;; esac
+  done
+  echo "$shown"
+  "$KG" "$@"
+}
 
 rm -rf "$STORE"
 run --store "$STORE" build "$EXAMPLES"

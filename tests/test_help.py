@@ -106,21 +106,28 @@ def test_demo_runs_in_an_empty_folder(tmp_path: Path) -> None:
     assert "Valid: the store conforms to the shapes." in done.stdout
 
 
-def readme_commands() -> list[str]:
-    """The `$ kg ...` lines of the README's transcripts, in order."""
+def readme_transcript() -> list[tuple[str, str]]:
+    """The `$ kg ...` lines of the README's transcripts, each with the output shown under it."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    return [line[2:] for block in re.findall(r"```\n(.*?)```", text, flags=re.S)
-            for line in block.splitlines() if line.startswith("$ kg ")]
+    shown = []
+    for block in re.findall(r"```\n(.*?)```", text, flags=re.S):
+        for chunk in re.split(r"\n(?=\$ kg )", block):
+            if chunk.startswith("$ kg "):
+                command, _, output = chunk.partition("\n")
+                shown.append((command[2:], output.strip("\n")))
+    return shown
 
 
 def test_readme_commands_run_in_an_empty_folder(tmp_path: Path) -> None:
-    commands = readme_commands()
-    assert commands, "the README shows no `$ kg` commands"
+    """The README's transcript, run from nothing, prints what the README shows."""
+    transcript = readme_transcript()
+    assert transcript, "the README shows no `$ kg` commands"
     (tmp_path / "examples").symlink_to(ROOT / "examples")
-    for line in commands:
+    for line, expected in transcript:
         done = subprocess.run(["bash", "-c", line], cwd=tmp_path, env=_env(tmp_path),
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, f"`{line}` exited {done.returncode}: {done.stderr}"
+        assert done.stdout.strip("\n") == expected, f"`{line}` printed:\n{done.stdout}"
 
 
 def test_readme_python_runs_in_an_empty_folder(tmp_path: Path) -> None:
