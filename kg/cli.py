@@ -411,7 +411,11 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None, 
         _, bindings = q.resolve_saved(saved, bindings, folder=queries)
     else:
         if query_file is not None:
-            sparql = query_file.read()
+            try:
+                sparql = query_file.read()
+            except UnicodeDecodeError as exc:
+                raise KgError(f"{query_file.name}: not UTF-8 text (byte {exc.start}); a query "
+                              "file holds SPARQL text") from None
         elif sparql == "-":
             sparql = sys.stdin.read()
         if not sparql or not sparql.strip():

@@ -174,8 +174,8 @@ def test_a_bad_actors_row(tmp_path: Path, rows: str) -> None:
 
 def test_query_file_that_is_binary(store: Path, tmp_path: Path) -> None:
     (tmp_path / "q.rq").write_bytes(bytes(range(256)) * 8)
-    assert_one_line_error(kg("--store", str(store), "query", "-f", "q.rq", cwd=tmp_path),
-                          "q.rq")
+    assert_one_line_error(kg("--store", str(store), "query", "-F", "q.rq", cwd=tmp_path),
+                          "q.rq", "UTF-8")
 
 
 def test_invalid_utf8_in_title(store: Path, tmp_path: Path) -> None:
