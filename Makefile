@@ -38,6 +38,7 @@ test: install-test $(CHROMIUM)
 
 eval: install
 	@test -d $(DEV) || { echo "no dev set at $(DEV)"; exit 1; }
+	mkdir -p .kg
 	$(KG) extract $(DEV)/*.txt --format jsonl -o .kg/dev-facts.jsonl
 	$(BIN)/python $(DEV)/../score.py $(DEV) .kg/dev-facts.jsonl
 
