@@ -260,6 +260,10 @@ def test_the_shapes_know_the_same_kinds() -> None:
                 if shapes.value(prop, sh.path) == KG.kind
                 for node in shapes.objects(prop, sh["in"])]
     assert words == [Literal(k.name) for k in kinds]
+    (message,) = [shapes.value(prop, sh.message) for prop in shapes.objects(fact_shape, sh.property)
+                  if (prop, sh["in"], None) in shapes and shapes.value(prop, sh.path) == KG.kind]
+    assert str(message).endswith(f"one of the {len(kinds)} words of FACTS.md: "
+                                 + ", ".join(k.name for k in kinds))
     for kind in kinds:
         (shape,) = [s for s in shapes.subjects(sh.targetClass, KG[kind.ontology_class])
                     if s != fact_shape]
