@@ -18,6 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from .errors import QueryError
+from .kinds import load_kinds
 from .records import DIRECTED_KINDS, KINDS
 from .vocab import PREFIXES
 
@@ -25,25 +26,8 @@ if TYPE_CHECKING:  # networkx is imported by the functions that need it, not at 
     import networkx as nx
 
 # Cooperation–conflict weight of each kind, on the −10…+10 scale of Goldstein (1992) as
-# CAMEO codes it; the anchor is the CAMEO event the kind corresponds to (docs/facts.md lists
-# the PLOVER types). A kind covering several CAMEO events takes a value in their range.
-KIND_WEIGHTS: dict[str, float] = {
-    "meeting": 1.0,       # 040 consult (meetings, talks): 1.0
-    "call": 1.0,          # 041 discuss by telephone: 1.0
-    "visit": 1.9,         # 042 make a visit: 1.9 (043 host a visit: 2.8)
-    "invitation": 4.0,    # 036 express intent to meet or negotiate: 4.0
-    "agreement": 8.0,     # 057 sign formal agreement: 8.0
-    "cooperation": 6.0,   # 060 engage in material cooperation: 6.0 (050 diplomatic: 3.5)
-    "partnership": 5.0,   # between 050 diplomatic cooperation (3.5) and 057 agreement (8.0)
-    "support": 3.4,       # 051 praise or endorse: 3.4
-    "aid": 7.0,           # 070 provide aid: 7.0
-    "criticism": -2.0,    # 111 criticise or denounce, 112 accuse: -2.0
-    "protest": -2.4,      # 114 complain officially (démarche, summoning): -2.4
-    "sanction": -5.0,     # 160 reduce relations (-4.0) … 163 embargo, sanctions (-8.0)
-    "threat": -4.4,       # 130 threaten: -4.4
-    "rejection": -4.0,    # 120 reject: -4.0
-    "force": -8.0,        # 170 coerce (-7.0), 150 force posture (-7.2), 180 assault (-9.0)
-}
+# CAMEO codes it; kg/data/kinds.yaml gives each weight with its CAMEO anchor.
+KIND_WEIGHTS: dict[str, float] = {k.name: k.weight for k in load_kinds()}
 
 # How much a fact's status counts towards a score: a planned event is a promise, half an
 # event; a negated one did not happen and carries no weight (it is still counted).

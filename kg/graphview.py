@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .analysis import KIND_WEIGHTS, FactRow, pair_summary, person_id, sort_facts
+from .kinds import load_kinds
 from .records import DIRECTED_KINDS, KINDS, STATUSES
 
 LEVELS = ("countries", "actors", "facts")
@@ -23,16 +24,9 @@ DEFAULT_SEED = 7
 MAX_NODES = 500
 MAX_EDGES = 2000
 
-# Colour-blind-safe: picked from Okabe & Ito's and Paul Tol's palettes so that any two
-# stay apart (CIELAB distance at least 12) for normal, deuteranope and protanope vision
-# (tests/test_viz.py checks it). Cooperative kinds in blues, greens and yellows;
-# conflictual kinds in pinks, reds, purple, brown and black.
-KIND_COLORS = {
-    "meeting": "#0077bb", "call": "#88ccee", "visit": "#6699cc", "invitation": "#332288",
-    "agreement": "#117733", "cooperation": "#44bb99", "partnership": "#999933",
-    "support": "#bbcc33", "aid": "#ddcc77", "criticism": "#ffaabb", "protest": "#ee8866",
-    "sanction": "#aa3377", "threat": "#ee6677", "rejection": "#663333", "force": "#000000",
-}
+# Colour-blind safe (Okabe & Ito's and Paul Tol's palettes, kept apart in CIELAB: see
+# kg/data/kinds.yaml and tests/test_viz.py).
+KIND_COLORS = {k.name: k.color for k in load_kinds()}
 # A kind kg does not define (imported RDF may hold one) is drawn grey, never dropped.
 UNKNOWN_KIND_COLOR = "#bbbbbb"
 COUNTRY_COLOR = {"background": "#e3f2fd", "border": "#1565c0"}

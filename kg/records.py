@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-UNDIRECTED_KINDS = ("meeting", "call", "agreement", "cooperation", "partnership")
-DIRECTED_KINDS = (
-    "visit", "invitation", "support", "aid", "criticism", "protest",
-    "sanction", "threat", "rejection", "force",
-)
+from .kinds import load_kinds
+
+# Defined in kg/data/kinds.yaml; the undirected kinds first.
+UNDIRECTED_KINDS = tuple(k.name for k in load_kinds() if not k.directed)
+DIRECTED_KINDS = tuple(k.name for k in load_kinds() if k.directed)
 KINDS = UNDIRECTED_KINDS + DIRECTED_KINDS
 STATUSES = ("occurred", "planned", "negated")
 ATTRIBUTIONS = ("reported", "commentary")

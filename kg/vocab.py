@@ -6,6 +6,8 @@ import re
 import unicodedata
 from urllib.parse import quote, unquote
 
+from .kinds import load_kinds
+
 ONTOLOGY = "https://w3id.org/kg-bilateral/ontology#"
 DATA = "https://w3id.org/kg-bilateral/id/"
 
@@ -26,22 +28,11 @@ PREFIXES: dict[str, str] = {
     "wd": "http://www.wikidata.org/entity/",
 }
 
-# Class name in the ontology of each kind of fact.
-KIND_CLASS = {
-    "meeting": "Meeting", "call": "Call", "visit": "Visit", "invitation": "Invitation",
-    "agreement": "Agreement", "cooperation": "Cooperation", "partnership": "Partnership",
-    "support": "Support", "aid": "Aid", "criticism": "Criticism", "protest": "Protest",
-    "sanction": "Sanction", "threat": "Threat", "rejection": "Rejection", "force": "Force",
-}
+# Class name in the ontology of each kind of fact (kg/data/kinds.yaml).
+KIND_CLASS = {k.name: k.ontology_class for k in load_kinds()}
 
 # The simple country-to-country link each kind also gives ("who invited whom" in one line).
-KIND_LINK = {
-    "meeting": "metWith", "call": "calledWith", "visit": "visited", "invitation": "invited",
-    "agreement": "agreedWith", "cooperation": "cooperatesWith", "partnership": "partnerOf",
-    "support": "supported", "aid": "aided", "criticism": "criticised",
-    "protest": "protestedTo", "sanction": "sanctioned", "threat": "threatened",
-    "rejection": "rejected", "force": "usedForceAgainst",
-}
+KIND_LINK = {k.name: k.link for k in load_kinds()}
 
 
 def kg(term: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from kg.cli import cli
+from kg.kinds import load_kinds
 from kg.records import DIRECTED_KINDS, KINDS, Fact
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,13 @@ def test_kinds_are_kgs_kinds_with_their_direction() -> None:
     assert sorted(rows) == sorted(KINDS)
     for kind, directed in rows.items():
         assert directed.startswith("yes") == (kind in DIRECTED_KINDS), kind
+
+
+def test_the_kinds_table_follows_kinds_yaml() -> None:
+    """The table lists the kinds of kg/data/kinds.yaml in its order, with their direction."""
+    rows = [(row[0].strip("`"), row[1].split(",")[0]) for row in _table_rows("Kinds")]
+    assert rows == [(k.name, "yes" if k.directed else "no") for k in load_kinds()]
+    assert "kg/data/kinds.yaml" in FACTS_MD
 
 
 def test_status_and_attribution_values_are_documented() -> None:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg import validate as kv
 from kg.actors import Country
 from kg.errors import KgError
+from kg.kinds import load_kinds
 from kg.pipeline import write_document
 from kg.rdf import country_quads, document_quads
 from kg.records import KINDS, Document, Fact, Place, Side
@@ -215,6 +218,100 @@ def test_every_kind_class_has_plover_type_and_kind_name() -> None:
     assert graph.value(KG.Agreement, KG.ploverMode) is None
     assert set(graph.objects(KG.Force, KG.ploverType)) == {
         Literal("ASSAULT"), Literal("COERCE"), Literal("MOBILIZE")}
+
+
+def test_kinds_yaml_and_the_ontology_define_the_same_kinds() -> None:
+    """kg/data/kinds.yaml is where kinds are defined; ontology/kg.ttl, written by hand,
+    must say the same of each: class, kindName, PLOVER type and mode, direction, definition,
+    link property."""
+    graph = kv.ontology_graph()
+    kinds = load_kinds()
+    for kind in kinds:
+        cls, link = KG[kind.ontology_class], KG[kind.link]
+        assert (cls, RDF.type, OWL.Class) in graph, kind.name
+        assert graph.value(cls, KG.kindName) == Literal(kind.name)
+        assert set(graph.objects(cls, KG.ploverType)) == {Literal(t) for t in kind.plover_type}
+        assert set(graph.objects(cls, KG.ploverMode)) == {Literal(m) for m in kind.plover_mode}
+        parent = KG.DirectedFact if kind.directed else KG.UndirectedFact
+        assert set(graph.objects(cls, RDFS.subClassOf)) == {parent}, kind.name
+        assert graph.value(cls, RDFS.comment) == Literal(kind.definition, lang="en")
+        assert graph.value(link, KG.linkOf) == cls
+        assert (link, RDF.type, OWL.ObjectProperty) in graph
+        assert ((link, RDF.type, OWL.SymmetricProperty) in graph) == (not kind.directed)
+    # ... and the ontology has no kind that kinds.yaml lacks.
+    classes = {KG[k.ontology_class] for k in kinds}
+    assert set(graph.subjects(KG.kindName, None)) == classes
+    assert set(graph.objects(None, KG.linkOf)) == classes
+    assert set(graph.subjects(KG.linkOf, None)) == {KG[k.link] for k in kinds}
+    assert set(graph.subjects(RDFS.subClassOf, KG.DirectedFact)) == {
+        KG[k.ontology_class] for k in kinds if k.directed}
+    assert set(graph.subjects(RDFS.subClassOf, KG.UndirectedFact)) == {
+        KG[k.ontology_class] for k in kinds if not k.directed}
+
+
+def test_the_shapes_know_the_same_kinds() -> None:
+    shapes = kv.shapes_graph()
+    sh = Namespace("http://www.w3.org/ns/shacl#")
+    kinds = load_kinds()
+    classes = {KG[k.ontology_class] for k in kinds}
+    fact_shape = URIRef("https://w3id.org/kg-bilateral/shapes#FactShape")
+    assert set(shapes.objects(fact_shape, sh.targetClass)) == classes
+    (words,) = [list(Collection(shapes, node)) for prop in shapes.objects(fact_shape, sh.property)
+                if shapes.value(prop, sh.path) == KG.kind
+                for node in shapes.objects(prop, sh["in"])]
+    assert words == [Literal(k.name) for k in kinds]
+    (message,) = [shapes.value(prop, sh.message) for prop in shapes.objects(fact_shape, sh.property)
+                  if (prop, sh["in"], None) in shapes and shapes.value(prop, sh.path) == KG.kind]
+    assert str(message).endswith(f"one of the {len(kinds)} words of FACTS.md: "
+                                 + ", ".join(k.name for k in kinds))
+    for kind in kinds:
+        (shape,) = [s for s in shapes.subjects(sh.targetClass, KG[kind.ontology_class])
+                    if s != fact_shape]
+        values = {shapes.value(p, sh.hasValue) for p in shapes.objects(shape, sh.property)}
+        assert values == {Literal(kind.name)}, kind.name
+
+
+def test_the_tables_of_kinds_are_read_from_kinds_yaml() -> None:
+    from kg.analysis import KIND_WEIGHTS
+    from kg.graphview import KIND_COLORS
+    from kg.records import DIRECTED_KINDS
+
+    kinds = load_kinds()
+    assert set(KINDS) == {k.name for k in kinds} and len(KINDS) == len(kinds) == 15
+    assert DIRECTED_KINDS == tuple(k.name for k in kinds if k.directed)
+    assert KINDS[:5] == tuple(k.name for k in kinds if not k.directed)
+    assert KIND_CLASS == {k.name: k.ontology_class for k in kinds}
+    assert KIND_LINK == {k.name: k.link for k in kinds}
+    assert KIND_WEIGHTS == {k.name: k.weight for k in kinds}
+    assert KIND_COLORS == {k.name: k.color for k in kinds}
+    # Each weight is stated with its CAMEO anchor, and the sign says which side it is on.
+    for kind in kinds:
+        assert re.search(r"\b\d{3}\b", kind.cameo), kind
+    assert {k.name for k in kinds if k.weight < 0} == {
+        "criticism", "protest", "sanction", "threat", "rejection", "force"}
+
+
+@pytest.mark.parametrize("edit, message", [
+    (("directed: false", "directed: maybe", 1), "directed must be true or false"),
+    (("weight: 1.0", "weight: 12", 1), "weight must be a number from -10 to 10"),
+    (('color: "#0077bb"', 'color: "blue"', 1), "color must be #rrggbb"),
+    (("  link: metWith\n", "", 1), "needs exactly the fields"),
+    (("class: Meeting", "class: kg:Meeting", 1), "class must be an ontology term name"),
+])
+def test_a_malformed_kinds_file_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                           edit: tuple[str, str, int], message: str) -> None:
+    import kg.kinds
+
+    source = (ROOT / "kg" / "data" / "kinds.yaml").read_text(encoding="utf-8")
+    assert edit[0] in source
+    (tmp_path / "kinds.yaml").write_text(source.replace(*edit), encoding="utf-8")
+    monkeypatch.setattr(kg.kinds, "KINDS_FILE", tmp_path / "kinds.yaml")
+    kg.kinds.load_kinds.cache_clear()
+    try:
+        with pytest.raises(KgError, match=message):
+            kg.kinds.load_kinds()
+    finally:
+        kg.kinds.load_kinds.cache_clear()
 
 
 # (c) what the pipeline writes conforms
