@@ -54,6 +54,23 @@ _PLACE_NP = re.compile(
 _APPOSITIVE_PLACE = re.compile(r",\s+((?:[A-Z][\w'’\-]*)(?:\s+[A-Z][\w'’\-]*){0,3})\s*[.;]?\s*$")
 
 
+# An act refused or asked for in vain: "rejected calls to impose sanctions", "dismissed
+# demands for aid". The act is not done, whatever its kind.
+_REFUSED = re.compile(
+    r"\b(?:reject\w*|refus\w*|dismiss\w*|rebuff\w*|turn\w* down|den(?:y|ies|ied))\s+"
+    r"(?:the\s+|all\s+|any\s+)?(?:[\w'’-]+\s+)?(?:calls?|demands?|requests?|proposals?|"
+    r"appeals?|pressure|suggestions?|plans?)\s+(?:to|for)\b", re.I)
+# A ban on a friendly act: "prohibit all aid", "halted military cooperation". The ban is a
+# sanction of its own; the act banned is negated.
+_BANNED = re.compile(
+    r"\b(?:prohibit\w*|ban|bans|banned|banning|forbid\w*|forbade|bar|bars|barred|barring|"
+    r"block\w*|stop\w*|halt\w*|suspend\w*|cut(?:s|ting)? off|withh[eo]ld\w*|outlaw\w*|"
+    r"end(?:s|ed|ing)?|freez\w*|froze)(?:\s+(?:all|any|further|new|the|its|their))?"
+    r"(?:\s+[\w'’-]+)?\s*$", re.I)
+_FRIENDLY = ("aid", "cooperation", "support", "visit", "meeting", "agreement", "call",
+             "partnership", "invitation")
+
+
 def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
     """occurred, planned or negated, from the words of the trigger's clause before it."""
     lo = _clause(sent, m.start(), m.end())[0] - sent.start
@@ -61,7 +78,8 @@ def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
     window = " ".join(before.split()[-8:])
     if _NEGATION.search(" ".join(window.split()[-5:])) or re.search(
             r"\b(?:put off|postpone\w*|called off|cancel\w*|pause|delay\w*|suspend\w*)\b",
-            window, re.I):
+            window, re.I) or _REFUSED.search(window) or (
+            kind in _FRIENDLY and _BANNED.search(window)):
         return "negated"
     if kind in ("agreement", "invitation", "partnership", "threat", "rejection"):
         return "occurred"  # the agreeing, inviting, threatening itself happened

@@ -137,3 +137,36 @@ def test_explain_names_the_lexicon_block_and_codes(extractor: Extractor) -> None
     write_explanation(extractor.explain(doc), doc, Out())
     assert "    force 'deported' (cameo DEPORT 174:COERCE/deport): fact force THA→KHM " \
         "[occurred]\n" in lines
+
+
+@pytest.mark.parametrize(("text", "negated", "other"), [
+    # Refusals and bans: the act refused is not done, whatever reads it.
+    ("The United States refused to commit any assistance to Ukraine.",
+     ("aid", "USA", "UKR", "negated"), None),
+    ("The United States announced it would prohibit all aid to Albanian rebels.",
+     ("aid", "USA", "ALB", "negated"), ("sanction", "USA", "ALB", "planned")),
+    ("Israel rejected calls to impose sanctions on Iran.",
+     ("sanction", "ISR", "IRN", "negated"), ("rejection", "ISR", "IRN", "occurred")),
+    ("Russia halted military cooperation with Armenia.",
+     ("cooperation", "ARM", "RUS", "negated"), None),
+])
+def test_refusals_and_bans_negate_the_act(extractor: Extractor, text: str,
+                                          negated: tuple[str, ...],
+                                          other: tuple[str, ...] | None) -> None:
+    found = facts(extractor, text)
+    assert negated in found or (negated[0], negated[2], negated[1], negated[3]) in found, found
+    assert not {f for f in found if f[0] == negated[0] and f[3] != "negated"}, found
+    if other:
+        assert other in found, found
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Near-misses: the act itself, not refused, stays as it is.
+    ("Japan sent aid to the Philippines.", ("aid", "JPN", "PHL", "occurred")),
+    ("Washington imposed sanctions on Iran after talks failed.",
+     ("sanction", "USA", "IRN", "occurred")),
+    ("France banned imports of Russian gas.", ("sanction", "FRA", "RUS", "occurred")),
+])
+def test_acts_not_refused_keep_their_status(extractor: Extractor, text: str,
+                                            expected: tuple[str, ...]) -> None:
+    assert expected in facts(extractor, text)
