@@ -20,6 +20,7 @@ from .mentions import DocumentContext, Mention, MentionFinder, in_compound
 from .nlp import Sentence, split_sentences
 from .qualifiers import (
     TOPIC_PATTERN,
+    banned,
     fact_date,
     fact_location,
     fact_status,
@@ -159,6 +160,9 @@ class Extractor:
             return
         if not pairs:
             decision.reason = "only one country found"
+            return
+        if banned(sent, m, kind):
+            decision.reason = "the act is banned or halted: the ban is the fact"
             return
         status = fact_status(sent, m, kind)
         date = fact_date(sent, dates, m, kind, status, event_date)

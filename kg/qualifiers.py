@@ -71,6 +71,15 @@ _FRIENDLY = ("aid", "cooperation", "support", "visit", "meeting", "agreement", "
              "partnership", "invitation")
 
 
+def banned(sent: Sentence, m: Hit, kind: str) -> bool:
+    """Whether the friendly act a trigger names is banned, halted or cut off ("prohibit all
+    aid"): then the ban is the fact, a sanction, and the act banned is none."""
+    if kind not in _FRIENDLY:
+        return False
+    lo = _clause(sent, m.start(), m.end())[0] - sent.start
+    return bool(_BANNED.search(" ".join(sent.text[lo:m.start()].split()[-8:])))
+
+
 def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
     """occurred, planned or negated, from the words of the trigger's clause before it."""
     lo = _clause(sent, m.start(), m.end())[0] - sent.start
@@ -78,8 +87,7 @@ def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
     window = " ".join(before.split()[-8:])
     if _NEGATION.search(" ".join(window.split()[-5:])) or re.search(
             r"\b(?:put off|postpone\w*|called off|cancel\w*|pause|delay\w*|suspend\w*)\b",
-            window, re.I) or _REFUSED.search(window) or (
-            kind in _FRIENDLY and _BANNED.search(window)):
+            window, re.I) or _REFUSED.search(window):
         return "negated"
     if kind in ("agreement", "invitation", "partnership", "threat", "rejection"):
         return "occurred"  # the agreeing, inviting, threatening itself happened

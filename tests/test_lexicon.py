@@ -140,24 +140,35 @@ def test_explain_names_the_lexicon_block_and_codes(extractor: Extractor) -> None
 
 
 @pytest.mark.parametrize(("text", "negated", "other"), [
-    # Refusals and bans: the act refused is not done, whatever reads it.
+    # Refusals: the act refused is not done, whatever reads it.
     ("The United States refused to commit any assistance to Ukraine.",
      ("aid", "USA", "UKR", "negated"), None),
-    ("The United States announced it would prohibit all aid to Albanian rebels.",
-     ("aid", "USA", "ALB", "negated"), ("sanction", "USA", "ALB", "planned")),
     ("Israel rejected calls to impose sanctions on Iran.",
      ("sanction", "ISR", "IRN", "negated"), ("rejection", "ISR", "IRN", "occurred")),
-    ("Russia halted military cooperation with Armenia.",
-     ("cooperation", "ARM", "RUS", "negated"), None),
 ])
-def test_refusals_and_bans_negate_the_act(extractor: Extractor, text: str,
-                                          negated: tuple[str, ...],
-                                          other: tuple[str, ...] | None) -> None:
+def test_refusals_negate_the_act(extractor: Extractor, text: str, negated: tuple[str, ...],
+                                 other: tuple[str, ...] | None) -> None:
     found = facts(extractor, text)
-    assert negated in found or (negated[0], negated[2], negated[1], negated[3]) in found, found
+    assert negated in found, found
     assert not {f for f in found if f[0] == negated[0] and f[3] != "negated"}, found
     if other:
         assert other in found, found
+
+
+@pytest.mark.parametrize(("text", "banned", "ban"), [
+    # Bans: the ban is the fact, a sanction; the friendly act banned is none.
+    ("The United States announced it would prohibit all aid to Albanian rebels.",
+     "aid", ("sanction", "USA", "ALB", "planned")),
+    ("Japan said on Tuesday it had halted economic aid to Serbia.",
+     "aid", ("sanction", "JPN", "SRB", "occurred")),
+    ("Russia halted military cooperation with Armenia.",
+     "cooperation", ("sanction", "RUS", "ARM", "occurred")),
+])
+def test_a_ban_is_a_sanction_not_the_act_banned(extractor: Extractor, text: str, banned: str,
+                                                ban: tuple[str, ...]) -> None:
+    found = facts(extractor, text)
+    assert ban in found, found
+    assert not {f for f in found if f[0] == banned}, found
 
 
 @pytest.mark.parametrize(("text", "expected"), [
