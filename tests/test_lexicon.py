@@ -51,7 +51,7 @@ def test_the_lexicon_is_kinds_and_patterns_with_their_source() -> None:
     triggers = load_lexicon()
     assert len(triggers) > 300
     kinds = {t.kind for t in triggers}
-    assert kinds == {"force", "sanction", "threat", "criticism", "protest", "rejection"}
+    assert kinds == {"force", "sanction", "threat", "criticism", "protest", "rejection", "aid"}
     for t in triggers:
         assert re.fullmatch(r"cameo [A-Z_-]+( \d{2,4}:[A-Z]+(/[\w-]+)?)+", t.source), t.source
         assert t.roles in ("forward", "backward")
@@ -86,6 +86,10 @@ def test_a_pattern_is_read_through_plover_to_a_kind() -> None:
     # Reducing relations (CAMEO 16 through SANCTION)
     ("Russia broke off relations with Georgia in 2008.", ("sanction", "RUS", "GEO", "occurred")),
     ("China closed the US consulate in Chengdu.", ("sanction", "CHN", "USA", "occurred")),
+    # Material aid (CAMEO 07 through AID)
+    ("The United States will supply arms to Israel.", ("aid", "USA", "ISR", "planned")),
+    ("The United States continued to send arms to Pakistan last year.",
+     ("aid", "USA", "PAK", "occurred")),
     # Criticism (CAMEO 111) and threat (CAMEO 13)
     ("Germany castigated Hungary over the veto.", ("criticism", "DEU", "HUN", "occurred")),
     ("Iran threatened to close the strait to American ships.",
@@ -181,3 +185,25 @@ def test_a_ban_is_a_sanction_not_the_act_banned(extractor: Extractor, text: str,
 def test_acts_not_refused_keep_their_status(extractor: Extractor, text: str,
                                             expected: tuple[str, ...]) -> None:
     assert expected in facts(extractor, text)
+
+
+@pytest.mark.parametrize(("text", "expected", "near_miss"), [
+    # kg's own additions in triggers.yaml, beside the lexicon, for what CAMEO lacks.
+    ("Washington told the Russian consul to leave the country.",
+     ("sanction", "USA", "RUS", "occurred"),
+     "Washington told the Russian consul that talks would resume."),
+    ("Britain ordered two Russian diplomats to leave within a week.",
+     ("sanction", "GBR", "RUS", "occurred"),
+     "Britain ordered two Russian diplomats' files to be sealed."),
+    ("China held war games near Taiwan.", ("force", "CHN", "TWN", "occurred"),
+     "China and Russia held joint war games near Japan."),
+    ("Pakistani troops fought a firefight with Indian soldiers along the border.",
+     ("force", "PAK", "IND", "occurred"),
+     "Pakistani troops discussed a firefight in Indian films."),
+    ("The United States continued to send arms to Pakistan last year.",
+     ("aid", "USA", "PAK", "occurred"), "The United States sent a letter to Pakistan."),
+])
+def test_our_own_additions(extractor: Extractor, text: str, expected: tuple[str, ...],
+                           near_miss: str) -> None:
+    assert expected in facts(extractor, text)
+    assert not {f for f in facts(extractor, near_miss) if f[0] == expected[0]}
