@@ -80,6 +80,20 @@ def banned(sent: Sentence, m: Hit, kind: str) -> bool:
     return bool(_BANNED.search(" ".join(sent.text[lo:m.start()].split()[-8:])))
 
 
+# A side's own refusal to do the act: "refused to meet", "declined to send aid". CAMEO codes it
+# as a rejection (12x) of the other; kg keeps the act too, negated.
+_REFUSAL = re.compile(r"\b(?:refus\w*|declin\w*)\s+to\b(?:\s+[\w'’-]+){0,3}\s*$", re.I)
+
+
+def refused(sent: Sentence, m: Hit, kind: str) -> bool:
+    """Whether the act a trigger names is refused by its own side ("refused to meet X")."""
+    if kind == "rejection":
+        return False
+    lo = _clause(sent, m.start(), m.end())[0] - sent.start
+    window = " ".join(sent.text[lo:m.start()].split()[-6:])
+    return bool(_REFUSAL.search(window) or _REFUSED.search(window))
+
+
 def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
     """occurred, planned or negated, from the words of the trigger's clause before it."""
     lo = _clause(sent, m.start(), m.end())[0] - sent.start

@@ -146,7 +146,9 @@ def test_explain_names_the_lexicon_block_and_codes(extractor: Extractor) -> None
 @pytest.mark.parametrize(("text", "negated", "other"), [
     # Refusals: the act refused is not done, whatever reads it.
     ("The United States refused to commit any assistance to Ukraine.",
-     ("aid", "USA", "UKR", "negated"), None),
+     ("aid", "USA", "UKR", "negated"), ("rejection", "USA", "UKR", "occurred")),
+    ("Israel's president has refused to meet Jordan's King Abdullah in Tel Aviv.",
+     ("meeting", "ISR", "JOR", "negated"), ("rejection", "ISR", "JOR", "occurred")),
     ("Israel rejected calls to impose sanctions on Iran.",
      ("sanction", "ISR", "IRN", "negated"), ("rejection", "ISR", "IRN", "occurred")),
 ])
@@ -157,6 +159,13 @@ def test_refusals_negate_the_act(extractor: Extractor, text: str, negated: tuple
     assert not {f for f in found if f[0] == negated[0] and f[3] != "negated"}, found
     if other:
         assert other in found, found
+
+
+def test_an_act_not_done_is_no_rejection(extractor: Extractor) -> None:
+    found = facts(extractor, "Japan did not meet China's leader in Beijing.")
+    assert ("meeting", "CHN", "JPN", "negated") in found or \
+        ("meeting", "JPN", "CHN", "negated") in found, found
+    assert not {f for f in found if f[0] == "rejection"}, found
 
 
 @pytest.mark.parametrize(("text", "banned", "ban"), [
