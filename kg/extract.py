@@ -27,6 +27,7 @@ from .qualifiers import (
     refused,
     relation_label,
     report_date,
+    threatened,
 )
 from .records import DIRECTED_KINDS, Document, Fact, Side
 from .triggers import Hit, Trigger, load_triggers
@@ -164,6 +165,9 @@ class Extractor:
             return
         if banned(sent, m, kind):
             decision.reason = "the act is banned or halted: the ban is the fact"
+            return
+        if threatened(sent, m, kind):
+            decision.reason = "the act is only threatened: the threat is the fact"
             return
         status = fact_status(sent, m, kind)
         refusal = status == "negated" and refused(sent, m, kind)

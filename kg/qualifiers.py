@@ -94,6 +94,22 @@ def refused(sent: Sentence, m: Hit, kind: str) -> bool:
     return bool(_REFUSAL.search(window) or _REFUSED.search(window))
 
 
+# A hostile act only threatened: "threatened to shell Iraqi towns", "wants to attack", "to
+# impose sanctions". The threat is the fact (CAMEO 13x), not the act. Only the act the threat
+# governs: in "vowed to answer the tariffs that X imposed" the tariffs are X's own.
+_THREATENED = re.compile(
+    r"\b(?:threat\w*|wants?|wanted|ultimatum)\s+to\b(?:\s+[\w'’-]+)?\s*$", re.I)
+_HOSTILE = ("force", "sanction")
+
+
+def threatened(sent: Sentence, m: Hit, kind: str) -> bool:
+    """Whether the hostile act a trigger names is only threatened ("threatened to attack")."""
+    if kind not in _HOSTILE:
+        return False
+    lo = _clause(sent, m.start(), m.end())[0] - sent.start
+    return bool(_THREATENED.search(" ".join(sent.text[lo:m.start()].split()[-6:])))
+
+
 def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
     """occurred, planned or negated, from the words of the trigger's clause before it."""
     lo = _clause(sent, m.start(), m.end())[0] - sent.start

@@ -161,6 +161,23 @@ def test_refusals_negate_the_act(extractor: Extractor, text: str, negated: tuple
         assert other in found, found
 
 
+@pytest.mark.parametrize(("text", "threat", "act"), [
+    ("Iran threatened to shell Iraqi towns today.", ("threat", "IRN", "IRQ", "occurred"),
+     "force"),
+    ("Pakistan threatened to break off diplomatic relations with Colombia.",
+     ("threat", "PAK", "COL", "occurred"), "sanction"),
+])
+def test_a_threatened_act_is_a_threat_not_the_act(extractor: Extractor, text: str,
+                                                  threat: tuple[str, ...], act: str) -> None:
+    found = facts(extractor, text)
+    assert threat in found, found
+    assert not {f for f in found if f[0] == act}, found
+    # The near-miss: the act done is the act.
+    done = facts(extractor, text.replace("threatened to shell", "shelled").replace(
+        "threatened to break", "broke"))
+    assert {f for f in done if f[0] == act}, done
+
+
 def test_an_act_not_done_is_no_rejection(extractor: Extractor) -> None:
     found = facts(extractor, "Japan did not meet China's leader in Beijing.")
     assert ("meeting", "CHN", "JPN", "negated") in found or \
