@@ -47,9 +47,11 @@ GAPS = {
     "&_IN_PHRASE": _gap(3, CLAUSE + PREPOSITIONS),  # "to [the disputed] border"
 }
 GAP_TO_OBJECT, GAP_TO_PHRASE, GAP_IN_PHRASE = ("{" + name + "}" for name in GAPS)
-# The base form is also a noun or an imperative: only after words that make it a verb.
+# After these a bare verb's past or -ing form is a noun or an adjective ("the killing of",
+# "Georgia's occupied territories", "terrorist attacks"), not an act with a subject.
 NOMINAL = ("the", "a", "an", "'s", "’s", "of", "this", "that", "its", "their", "his", "her",
            "terrorist", "militant", "rebel", "insurgent", "jihadist", "separatist")
+# The base form is also a noun or an imperative: only after words that make it a verb.
 AUXILIARY = ("to", "will", "would", "could", "not", "did", "may", "might", "shall", "must")
 # Words that say too little to stand for a pattern's object: "- * OFF [130]", "- * (IN)".
 FUNCTION = set("""in on at to from with by for of off out away up down over into onto about
