@@ -58,8 +58,8 @@ _APPOSITIVE_PLACE = re.compile(r",\s+((?:[A-Z][\w'’\-]*)(?:\s+[A-Z][\w'’\-]*
 # demands for aid". The act is not done, whatever its kind.
 _REFUSED = re.compile(
     r"\b(?:reject\w*|refus\w*|dismiss\w*|rebuff\w*|turn\w* down|den(?:y|ies|ied))\s+"
-    r"(?:the\s+|all\s+|any\s+)?(?:[\w'’-]+\s+)?(?:calls?|demands?|requests?|proposals?|"
-    r"appeals?|pressure|suggestions?|plans?)\s+(?:to|for)\b", re.I)
+    r"(?:[\w'’-]+\s+){0,3}(?:calls?|demands?|requests?|proposals?|offers?|"
+    r"appeals?|pressure|suggestions?|plans?)\s+(?:to|for|of)\b", re.I)
 # A ban on a friendly act: "prohibit all aid", "halted military cooperation". The ban is a
 # sanction of its own; the act banned is negated.
 _BANNED = re.compile(

@@ -151,6 +151,8 @@ def test_explain_names_the_lexicon_block_and_codes(extractor: Extractor) -> None
      ("meeting", "ISR", "JOR", "negated"), ("rejection", "ISR", "JOR", "occurred")),
     ("Israel rejected calls to impose sanctions on Iran.",
      ("sanction", "ISR", "IRN", "negated"), ("rejection", "ISR", "IRN", "occurred")),
+    ("Bangladesh outright rejected an Indian proposal for signing a trade agreement with India.",
+     ("agreement", "BGD", "IND", "negated"), ("rejection", "BGD", "IND", "occurred")),
 ])
 def test_refusals_negate_the_act(extractor: Extractor, text: str, negated: tuple[str, ...],
                                  other: tuple[str, ...] | None) -> None:
