@@ -24,7 +24,6 @@ from .qualifiers import (
     fact_date,
     fact_location,
     fact_status,
-    refused,
     relation_label,
     report_date,
     threatened,
@@ -170,7 +169,6 @@ class Extractor:
             decision.reason = "the act is only threatened: the threat is the fact"
             return
         status = fact_status(sent, m, kind)
-        refusal = status == "negated" and refused(sent, m, kind)
         date = fact_date(sent, dates, m, kind, status, event_date)
         attribution = "commentary" if ctx.doc.commentary_start is not None and \
             sent.start >= ctx.doc.commentary_start else "reported"
@@ -191,13 +189,6 @@ class Extractor:
                 label=label, topics=topics,
             )
             yield fact
-            if refusal:
-                # "refused to meet Jordan's king": a rejection of the other, as well as a
-                # meeting that did not happen.
-                yield Fact(doc=fact.doc, kind="rejection", source=fact.source,
-                           target=fact.target, evidence=fact.evidence, span=fact.span,
-                           date=date, location=location, status="occurred",
-                           attribution=attribution)
 
     def _directed_sides(self, ctx: DocumentContext, sent: Sentence, trigger: Trigger,
                         m: Hit, left: list[Mention], right: list[Mention],

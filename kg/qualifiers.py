@@ -80,20 +80,6 @@ def banned(sent: Sentence, m: Hit, kind: str) -> bool:
     return bool(_BANNED.search(" ".join(sent.text[lo:m.start()].split()[-8:])))
 
 
-# A side's own refusal to do the act: "refused to meet", "declined to send aid". CAMEO codes it
-# as a rejection (12x) of the other; kg keeps the act too, negated.
-_REFUSAL = re.compile(r"\b(?:refus\w*|declin\w*)\s+to\b(?:\s+[\w'’-]+){0,3}\s*$", re.I)
-
-
-def refused(sent: Sentence, m: Hit, kind: str) -> bool:
-    """Whether the act a trigger names is refused by its own side ("refused to meet X")."""
-    if kind == "rejection":
-        return False
-    lo = _clause(sent, m.start(), m.end())[0] - sent.start
-    window = " ".join(sent.text[lo:m.start()].split()[-6:])
-    return bool(_REFUSAL.search(window) or _REFUSED.search(window))
-
-
 # A hostile act only threatened: "threatened to shell Iraqi towns", "wants to attack", "to
 # impose sanctions". The threat is the fact (CAMEO 13x), not the act. Only the act the threat
 # governs: in "vowed to answer the tariffs that X imposed" the tariffs are X's own.

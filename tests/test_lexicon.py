@@ -146,9 +146,9 @@ def test_explain_names_the_lexicon_block_and_codes(extractor: Extractor) -> None
 @pytest.mark.parametrize(("text", "negated", "other"), [
     # Refusals: the act refused is not done, whatever reads it.
     ("The United States refused to commit any assistance to Ukraine.",
-     ("aid", "USA", "UKR", "negated"), ("rejection", "USA", "UKR", "occurred")),
+     ("aid", "USA", "UKR", "negated"), None),
     ("Israel's president has refused to meet Jordan's King Abdullah in Tel Aviv.",
-     ("meeting", "ISR", "JOR", "negated"), ("rejection", "ISR", "JOR", "occurred")),
+     ("meeting", "ISR", "JOR", "negated"), None),
     ("Israel rejected calls to impose sanctions on Iran.",
      ("sanction", "ISR", "IRN", "negated"), ("rejection", "ISR", "IRN", "occurred")),
     ("Bangladesh outright rejected an Indian proposal for signing a trade agreement with India.",
