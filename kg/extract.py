@@ -20,14 +20,17 @@ from .mentions import DocumentContext, Mention, MentionFinder, in_compound
 from .nlp import Sentence, split_sentences
 from .qualifiers import (
     TOPIC_PATTERN,
+    banned,
     fact_date,
     fact_location,
     fact_status,
     relation_label,
     report_date,
+    threatened,
 )
 from .records import DIRECTED_KINDS, Document, Fact, Side
 from .triggers import Hit, Trigger, load_triggers
+from .triggers import find as find_triggers
 
 ACTING = ("name", "demonym", "capital", "seat", "person", "title", "group", "pronoun",
           "first_person")
@@ -39,6 +42,7 @@ class Decision:
 
     kind: str
     trigger: str
+    source: str = "kg"  # which trigger data: kg's own, or the CAMEO lexicon's block and codes
     produced: list[Fact] = field(default_factory=list)
     reason: str = ""
 
@@ -80,7 +84,7 @@ class Extractor:
             decisions = []
             dates = find_dates(sent.text, doc.date)
             for _, _, trigger, m in sorted(hits[i], key=lambda h: h[:2]):
-                decision = Decision(trigger.kind, m.group(0))
+                decision = Decision(trigger.kind, m.group(0), trigger.source)
                 for fact in self._facts_at(ctx, i, sent, trigger, m, dates, event_date,
                                            decision):
                     if fact.key in facts:
@@ -111,17 +115,15 @@ class Extractor:
         if len(lowered) != len(text):
             # A few letters change length when lower-cased ("İ"): keep offsets exact.
             lowered = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
-        for order, trigger in enumerate(self.triggers):
-            if trigger.anchors and not any(a in lowered for a in trigger.anchors):
-                continue  # a substring test is far cheaper than a regex scan
-            for m in trigger.pattern.finditer(lowered):
-                i = bisect.bisect_right(starts, m.start()) - 1
-                if i < 0 or m.end() > sentences[i].end:
-                    continue  # between sentences, or across a sentence end
-                base = sentences[i].start
-                hits[i].append((order, m.start(), trigger,
-                                Hit(m.start() - base, m.end() - base, text[m.start():m.end()])))
-        return hits
+        for order, m in find_triggers(lowered):
+            trigger = self.triggers[order]
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if i < 0 or m.end() > sentences[i].end:
+                continue  # between sentences, or across a sentence end
+            base = sentences[i].start
+            hits[i].append((order, m.start(), trigger,
+                            Hit(m.start() - base, m.end() - base, text[m.start():m.end()])))
+        return [_one_reading(h) for h in hits]
 
     # -- one trigger ---------------------------------------------------------------------
     def _facts_at(self, ctx: DocumentContext, i: int, sent: Sentence, trigger: Trigger,
@@ -159,6 +161,12 @@ class Extractor:
             return
         if not pairs:
             decision.reason = "only one country found"
+            return
+        if banned(sent, m, kind):
+            decision.reason = "the act is banned or halted: the ban is the fact"
+            return
+        if threatened(sent, m, kind):
+            decision.reason = "the act is only threatened: the threat is the fact"
             return
         status = fact_status(sent, m, kind)
         date = fact_date(sent, dates, m, kind, status, event_date)
@@ -519,6 +527,22 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
 _BODY = re.compile(r"\b(?:ministry|government|foreign office|presidency|embassy|cabinet|"
                    r"state department|spokes\w+|statement|junta|authorities|officials)\b",
                    re.I)
+
+
+def _one_reading(hits: list[tuple]) -> list[tuple]:
+    """A verb read by the CAMEO lexicon gives one act: its longest pattern, as in PETRARCH.
+
+    "broke off relations" is a break of relations (161), not the "broke off" of a threat
+    (130), and not "broke" alone. Where kg's own data reads the same word, its reading
+    stands alone: "lodged a protest" is kg's protest, not CAMEO's criticism too.
+    """
+    longest: dict[int, int] = {}
+    own = {h[1] for h in hits if h[2].source == "kg"}
+    for _, start, trigger, m in hits:
+        if trigger.source != "kg":
+            longest[start] = max(longest.get(start, 0), m.end())
+    return [h for h in hits if h[2].source == "kg"
+            or h[1] not in own and h[3].end() == longest[h[1]]]
 
 
 def _subject(sent: Sentence, left: list[Mention]) -> Mention | None:

@@ -75,11 +75,14 @@ def _explain(reports: list[SentenceReport], doc: Document, out: _Printable) -> N
         if r.dates:
             out.write(f"    dates: {'; '.join(r.dates)}\n")
         for d in r.decisions:
+            # Which data gave the trigger, when it is the CAMEO lexicon's: block and codes.
+            via = f" ({d.source})" if d.source != "kg" else ""
             if d.produced:
                 made = ", ".join(f"{f.kind} {f.source.country}→{f.target.country} "
                                  f"[{f.status}]" for f in d.produced)
-                out.write(f"    {d.kind} '{d.trigger}': fact {made}\n")
+                out.write(f"    {d.kind} '{d.trigger}'{via}: fact {made}\n")
             else:
-                out.write(f"    {d.kind} '{d.trigger}': no fact: {d.reason or 'no sides'}\n")
+                out.write(f"    {d.kind} '{d.trigger}'{via}: no fact: "
+                          f"{d.reason or 'no sides'}\n")
         if not r.decisions:
             out.write("    no trigger\n")

@@ -54,6 +54,48 @@ _PLACE_NP = re.compile(
 _APPOSITIVE_PLACE = re.compile(r",\s+((?:[A-Z][\w'’\-]*)(?:\s+[A-Z][\w'’\-]*){0,3})\s*[.;]?\s*$")
 
 
+# An act refused or asked for in vain: "rejected calls to impose sanctions", "dismissed
+# demands for aid". The act is not done, whatever its kind.
+_REFUSED = re.compile(
+    r"\b(?:reject\w*|refus\w*|dismiss\w*|rebuff\w*|turn\w* down|den(?:y|ies|ied))\s+"
+    r"(?:[\w'’-]+\s+){0,3}(?:calls?|demands?|requests?|proposals?|offers?|"
+    r"appeals?|pressure|suggestions?|plans?)\s+(?:to|for|of)\b", re.I)
+# A ban on a friendly act: "prohibit all aid", "halted military cooperation". The ban is a
+# sanction of its own; the act banned is negated.
+_BANNED = re.compile(
+    r"\b(?:prohibit\w*|ban|bans|banned|banning|forbid\w*|forbade|bar|bars|barred|barring|"
+    r"block\w*|stop\w*|halt\w*|suspend\w*|cut(?:s|ting)? off|withh[eo]ld\w*|outlaw\w*|"
+    r"end(?:s|ed|ing)?|freez\w*|froze)(?:\s+(?:all|any|further|new|the|its|their))?"
+    r"(?:\s+[\w'’-]+)?\s*$", re.I)
+_FRIENDLY = ("aid", "cooperation", "support", "visit", "meeting", "agreement", "call",
+             "partnership", "invitation")
+
+
+def banned(sent: Sentence, m: Hit, kind: str) -> bool:
+    """Whether the friendly act a trigger names is banned, halted or cut off ("prohibit all
+    aid"): then the ban is the fact, a sanction, and the act banned is none."""
+    if kind not in _FRIENDLY:
+        return False
+    lo = _clause(sent, m.start(), m.end())[0] - sent.start
+    return bool(_BANNED.search(" ".join(sent.text[lo:m.start()].split()[-8:])))
+
+
+# A hostile act only threatened: "threatened to shell Iraqi towns", "wants to attack", "to
+# impose sanctions". The threat is the fact (CAMEO 13x), not the act. Only the act the threat
+# governs: in "vowed to answer the tariffs that X imposed" the tariffs are X's own.
+_THREATENED = re.compile(
+    r"\b(?:threat\w*|wants?|wanted|ultimatum)\s+to\b(?:\s+[\w'’-]+)?\s*$", re.I)
+_HOSTILE = ("force", "sanction")
+
+
+def threatened(sent: Sentence, m: Hit, kind: str) -> bool:
+    """Whether the hostile act a trigger names is only threatened ("threatened to attack")."""
+    if kind not in _HOSTILE:
+        return False
+    lo = _clause(sent, m.start(), m.end())[0] - sent.start
+    return bool(_THREATENED.search(" ".join(sent.text[lo:m.start()].split()[-6:])))
+
+
 def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
     """occurred, planned or negated, from the words of the trigger's clause before it."""
     lo = _clause(sent, m.start(), m.end())[0] - sent.start
@@ -61,7 +103,7 @@ def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
     window = " ".join(before.split()[-8:])
     if _NEGATION.search(" ".join(window.split()[-5:])) or re.search(
             r"\b(?:put off|postpone\w*|called off|cancel\w*|pause|delay\w*|suspend\w*)\b",
-            window, re.I):
+            window, re.I) or _REFUSED.search(window):
         return "negated"
     if kind in ("agreement", "invitation", "partnership", "threat", "rejection"):
         return "occurred"  # the agreeing, inviting, threatening itself happened
