@@ -8,6 +8,7 @@ core; the machine is shared, so wall time would measure the neighbours too), wit
 numpy's own threads limited to one.
 
 Usage: .venv/bin/python scripts/parser_speed.py [--articles N] [--model PATH]
+                                                [--without-tagger]
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--model", default=None)
+    ap.add_argument("--without-tagger", action="store_true",
+                    help="disable the tagger (side assignment needs only the parse)")
     args = ap.parse_args()
 
     import spacy
@@ -45,6 +48,8 @@ def main() -> None:
                   and any(True for _ in gazetteer.find(s))]
     select = time.process_time() - start
     nlp = spacy.load(args.model) if args.model else parser()
+    if args.without_tagger:
+        nlp.disable_pipe("tagger")
     list(nlp.pipe(sentences[:200]))  # warm up
     print(f"corpus: {len(docs)} articles, {words} words, {len(sentences)} sentences; "
           f"candidates: {len(candidates)} ({len(candidates) / len(sentences):.0%}), "
