@@ -1,8 +1,12 @@
 """Sentences and tokens, through spaCy's rule-based English tokenizer and sentencizer.
 
-No trained model is needed (nor downloaded): the tokenizer's exceptions keep "U.S.", "Jan."
-and "Mr." whole, and the sentencizer splits after sentence-final punctuation. Paragraph
+No trained model is needed (nor downloaded) to split: the tokenizer's exceptions keep "U.S.",
+"Jan." and "Mr." whole, and the sentencizer splits after sentence-final punctuation. Paragraph
 breaks always end a sentence. Built once per process, on first use.
+
+`parser()` is the dependency parser shipped in the package (`kg/models/parser`), trained here
+from the UD English Web Treebank by `make parser` (provenance: `data/treebanks/SOURCES.md`).
+It is read from the package's own files, never from a hub or the network.
 """
 
 from __future__ import annotations
@@ -10,6 +14,11 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import KgError
+
+PARSER_MODEL = Path(__file__).resolve().parent / "models" / "parser"
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,22 @@ def _pipeline():  # type: ignore[no-untyped-def]
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     return nlp
+
+
+@functools.lru_cache(maxsize=1)
+def parser():  # type: ignore[no-untyped-def]
+    """kg's tagger and dependency parser (a spaCy `Language`), loaded once per process.
+
+    It tokenizes like `split_sentences` (spaCy's English rules) and labels dependencies with
+    Universal Dependencies relations and their subtypes (`nsubj:pass`, `obl:agent`,
+    `nmod:poss`, ...); tags are Penn Treebank tags.
+    """
+    import spacy
+
+    if not (PARSER_MODEL / "config.cfg").is_file():
+        raise KgError(f"the dependency parser is missing from {PARSER_MODEL}; "
+                      "rebuild it with `make parser`")
+    return spacy.load(PARSER_MODEL)
 
 
 _PARAGRAPH = re.compile(r"[^\n]+")

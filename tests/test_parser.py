@@ -1,0 +1,129 @@
+"""The shipped dependency parser: it loads from the package, reads plain sentences as a
+reader would, tokenizes like sentence splitting, and is the one `make parser` builds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from spacy.util import load_config
+
+import kg.nlp
+from kg.errors import KgError
+from kg.nlp import PARSER_MODEL, parser
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBJECT = {"nsubj"}
+PASSIVE_SUBJECT = {"nsubj:pass"}
+AGENT = {"obl:agent", "obl"}
+POSSESSOR = {"nmod:poss"}
+
+
+def _parse(text: str) -> dict[str, tuple[str, str]]:
+    """Each word of `text` (each once; punctuation aside) -> (its label, its head's text)."""
+    words = [t for t in parser()(text) if not t.is_punct]
+    assert len({t.text for t in words}) == len(words), "test sentences name each word once"
+    return {t.text: (t.dep_, t.head.text) for t in words}
+
+
+@pytest.mark.parametrize(("text", "verb", "subject", "obj"), [
+    ("Japan invited Britain.", "invited", "Japan", "Britain"),
+    ("France criticised Germany on Tuesday.", "criticised", "France", "Germany"),
+    ("The Chinese government condemned Australia.", "condemned", "government", "Australia"),
+    ("Kenya will host Peru next year.", "host", "Kenya", "Peru"),
+])
+def test_active_clause_subject_and_object(text: str, verb: str, subject: str, obj: str) -> None:
+    parse = _parse(text)
+    assert parse[verb][0] == "ROOT"
+    assert parse[subject] == ("nsubj", verb)
+    assert parse[obj] == ("obj", verb)
+
+
+@pytest.mark.parametrize(("text", "verb", "patient", "agent"), [
+    ("Britain was invited by Japan.", "invited", "Britain", "Japan"),
+    ("The ambassador of Italy was expelled by Egypt.", "expelled", "ambassador", "Egypt"),
+    ("India has been sanctioned by the United States.", "sanctioned", "India", "States"),
+])
+def test_passive_clause_patient_and_agent(text: str, verb: str, patient: str, agent: str) -> None:
+    parse = _parse(text)
+    assert parse[patient][0] in PASSIVE_SUBJECT and parse[patient][1] == verb
+    assert parse[agent][0] in AGENT and parse[agent][1] == verb
+    assert parse["by"] == ("case", agent)
+
+
+@pytest.mark.parametrize(("text", "owner", "noun", "target", "preposition"), [
+    ("Russia's invasion of Ukraine continued.", "Russia", "invasion", "Ukraine", "of"),
+    ("Japan's talks with Britain ended.", "Japan", "talks", "Britain", "with"),
+    ("Germany's aid to Poland grew.", "Germany", "aid", "Poland", "to"),
+])
+def test_possessor_and_noun_oblique(text: str, owner: str, noun: str, target: str,
+                                    preposition: str) -> None:
+    parse = _parse(text)
+    assert parse[owner][0] in POSSESSOR and parse[owner][1] == noun
+    assert parse["'s"] == ("case", owner)
+    assert parse[target] == ("nmod", noun)
+    assert parse[preposition] == ("case", target)
+
+
+@pytest.mark.parametrize(("text", "verb", "target", "preposition"), [
+    ("Japan held talks with Britain.", "held", "Britain", "with"),
+    ("The president of Kenya travelled to Peru.", "travelled", "Peru", "to"),
+])
+def test_verb_oblique(text: str, verb: str, target: str, preposition: str) -> None:
+    parse = _parse(text)
+    assert parse[target][0] in {"obl", "nmod"}
+    assert parse[target][1] in {verb, "talks"}
+    assert parse[preposition] == ("case", target)
+
+
+def test_conjoined_subjects_and_apposition() -> None:
+    parse = _parse("Japan and Britain signed a treaty.")
+    assert parse["Japan"] == ("nsubj", "signed")
+    assert parse["Britain"] == ("conj", "Japan")
+    assert parse["and"] == ("cc", "Britain")
+    parse = _parse("The minister, Ms Sato, met Mr Lee.")
+    assert parse["minister"] == ("nsubj", "met")
+    assert parse["Sato"] == ("appos", "minister")
+
+
+def test_parser_tokenizes_like_sentence_splitting() -> None:
+    text = ("The U.S. and Japan's foreign ministers met on Jan. 5 in Washington, D.C.; "
+            "they didn't sign the U.K.-backed accord, officials said.")
+    split = kg.nlp._pipeline()(text)
+    assert [t.text for t in parser()(text)] == [t.text for t in split]
+
+
+def test_shipped_model_is_what_make_parser_trains() -> None:
+    shipped = load_config(PARSER_MODEL / "config.cfg", interpolate=False)
+    config = load_config(ROOT / "scripts" / "parser.cfg", interpolate=False)
+    assert shipped == config
+    assert shipped["training"]["seed"] == "${system.seed}" and config["system"]["seed"] == 0
+
+
+def test_shipped_model_names_the_treebank_files_it_was_trained_on() -> None:
+    meta = json.loads((PARSER_MODEL / "meta.json").read_text(encoding="utf-8"))
+    treebank = ROOT / "data" / "treebanks" / "en_ewt"
+    assert meta["treebank_sha256"] == {
+        f.name: hashlib.sha256(f.read_bytes()).hexdigest()
+        for f in sorted(treebank.glob("*.conllu.xz"))}
+    assert set(meta["treebank_sha256"]) == {"train.conllu.xz", "dev.conllu.xz", "test.conllu.xz"}
+    assert meta["license"] == "CC BY-SA 4.0"
+    assert meta["pipeline"] == ["tok2vec", "tagger", "parser"]
+
+
+def test_every_model_file_is_package_data() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = pyproject["tool"]["setuptools"]["package-data"]["kg"]
+    shipped = {p for g in globs for p in (ROOT / "kg").glob(g) if p.is_file()}
+    files = {p for p in PARSER_MODEL.rglob("*") if p.is_file()}
+    assert PARSER_MODEL / "parser" / "model" in files
+    assert files - shipped == set()
+
+
+def test_a_missing_model_is_one_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(kg.nlp, "PARSER_MODEL", tmp_path / "parser")
+    with pytest.raises(KgError, match="make parser"):
+        kg.nlp.parser.__wrapped__()
