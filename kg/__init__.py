@@ -10,15 +10,16 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Document", "Graph", "KgError", "QueryResult", "connect"]
+__all__ = ["Document", "Graph", "KgError", "QueryResult", "connect", "extract_bag"]
 
 # Public name -> module that defines it, imported on first access.
 _LAZY = {
     "connect": "graph", "Graph": "graph", "Document": "records", "QueryResult": "query",
-    "KgError": "errors",
+    "KgError": "errors", "extract_bag": "distributed",
 }
 
 if TYPE_CHECKING:
+    from .distributed import extract_bag
     from .errors import KgError
     from .graph import Graph, connect
     from .query import QueryResult

@@ -20,9 +20,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class Context:
     def __init__(self, store: str | None, endpoint: str | None, actors: str | None,
-                 debug: bool):
+                 debug: bool, endpoint_store: str | None = None):
         self.store_path = store
         self.endpoint = endpoint
+        self.endpoint_store = endpoint_store
         self.actors = actors
         self.debug = debug
 
@@ -31,7 +32,8 @@ class Context:
         if self.endpoint:
             from .remote import RemoteStore
 
-            return RemoteStore(self.endpoint, timeout=timeout or 30.0)
+            return RemoteStore(self.endpoint, store_endpoint=self.endpoint_store,
+                               timeout=timeout or 30.0)
         from .store import open_store
 
         return open_store(self.store_path, create=write, read_only=not write)
@@ -126,6 +128,23 @@ class Seconds(click.ParamType):
         return seconds
 
 
+scheduler_option = click.option(
+    "--scheduler", default=None, metavar="ADDRESS", envvar="KG_SCHEDULER",
+    help="Extract on the Dask cluster whose scheduler is at ADDRESS (e.g. "
+         "tcp://10.0.0.5:8786; needs pip install 'kg[dask]').")
+
+
+def _extract_with(obj: Context, scheduler: str | None, workers: int | None):  # type: ignore[no-untyped-def]
+    """Documents -> (document, facts): on the cluster at `scheduler`, or here."""
+    if scheduler:
+        from .distributed import extract_on_cluster
+
+        return lambda docs: extract_on_cluster(docs, scheduler, actors_file=obj.actors)
+    from .pipeline import extract_documents
+
+    return lambda docs: extract_documents(docs, workers=workers, actors_file=obj.actors)
+
+
 input_options = [
     click.option("--encoding", default=None, help="Decode text and HTML files with this "
                  "encoding instead of UTF-8."),
@@ -195,13 +214,17 @@ def _noting_empty(docs):  # type: ignore[no-untyped-def]
 @click.option("--endpoint", envvar="KG_ENDPOINT", default=None, metavar="URL",
               help="Use a remote SPARQL endpoint (e.g. http://127.0.0.1:7878/query) instead "
                    "of the embedded store.")
+@click.option("--endpoint-store", envvar="KG_ENDPOINT_STORE", default=None, metavar="URL",
+              help="With --endpoint: where builds write, by the SPARQL Graph Store HTTP "
+                   "Protocol (default: the endpoint's /store, Oxigraph's layout; Fuseki: "
+                   "http://HOST:3030/DATASET/data).")
 @click.option("--actors", envvar="KG_ACTORS", default=None, metavar="FILE",
               help="A TSV of countries or office holders that adds to or overrides the "
                    "bundled tables.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.pass_context
-def cli(ctx: click.Context, store: str | None, endpoint: str | None, actors: str | None,
-        debug: bool) -> None:
+def cli(ctx: click.Context, store: str | None, endpoint: str | None,
+        endpoint_store: str | None, actors: str | None, debug: bool) -> None:
     """Build knowledge graphs of bilateral relations from news articles and statements.
 
     Examples:
@@ -211,7 +234,7 @@ def cli(ctx: click.Context, store: str | None, endpoint: str | None, actors: str
         kg query --saved partners --param country=JPN
         kg --store .kg/japan.store build examples/seed.txt
     """
-    ctx.obj = Context(store, endpoint, actors, debug)
+    ctx.obj = Context(store, endpoint, actors, debug, endpoint_store)
 
 
 @cli.command()
@@ -222,11 +245,12 @@ def cli(ctx: click.Context, store: str | None, endpoint: str | None, actors: str
               "triggers matched and why a fact was or was not produced.")
 @output_option(what="the facts")
 @with_input_options
+@scheduler_option
 @click.pass_obj
 @handle_errors
 def extract(obj: Context, inputs: tuple[str, ...], fmt: str, explain: bool, output: str | None,
             encoding: str | None, keep_going: bool, max_bytes: int | None,
-            workers: int | None) -> None:
+            workers: int | None, scheduler: str | None) -> None:
     """Print the facts found in articles (files, folders or JSON Lines).
 
     Example:
@@ -245,9 +269,7 @@ def extract(obj: Context, inputs: tuple[str, ...], fmt: str, explain: bool, outp
         extractor = Extractor(load_actors(obj.actors))
         _emit(output, lambda out: [write_explanation(extractor.explain(d), d, out) for d in docs])
     else:
-        from .pipeline import extract_documents
-
-        results = extract_documents(docs, workers=workers, actors_file=obj.actors)
+        results = _extract_with(obj, scheduler, workers)(docs)
         facts = (f for _, fs in results for f in fs)
         _emit(output, lambda out: write_facts(facts, out, fmt))
     _report_skipped(skipped)
@@ -268,10 +290,12 @@ def _emit(output: str | None, write: Callable[[Any], Any], mode: str = "w") -> N
               "these inputs no longer hold (deleted or renamed articles).")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (no progress, "
               "no summary).")
+@scheduler_option
 @click.pass_obj
 @handle_errors
 def build(obj: Context, inputs: tuple[str, ...], encoding: str | None, keep_going: bool,
-          max_bytes: int | None, workers: int | None, sync: bool, quiet: bool) -> None:
+          max_bytes: int | None, workers: int | None, sync: bool, quiet: bool,
+          scheduler: str | None) -> None:
     """Extract facts from articles and write them into the store, one graph per document.
 
     Re-building a document replaces its graph; building the same input twice changes nothing.
@@ -295,7 +319,8 @@ def build(obj: Context, inputs: tuple[str, ...], encoding: str | None, keep_goin
         # Off a terminal, the line below is the summary.
         with Progress("build", "documents", enabled=not quiet, summary=False) as progress:
             run_build(docs, store, workers=workers, actors_file=obj.actors, report=report,
-                      sync=sync, progress=progress.update)
+                      sync=sync, progress=progress.update,
+                      extract=_extract_with(obj, scheduler, workers) if scheduler else None)
         triples = len(store)
         where = store.path
     _report_skipped(skipped)

@@ -27,3 +27,7 @@ class StoreLockedError(StoreError):
 
 class ValidationFailed(KgError):
     """SHACL validation found violations."""
+
+
+class ClusterError(KgError):
+    """A Dask cluster cannot be used: dask is not installed or the scheduler is unreachable."""

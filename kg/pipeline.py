@@ -96,20 +96,26 @@ def write_document(store: GraphStore, doc: Document, facts: Iterable[Fact]) -> N
 
 def build(docs: Any, store: GraphStore, *, workers: int | None = None,
           actors_file: str | None = None, report: BuildReport | None = None,
-          sync: bool = False, progress: Callable[[int], object] | None = None) -> BuildReport:
+          sync: bool = False, progress: Callable[[int], object] | None = None,
+          extract: Callable[[Iterable[Document]], Iterable[tuple[Document, list[Fact]]]]
+          | None = None) -> BuildReport:
     """Extract facts from `docs` and write one named graph per document into `store`.
 
     `docs`: Documents, or anything `kg.documents.as_documents` reads (text, paths, dicts).
     Two documents with one id are refused (`InputError`). With `sync`, documents in the
     store that this build did not write are removed afterwards, so the store matches the
     input; nothing is removed if the build stopped or skipped a document. `progress`, if
-    given, is called with 1 after each document is written.
+    given, is called with 1 after each document is written. `extract`, if given, replaces
+    local extraction (e.g. `kg.distributed.extract_on_cluster`): documents in, (document,
+    facts) out in input order.
     """
     report = report or BuildReport()
     actors = load_actors(actors_file)
     seen_countries: set[str] = set()
     docs = as_documents(docs)
-    for doc, facts in extract_documents(docs, workers=workers, actors_file=actors_file):
+    results = (extract(docs) if extract is not None
+               else extract_documents(docs, workers=workers, actors_file=actors_file))
+    for doc, facts in results:
         write_document(store, doc, facts)
         new = {c for f in facts for c in (f.source.country, f.target.country,
                                           f.location.country if f.location else None) if c}

@@ -1,10 +1,13 @@
 """A remote SPARQL endpoint behind the store interface (SPARQL 1.1 Protocol over HTTP).
 
-Queries go to the query endpoint, writes to the update endpoint; parameters are sent as a
-VALUES block of terms serialised by Oxigraph (escaped), never spliced in as raw text.
-Failures are one-line `StoreError`s: a refused connection, a time-out and a 5xx answer are
-tried again a bounded number of times, a 4xx answer (a read-only server refusing a write)
-is not.
+Queries go to the query endpoint; parameters are sent as a VALUES block of terms serialised
+by Oxigraph (escaped), never spliced in as raw text. Writes go through the SPARQL 1.1 Graph
+Store HTTP Protocol: a document's graph is replaced whole by one PUT of N-Triples (the
+server swaps it in one request, so a reader never sees half a document), removed by one
+DELETE, and shared graphs (countries) grow by POST. Graph IRIs travel URL-encoded in the
+`graph=` parameter. Failures are one-line `StoreError`s: a refused connection, a time-out
+and a 5xx answer are tried again a bounded number of times, a 4xx answer (a read-only
+server refusing a write) is not.
 """
 
 from __future__ import annotations
@@ -30,11 +33,15 @@ class RemoteStore:
     """A SPARQL endpoint: `RemoteStore("http://127.0.0.1:7878/query")`."""
 
     def __init__(self, endpoint: str, *, update_endpoint: str | None = None,
+                 store_endpoint: str | None = None,
                  timeout: float = 30.0, retries: int = 3, backoff: float = 0.3):
-        if not endpoint.startswith(("http://", "https://")):
-            raise StoreError(f"endpoint {endpoint!r} is not an http(s) URL")
+        for url in (endpoint, update_endpoint, store_endpoint):
+            if url is not None and not url.startswith(("http://", "https://")):
+                raise StoreError(f"endpoint {url!r} is not an http(s) URL")
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint or _sibling(endpoint, "update")
+        # Oxigraph's layout (/query, /update, /store); Fuseki's is /ds/query, /ds/data.
+        self.store_endpoint = store_endpoint or _sibling(endpoint, "store")
         self.timeout = timeout
         self.retries = max(1, retries)
         self.backoff = backoff
@@ -51,16 +58,22 @@ class RemoteStore:
 
     # -- HTTP --------------------------------------------------------------------------
     def _post(self, url: str, body: str, content_type: str, accept: str) -> bytes:
-        request = urllib.request.Request(
-            url, data=body.encode("utf-8"), method="POST",
-            headers={"Content-Type": content_type, "Accept": accept,
-                     "User-Agent": "kg (SPARQL client)"})
+        return self._send("POST", url, body.encode("utf-8"), content_type, accept)
+
+    def _send(self, method: str, url: str, body: bytes | None, content_type: str | None,
+              accept: str, *, missing_ok: bool = False) -> bytes:
+        headers = {"Accept": accept, "User-Agent": "kg (SPARQL client)"}
+        if content_type:
+            headers["Content-Type"] = content_type
+        request = urllib.request.Request(url, data=body, method=method, headers=headers)
         last = ""
         for attempt in range(self.retries):
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:
                     return response.read()  # type: ignore[no-any-return]
             except urllib.error.HTTPError as exc:
+                if missing_ok and exc.code == 404:
+                    return b""
                 detail = exc.read(300).decode("utf-8", "replace").strip().splitlines()
                 last = f"HTTP {exc.code} {exc.reason}" + (f": {detail[0]}" if detail else "")
                 if exc.code < 500:
@@ -95,22 +108,32 @@ class RemoteStore:
         except (SyntaxError, ValueError) as exc:
             raise QueryError(f"the endpoint's answer is not valid: {exc}") from None
 
-    def _update(self, update: str) -> None:
-        self._post(self.update_endpoint, update, "application/sparql-update", "*/*")
+    # -- writes: SPARQL 1.1 Graph Store HTTP Protocol ----------------------------------
+    def _graph_url(self, graph: str) -> str:
+        separator = "&" if "?" in self.store_endpoint else "?"
+        return self.store_endpoint + separator + urllib.parse.urlencode({"graph": graph})
 
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> None:
-        body = " ".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-        self._update(f"DROP SILENT GRAPH <{graph}> ; "
-                     f"INSERT DATA {{ GRAPH <{graph}> {{ {body} }} }}")
+        """Replace `graph` whole in one request (PUT); no quads: delete it."""
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        if not triples:
+            self._send("DELETE", self._graph_url(graph), None, None, "*/*", missing_ok=True)
+            return
+        self._send("PUT", self._graph_url(graph), _n_triples(triples), N_TRIPLES, "*/*")
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
-        groups: dict[str, list[str]] = {}
+        """Add quads to their graphs (POST merges: adding a triple twice keeps one)."""
+        groups: dict[str, list[ox.Triple]] = {}
         for q in quads:
             groups.setdefault(q.graph_name.value, []).append(
-                f"{q.subject} {q.predicate} {q.object} .")
-        if groups:
-            self._update("INSERT DATA { " + " ".join(
-                f"GRAPH <{g}> {{ {' '.join(t)} }}" for g, t in groups.items()) + " }")
+                ox.Triple(q.subject, q.predicate, q.object))
+        for graph, triples in groups.items():
+            self._send("POST", self._graph_url(graph), _n_triples(triples), N_TRIPLES, "*/*")
+
+    def remove_document(self, doc_id: str) -> None:
+        from .vocab import graph_iri
+
+        self.replace_graph(graph_iri(doc_id), [])
 
     def __len__(self) -> int:
         rows = list(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
@@ -132,6 +155,10 @@ class RemoteStore:
             triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads},
                              key=str)
             ox.serialize(triples, output, RDF_FORMATS[fmt], prefixes=dump_prefixes())
+
+
+def _n_triples(triples: list[ox.Triple]) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _sibling(endpoint: str, name: str) -> str:
