@@ -142,3 +142,11 @@ def test_stats_top_cli_is_the_same_with_and_without_summaries(two_stores) -> Non
     assert outputs[0].pop("triples") > outputs[1].pop("triples")
     assert outputs[0] == outputs[1]
     assert outputs[0]["top"]["pairs"]
+
+
+def test_stats_read_the_same_from_summaries_as_from_facts(two_stores) -> None:  # type: ignore[no-untyped-def]
+    from kg.stats import store_stats
+
+    with_, without = (store_stats(s).to_dict() for s in two_stores)
+    assert with_.pop("triples") > without.pop("triples")
+    assert with_ == without and with_["facts"] > 0
