@@ -649,28 +649,48 @@ def stats(obj: Context, fmt: str, output: str | None, top: int | None) -> None:
 
 
 @cli.command()
+@click.option("--all", "everything", is_flag=True, help="Check every document graph, not only "
+              "those changed since the store was last found valid.")
 @click.pass_obj
 @handle_errors
-def validate(obj: Context) -> None:
+def validate(obj: Context, everything: bool) -> None:
     """Check the store against the SHACL shapes in ontology/shapes.ttl.
 
-    Prints each violation on a line and exits 1 if there are any.
+    Checks the document graphs changed since the store was last found valid (a digest of
+    each is recorded in the store), with the shared graphs; --all checks every one. Prints
+    each violation on a line and exits 1 if there are any.
 
     Example:
 
-        kg validate
+        kg validate --all
     """
+    from .errors import StoreLockedError
     from .progress import Progress
-    from .validate import validate_store
+    from .validate import record_validation, validate_changed, validate_store
 
-    with obj.open_store() as store, Progress("validate", "quads") as progress:
-        report = validate_store(store, progress=progress.update)
+    if obj.endpoint:
+        with obj.open_store() as store, Progress("validate", "quads") as progress:
+            report = validate_store(store, progress=progress.update)
+        checked = ""
+    else:
+        with obj.open_store() as store, Progress("validate", "quads") as progress:
+            result = validate_changed(store, everything=everything, progress=progress.update)
+        report = result.report
+        checked = f" ({result.checked} of {result.documents} document graphs checked"
+        checked += ")" if result.checked == result.documents else \
+            ", the others unchanged since found valid)"
+        if report.conforms:
+            try:
+                with obj.open_store(write=True) as store:
+                    record_validation(store, result.digests)
+            except StoreLockedError:
+                checked += "; not recorded: the store is in use by another process"
     if report.conforms:
-        click.echo("Valid: the store conforms to the shapes.")
+        click.echo(f"Valid: the store conforms to the shapes{checked}.")
         return
     for line in report.lines():
         click.echo(printable(line))
-    click.echo(f"Invalid: {len(report.violations)} violations", err=True)
+    click.echo(f"Invalid: {len(report.violations)} violations{checked}", err=True)
     sys.exit(1)
 
 

@@ -90,6 +90,8 @@ RESERVED_GRAPHS = f"{GRAPHS}kg/"
 ACTORS_GRAPH = f"{RESERVED_GRAPHS}countries"
 # Counts per pair and kind that the build keeps exact (kg/summaries.py).
 SUMMARY_GRAPH = f"{RESERVED_GRAPHS}summary"
+# Which graphs `kg validate` found valid, with a digest of each one's content.
+VALIDATED_GRAPH = f"{RESERVED_GRAPHS}validated"
 
 
 def pair_summary_iri(source: str, target: str, kind: str) -> str:
