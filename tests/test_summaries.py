@@ -150,3 +150,19 @@ def test_stats_read_the_same_from_summaries_as_from_facts(two_stores) -> None:  
     with_, without = (store_stats(s).to_dict() for s in two_stores)
     assert with_.pop("triples") > without.pop("triples")
     assert with_ == without and with_["facts"] > 0
+
+
+def test_summaries_are_exact_after_an_import(tmp_path: Path) -> None:
+    with OxigraphStore(tmp_path / "a") as source:
+        build(read_documents(EXAMPLES[:1]), source, workers=1)
+        dump = tmp_path / "a.nq"
+        with dump.open("wb") as out:
+            source.dump(out, "nq")
+    with OxigraphStore(tmp_path / "b") as store:
+        build(read_documents(EXAMPLES[1:]), store, workers=1)
+        before = read_summaries(store)
+        from kg.importer import import_files
+
+        import_files(store, [dump])
+        assert_exact(store)
+        assert read_summaries(store) != before
