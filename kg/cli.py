@@ -487,6 +487,10 @@ def _show_saved(item: Any, out: Any) -> None:
     lines.append(f"file: {item.path or 'shipped with kg'}")
     out.write("".join(printable(line) + "\n" for line in lines) + "\n")
     out.write(item.text if item.text.endswith("\n") else item.text + "\n")
+    if item.without_summaries is not None:
+        from .query import WITHOUT_SUMMARIES
+
+        out.write(WITHOUT_SUMMARIES + item.without_summaries)
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:

@@ -357,6 +357,8 @@ class SavedQuery:
 
     `# param: NAME (TYPE) — help` declares a parameter; TYPE is `country` (a code or name,
     resolved to an ISO 3166-1 alpha-3 code), `date` (YYYY-MM-DD) or `text` (the default).
+    A line `#%% without summaries` may end the query: the query after it is run instead
+    on a store without the summary graph (kg/summaries.py), with the same parameters.
     """
 
     name: str
@@ -366,6 +368,7 @@ class SavedQuery:
     text: str
     types: tuple[str, ...] = ()  # each parameter's type, in the order of `params`
     path: str | None = None  # the file it was read from
+    without_summaries: str | None = None  # the query for a store without summaries
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -401,8 +404,13 @@ def parse_saved(name: str, text: str, path: str | None = None) -> SavedQuery:
                                      f"unknown type {kind!r} (types: {', '.join(PARAM_TYPES)})")
                 params.append((param.group(1), param.group(3).strip()))
                 types.append(kind)
-    return SavedQuery(name, title or name, " ".join(description), tuple(params), text,
-                      tuple(types), path)
+    main, marker, fallback = text.partition(WITHOUT_SUMMARIES)
+    return SavedQuery(name, title or name, " ".join(description), tuple(params),
+                      main if marker else text, tuple(types), path,
+                      fallback.lstrip("\n") if marker else None)
+
+
+WITHOUT_SUMMARIES = "\n#%% without summaries\n"
 
 
 def _header_lines(text: str) -> Iterator[str]:
@@ -515,7 +523,14 @@ def run_saved(store: Any, name: str, params: Mapping[str, str] | None = None, *,
     them through the projection); their constant columns are left out of the result.
     """
     query, given = resolve_saved(name, params, folder=folder)
-    text = normalise_escapes(query.text)
+    text = query.text
+    if query.without_summaries is not None:
+        from .summaries import has_summaries
+
+        # One engine cannot skip the branch a query does not need: two queries, one run.
+        if not has_summaries(store):
+            text = query.without_summaries
+    text = normalise_escapes(text)
     _check_normalised(text)
     result = _execute(store, text, {p: ox.Literal(v) for p, v in given.items()},
                       page=page(limit, offset))

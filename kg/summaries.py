@@ -147,9 +147,14 @@ def refresh_summaries(store: GraphStore) -> list[SummaryRow]:
     return rows
 
 
+def has_summaries(store: Any) -> bool:
+    """Whether `store` holds the summary graph (a store of an older kg does not)."""
+    return bool(store.query(_PRESENT, prefixes=PREFIXES))
+
+
 def read_summaries(store: Any) -> list[SummaryRow] | None:
     """The summary rows of `store`, or None if it holds no summary graph."""
-    if not bool(store.query(_PRESENT, prefixes=PREFIXES)):
+    if not has_summaries(store):
         return None
     rows = []
     for s in store.query(_READ, prefixes=PREFIXES):

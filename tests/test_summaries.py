@@ -166,3 +166,17 @@ def test_summaries_are_exact_after_an_import(tmp_path: Path) -> None:
         import_files(store, [dump])
         assert_exact(store)
         assert read_summaries(store) != before
+
+
+def test_a_saved_query_may_say_what_to_run_without_summaries(two_stores, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "mine.rq").write_text(
+        "# title: Which\n# description: which query ran\n"
+        'SELECT ?which WHERE { BIND("summaries" AS ?which) }\n'
+        '#%% without summaries\nSELECT ?which WHERE { BIND("facts" AS ?which) }\n',
+        encoding="utf-8")
+    with_, without = two_stores
+    answers = [run_saved(s, "mine", folder=tmp_path).rows[0][0].value for s in two_stores]
+    assert answers == ["summaries", "facts"]
+    shown = subprocess.run([*KG, "query", "--queries", str(tmp_path), "--saved", "mine",
+                            "--show"], capture_output=True, text=True, timeout=60)
+    assert "#%% without summaries\n" in shown.stdout and '"facts"' in shown.stdout
