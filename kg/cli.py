@@ -675,26 +675,26 @@ def validate(obj: Context, everything: bool) -> None:
     if obj.endpoint:
         with obj.open_store() as store, Progress("validate", "quads") as progress:
             report = validate_store(store, progress=progress.update)
-        checked = ""
     else:
         with obj.open_store() as store, Progress("validate", "quads") as progress:
             result = validate_changed(store, everything=everything, progress=progress.update)
         report = result.report
-        checked = f" ({result.checked} of {result.documents} document graphs checked"
-        checked += ")" if result.checked == result.documents else \
-            ", the others unchanged since found valid)"
+        checked = f"kg validate: {result.checked} of {result.documents} document graphs checked"
+        if result.checked < result.documents:
+            checked += ", the others unchanged since found valid (--all: check them too)"
         if report.conforms:
             try:
                 with obj.open_store(write=True) as store:
                     record_validation(store, result.digests)
             except StoreLockedError:
                 checked += "; not recorded: the store is in use by another process"
+        click.echo(checked, err=True)
     if report.conforms:
-        click.echo(f"Valid: the store conforms to the shapes{checked}.")
+        click.echo("Valid: the store conforms to the shapes.")
         return
     for line in report.lines():
         click.echo(printable(line))
-    click.echo(f"Invalid: {len(report.violations)} violations{checked}", err=True)
+    click.echo(f"Invalid: {len(report.violations)} violations", err=True)
     sys.exit(1)
 
 

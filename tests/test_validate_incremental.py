@@ -19,7 +19,12 @@ from kg.vocab import VALIDATED_GRAPH, graph_iri
 
 ROOT = Path(__file__).resolve().parent.parent
 KG = [sys.executable, "-m", "kg"]
-VALID = "Valid: the store conforms to the shapes"
+VALID = "Valid: the store conforms to the shapes.\n"
+
+
+def checked(proc: subprocess.CompletedProcess[str]) -> str:
+    """The line saying how many document graphs were checked (after the progress line)."""
+    return proc.stderr.splitlines()[-1]
 STATUS = ox.NamedNode("https://w3id.org/kg-bilateral/ontology#status")
 
 
@@ -38,22 +43,24 @@ def test_only_changed_graphs_are_checked_again(tmp_path: Path) -> None:
     with OxigraphStore(path) as store:
         build(docs(3), store, workers=1)
     first = validate(path)
-    assert (first.returncode, first.stdout) == (0, f"{VALID} (3 of 3 document graphs checked).\n")
+    assert (first.returncode, first.stdout) == (0, VALID)
+    assert checked(first) == "kg validate: 3 of 3 document graphs checked"
     again = validate(path)
-    assert again.stdout == (f"{VALID} (0 of 3 document graphs checked, the others unchanged "
-                            "since found valid).\n")
+    assert again.stdout == VALID
+    assert checked(again) == ("kg validate: 0 of 3 document graphs checked, the others "
+                              "unchanged since found valid (--all: check them too)")
     with OxigraphStore(path) as store:
         changed = document_from_text("Japan and France held talks in Paris.", "d1",
                                      date="2026-02-01")
         build([changed, *docs(5)[3:]], store, workers=1)
     # d1 changed, d3 and d4 are new; and France is a new country: the shared country graph
     # changed, so every document graph is checked again.
-    assert validate(path).stdout == f"{VALID} (5 of 5 document graphs checked).\n"
+    assert checked(validate(path)) == "kg validate: 5 of 5 document graphs checked"
     with OxigraphStore(path) as store:
         build([document_from_text("Japan and France held talks again.", "d1",
                                   date="2026-02-02")], store, workers=1)
-    assert validate(path).stdout.startswith(f"{VALID} (1 of 5 document graphs checked, ")
-    assert validate(path, "--all").stdout == f"{VALID} (5 of 5 document graphs checked).\n"
+    assert checked(validate(path)).startswith("kg validate: 1 of 5 document graphs checked, ")
+    assert checked(validate(path, "--all")) == "kg validate: 5 of 5 document graphs checked"
 
 
 def test_a_graph_broken_after_validation_is_found(tmp_path: Path) -> None:
@@ -71,8 +78,9 @@ def test_a_graph_broken_after_validation_is_found(tmp_path: Path) -> None:
     proc = validate(path)
     assert proc.returncode == 1
     assert "a fact needs exactly one status" in proc.stdout
-    assert proc.stderr.rstrip().endswith(
-        "violations (1 of 2 document graphs checked, the others unchanged since found valid)")
+    assert proc.stderr.splitlines()[-2:] == [
+        "kg validate: 1 of 2 document graphs checked, the others unchanged since found valid "
+        "(--all: check them too)", "Invalid: 10 violations"]
     # Still invalid: nothing was recorded for the failed run.
     assert validate(path).returncode == 1
 
