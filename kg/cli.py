@@ -668,7 +668,7 @@ def validate(obj: Context, everything: bool) -> None:
 
         kg validate --all
     """
-    from .errors import StoreLockedError
+    from .errors import StoreError, StoreLockedError
     from .progress import Progress
     from .validate import record_validation, validate_changed, validate_store
 
@@ -688,6 +688,8 @@ def validate(obj: Context, everything: bool) -> None:
                     record_validation(store, result.digests)
             except StoreLockedError:
                 checked += "; not recorded: the store is in use by another process"
+            except StoreError:  # a read-only file system, say: the check itself stands
+                checked += "; not recorded: the store cannot be written"
         click.echo(checked, err=True)
     if report.conforms:
         click.echo("Valid: the store conforms to the shapes.")
