@@ -481,10 +481,25 @@ def top(store_or_facts: Any, n: int = 10, *, measure: str = "degree") -> TopRepo
     """The `n` most active pairs and most central countries of a store or of facts."""
     if n < 1:
         raise ValueError("n must be at least 1")
-    rows = (load_facts(store_or_facts) if hasattr(store_or_facts, "query")
-            else list(store_or_facts))
-    graph = country_graph(rows)
-    pairs = pair_summary(rows)
+    summary = None
+    if hasattr(store_or_facts, "query"):
+        from .summaries import read_summaries
+
+        summary = read_summaries(store_or_facts)
+    if summary is not None:
+        # The build keeps the summary graph exact: a few rows per pair, not every fact.
+        from .summaries import country_graph_of, country_labels, pair_summaries_of
+
+        labels = country_labels(store_or_facts)
+        graph = country_graph_of(summary, labels)
+        pairs = pair_summaries_of(summary, labels)
+        total = sum(r.facts for r in summary)
+    else:
+        rows = (load_facts(store_or_facts) if hasattr(store_or_facts, "query")
+                else list(store_or_facts))
+        graph = country_graph(rows)
+        pairs = pair_summary(rows)
+        total = len(rows)
     partners = {node: len(set(graph.successors(node)) | set(graph.predecessors(node)))
                 for node in graph}
     ranks = [CountryRank(code, graph.nodes[code]["label"], value, partners[code],
@@ -492,7 +507,7 @@ def top(store_or_facts: Any, n: int = 10, *, measure: str = "degree") -> TopRepo
              for code, value in centrality(graph, measure)]
     # Equal centrality: the country with more facts first.
     central = tuple(sorted(ranks, key=lambda c: (-c.value, -c.facts, c.iso3))[:n])
-    return TopReport(len(rows), graph.number_of_nodes(), len(pairs), measure,
+    return TopReport(total, graph.number_of_nodes(), len(pairs), measure,
                      tuple(pairs[:n]), central)
 
 

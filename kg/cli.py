@@ -207,6 +207,9 @@ def _noting_empty(docs):  # type: ignore[no-untyped-def]
         yield doc
 
 
+# Rows of a SELECT that a table on a terminal shows unless --limit says otherwise.
+TERMINAL_ROWS = 1000
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 @click.option("--store", "-s", envvar="KG_STORE", default=None, metavar="PATH",
@@ -386,11 +389,18 @@ def remove(obj: Context, ids: tuple[str, ...]) -> None:
 @click.option("--max-memory", type=click.IntRange(min=0), default=2048, show_default=True,
               envvar="KG_QUERY_MAX_MEMORY", metavar="MB", help="Stop the query if it needs "
               "more than this many MB of memory (0: no limit).")
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help=f"At most N rows of a SELECT (0: all). Default: all, except a table on a "
+                   f"terminal, which shows the first {TERMINAL_ROWS}.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="M",
+              help="Skip the first M rows of a SELECT (with --limit: pages, in the query's "
+                   "own order).")
 @click.pass_obj
 @handle_errors
 def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None, show: bool,
           queries: str | None, params: tuple[str, ...], fmt: str, output: str | None,
-          show_prefixes: bool, timeout: float, max_memory: int) -> None:
+          show_prefixes: bool, timeout: float, max_memory: int, limit: int | None,
+          offset: int) -> None:
     """Run a read-only SPARQL query over the store.
 
     ASK queries print true or false and exit 0 or 1. Updates, LOAD and SERVICE are refused.
@@ -404,6 +414,7 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None, 
         kg query --saved pair-timeline --param a=JPN --param b=GBR
         kg query "ASK { country:GBR kg:visited country:JPN }"
         kg query --saved pair-timeline --param a=JPN --param b=Germany -f csv -o t.csv
+        kg query --saved documents --limit 50 --offset 100
     """
     from . import query as q
     from .render import GRAPH_FORMATS, ROW_FORMATS, write_boolean, write_rows, write_triples
@@ -446,13 +457,25 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None, 
         if not sparql or not sparql.strip():
             raise KgError("no query given: pass SPARQL text, -F FILE, - for stdin, "
                           "or --saved NAME")
+    # A table on a terminal is for reading: a page of it, unless told otherwise. Files,
+    # pipes and the other formats get every row.
+    default_page = limit is None and fmt == "table" and output in (None, "-") \
+        and sys.stdout.isatty()
+    if default_page:
+        limit = TERMINAL_ROWS
     if obj.endpoint:
         with obj.open_store(timeout=timeout) as store:
-            result = (q.run_saved(store, saved, bindings, folder=queries) if saved
-                      else q.run_query(store, sparql or "", params=bindings))
+            result = (q.run_saved(store, saved, bindings, folder=queries, limit=limit,
+                                  offset=offset) if saved
+                      else q.run_query(store, sparql or "", params=bindings, limit=limit,
+                                       offset=offset))
     else:
         result = q.query_store_at(obj.store_location(), sparql, saved=saved or None,
-                                  params=bindings, timeout=timeout, max_memory=max_memory)
+                                  params=bindings, timeout=timeout, max_memory=max_memory,
+                                  limit=limit, offset=offset)
+    if default_page and result.more:
+        shown = f"rows {offset + 1}–{offset + limit}" if offset else f"the first {limit} rows"
+        click.echo(f"showing {shown} of more; --limit 0 for all", err=True)
     if result.form == "ask":
         answer = bool(result.boolean)
         _emit(output, lambda out: write_boolean(answer, out,
@@ -489,6 +512,10 @@ def _show_saved(item: Any, out: Any) -> None:
     lines.append(f"file: {item.path or 'shipped with kg'}")
     out.write("".join(printable(line) + "\n" for line in lines) + "\n")
     out.write(item.text if item.text.endswith("\n") else item.text + "\n")
+    if item.without_summaries is not None:
+        from .query import WITHOUT_SUMMARIES
+
+        out.write(WITHOUT_SUMMARIES + item.without_summaries)
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:
@@ -651,22 +678,44 @@ def stats(obj: Context, fmt: str, output: str | None, top: int | None) -> None:
 
 
 @cli.command()
+@click.option("--all", "everything", is_flag=True, help="Check every document graph, not only "
+              "those changed since the store was last found valid.")
 @click.pass_obj
 @handle_errors
-def validate(obj: Context) -> None:
+def validate(obj: Context, everything: bool) -> None:
     """Check the store against the SHACL shapes in ontology/shapes.ttl.
 
-    Prints each violation on a line and exits 1 if there are any.
+    Checks the document graphs changed since the store was last found valid (a digest of
+    each is recorded in the store), with the shared graphs; --all checks every one. Prints
+    each violation on a line and exits 1 if there are any.
 
     Example:
 
-        kg validate
+        kg validate --all
     """
+    from .errors import StoreError, StoreLockedError
     from .progress import Progress
-    from .validate import validate_store
+    from .validate import record_validation, validate_changed, validate_store
 
-    with obj.open_store() as store, Progress("validate", "quads") as progress:
-        report = validate_store(store, progress=progress.update)
+    if obj.endpoint:
+        with obj.open_store() as store, Progress("validate", "quads") as progress:
+            report = validate_store(store, progress=progress.update)
+    else:
+        with obj.open_store() as store, Progress("validate", "quads") as progress:
+            result = validate_changed(store, everything=everything, progress=progress.update)
+        report = result.report
+        checked = f"kg validate: {result.checked} of {result.documents} document graphs checked"
+        if result.checked < result.documents:
+            checked += ", the others unchanged since found valid (--all: check them too)"
+        if report.conforms:
+            try:
+                with obj.open_store(write=True) as store:
+                    record_validation(store, result.digests)
+            except StoreLockedError:
+                checked += "; not recorded: the store is in use by another process"
+            except StoreError:  # a read-only file system, say: the check itself stands
+                checked += "; not recorded: the store cannot be written"
+        click.echo(checked, err=True)
     if report.conforms:
         click.echo("Valid: the store conforms to the shapes.")
         return

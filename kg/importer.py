@@ -281,6 +281,12 @@ def import_files(store: GraphStore, paths: Sequence[str | Path], *, fmt: str | N
             reports.append(ImportReport(str(path), target, scan.quads, tuple(fills)))
         if graph is None:
             _record_sources(store, [(p, t) for p, t, *_, fills in checked if t in fills])
+        # In a store that keeps summaries, imported facts count as built ones do (and a
+        # summary graph imported from another store's dump is replaced by this store's).
+        from .summaries import has_summaries, refresh_summaries
+
+        if has_summaries(store):
+            refresh_summaries(store)
     except OSError as exc:
         raise StoreError(f"cannot write to store: {exc}") from None
     return reports

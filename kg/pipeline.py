@@ -23,6 +23,7 @@ from .extract import Extractor
 from .rdf import country_quads, document_quads
 from .records import Document, Fact
 from .store import GraphStore
+from .summaries import refresh_summaries
 from .vocab import document_id, graph_iri
 
 _WORKER: Extractor | None = None
@@ -137,6 +138,8 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
         built = set(report.ids)
         report.removed = remove_documents(
             store, [d for d in document_ids(store) if d not in built])
+    else:
+        refresh_summaries(store)  # remove_documents does it for a sync
     return report
 
 
@@ -159,4 +162,5 @@ def remove_documents(store: GraphStore, ids: Iterable[str]) -> list[str]:
                          + (f" (nor {len(missing) - 1} more)" if len(missing) > 1 else ""))
     for doc_id in wanted:
         store.replace_graph(graph_iri(doc_id), [])
+    refresh_summaries(store)
     return wanted

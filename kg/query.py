@@ -12,6 +12,7 @@ import contextlib
 import datetime
 import difflib
 import faulthandler
+import itertools
 import math
 import multiprocessing
 import os
@@ -65,6 +66,8 @@ class QueryResult:
     rows: tuple[tuple[Term | None, ...], ...] = ()
     boolean: bool | None = None
     triples: tuple[ox.Triple, ...] = ()
+    # A page of a SELECT result (`limit`): True if rows follow the last one here.
+    more: bool = False
 
     # Rows shown by `_repr_html_`; the rest are counted.
     HTML_ROWS = 100
@@ -266,19 +269,36 @@ def bind_param(value: str) -> ox.NamedNode | ox.Literal:
     return ox.Literal(value)
 
 
-def run_query(store: Any, sparql: str, *, params: Mapping[str, str] | None = None) -> QueryResult:
+def run_query(store: Any, sparql: str, *, params: Mapping[str, str] | None = None,
+              limit: int | None = None, offset: int = 0) -> QueryResult:
     """Run a read-only query; `params` bind variables of the same name (`a` binds `?a`).
 
     With Oxigraph, a SELECT query must list a bound variable in its SELECT clause.
+    `limit` and `offset` page a SELECT result (see `page`).
     """
     sparql = normalise_escapes(sparql)  # the engine runs the text that was checked
-    return _run_checked(store, sparql, params, own_dataset=_check_normalised(sparql))
+    return _run_checked(store, sparql, params, own_dataset=_check_normalised(sparql),
+                        limit=limit, offset=offset)
 
 
 def _run_checked(store: Any, sparql: str, params: Mapping[str, str] | None, *,
-                 own_dataset: bool) -> QueryResult:
+                 own_dataset: bool, limit: int | None = None, offset: int = 0) -> QueryResult:
     substitutions = {_var_name(name): bind_param(value) for name, value in (params or {}).items()}
-    return _execute(store, sparql, substitutions, union=not own_dataset)
+    return _execute(store, sparql, substitutions, union=not own_dataset,
+                    page=page(limit, offset))
+
+
+def page(limit: int | None, offset: int = 0) -> tuple[int, int | None]:
+    """(offset, limit) checked: whole numbers, 0 or more; a limit of None or 0 means all.
+
+    Paging slices the engine's stream of solutions: the query text is never changed, so a
+    query's own ORDER BY, LIMIT and OFFSET hold, and rows after the page are never read.
+    """
+    for name, value in (("limit", limit), ("offset", offset)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or value < 0):
+            raise QueryError(f"{name} must be a whole number, 0 or more, not {value!r}")
+    return offset, limit or None
 
 
 def _var_name(name: str) -> str:
@@ -289,7 +309,7 @@ def _var_name(name: str) -> str:
 
 
 def _execute(store: Any, sparql: str, substitutions: dict[str, ox.NamedNode | ox.Literal],
-             *, union: bool = True) -> QueryResult:
+             *, union: bool = True, page: tuple[int, int | None] = (0, None)) -> QueryResult:
     try:
         # A query with FROM / FROM NAMED reads the graphs it names; others read them all.
         result = store.query(sparql, substitutions=substitutions or None, prefixes=PREFIXES,
@@ -300,8 +320,13 @@ def _execute(store: Any, sparql: str, substitutions: dict[str, ox.NamedNode | ox
         if isinstance(result, (ox.QueryTriples, list)):  # a remote store answers a list
             return QueryResult("graph", triples=tuple(result))
         variables = tuple(v.value for v in result.variables)
-        rows = tuple(tuple(solution[name] for name in variables) for solution in result)
-        return QueryResult("select", variables=variables, rows=rows)
+        offset, limit = page
+        # One row past the page says whether more follow.
+        stop = None if limit is None else offset + limit + 1
+        rows = tuple(tuple(solution[name] for name in variables)
+                     for solution in itertools.islice(result, offset, stop))
+        more = limit is not None and len(rows) > limit
+        return QueryResult("select", variables=variables, rows=rows[:limit], more=more)
     except SyntaxError as exc:
         raise QueryError(f"bad SPARQL: {_first_line(exc)}") from None
     except OSError as exc:
@@ -332,6 +357,8 @@ class SavedQuery:
 
     `# param: NAME (TYPE) — help` declares a parameter; TYPE is `country` (a code or name,
     resolved to an ISO 3166-1 alpha-3 code), `date` (YYYY-MM-DD) or `text` (the default).
+    A line `#%% without summaries` may end the query: the query after it is run instead
+    on a store without the summary graph (kg/summaries.py), with the same parameters.
     """
 
     name: str
@@ -341,6 +368,7 @@ class SavedQuery:
     text: str
     types: tuple[str, ...] = ()  # each parameter's type, in the order of `params`
     path: str | None = None  # the file it was read from
+    without_summaries: str | None = None  # the query for a store without summaries
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -376,8 +404,13 @@ def parse_saved(name: str, text: str, path: str | None = None) -> SavedQuery:
                                      f"unknown type {kind!r} (types: {', '.join(PARAM_TYPES)})")
                 params.append((param.group(1), param.group(3).strip()))
                 types.append(kind)
-    return SavedQuery(name, title or name, " ".join(description), tuple(params), text,
-                      tuple(types), path)
+    main, marker, fallback = text.partition(WITHOUT_SUMMARIES)
+    return SavedQuery(name, title or name, " ".join(description), tuple(params),
+                      main if marker else text, tuple(types), path,
+                      fallback.lstrip("\n") if marker else None)
+
+
+WITHOUT_SUMMARIES = "\n#%% without summaries\n"
 
 
 def _header_lines(text: str) -> Iterator[str]:
@@ -481,7 +514,8 @@ def resolve_saved(name: str, params: Mapping[str, str] | None = None, *,
 
 
 def run_saved(store: Any, name: str, params: Mapping[str, str] | None = None, *,
-              folder: str | os.PathLike[str] | None = None) -> QueryResult:
+              folder: str | os.PathLike[str] | None = None, limit: int | None = None,
+              offset: int = 0) -> QueryResult:
     """Run saved query `name`; each of its parameters must be given, as a plain string.
 
     Parameters are checked by type first (`country=usa` becomes `USA`, `since=yesterday`
@@ -489,15 +523,23 @@ def run_saved(store: Any, name: str, params: Mapping[str, str] | None = None, *,
     them through the projection); their constant columns are left out of the result.
     """
     query, given = resolve_saved(name, params, folder=folder)
-    text = normalise_escapes(query.text)
+    text = query.text
+    if query.without_summaries is not None:
+        from .summaries import has_summaries
+
+        # One engine cannot skip the branch a query does not need: two queries, one run.
+        if not has_summaries(store):
+            text = query.without_summaries
+    text = normalise_escapes(text)
     _check_normalised(text)
-    result = _execute(store, text, {p: ox.Literal(v) for p, v in given.items()})
+    result = _execute(store, text, {p: ox.Literal(v) for p, v in given.items()},
+                      page=page(limit, offset))
     if result.form != "select" or not given:
         return result
     keep = [i for i, v in enumerate(result.variables) if v not in given]
     return QueryResult(
         "select", variables=tuple(result.variables[i] for i in keep),
-        rows=tuple(tuple(row[i] for i in keep) for row in result.rows))
+        rows=tuple(tuple(row[i] for i in keep) for row in result.rows), more=result.more)
 
 
 # --- limits: time, memory, and a child that dies with its parent -----------------------
@@ -509,7 +551,8 @@ DEFAULT_MAX_MEMORY = 2048  # MB
 def query_store_at(path: str, sparql: str | None = None, *, saved: str | None = None,
                    params: Mapping[str, str] | None = None,
                    timeout: float | None = DEFAULT_TIMEOUT,
-                   max_memory: int | None = DEFAULT_MAX_MEMORY) -> QueryResult:
+                   max_memory: int | None = DEFAULT_MAX_MEMORY, limit: int | None = None,
+                   offset: int = 0) -> QueryResult:
     """Run a query (or saved query `saved`) on the on-disk store at `path`, within limits.
 
     The query runs in a child process, so that a query that would run for ever or eat all
@@ -517,17 +560,19 @@ def query_store_at(path: str, sparql: str | None = None, *, saved: str | None = 
     query (updates and SERVICE are refused) before it opens the store, so `timeout`
     (seconds) covers parsing too; `max_memory` caps how many MB the child may take beyond
     what opening the store needs. None or 0 lifts a limit. The child opens the store for
-    reading (no lock) and dies with this process, however that ends.
+    reading (no lock) and dies with this process, however that ends. `limit` and `offset`
+    page a SELECT result (see `page`): only the page crosses from the child.
     """
+    paging = page(limit, offset)
     timeout = _limit(timeout, "timeout", "seconds")
     max_memory = _limit(max_memory, "max_memory", "MB")
     if not timeout and not max_memory:
-        return _open_and_run(path, sparql, saved, params)
+        return _open_and_run(path, sparql, saved, params, paging=paging)
     context = multiprocessing.get_context(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, daemon=True, args=(
-        path, sparql, saved, dict(params or {}), max_memory, os.getpid(), send))
+        path, sparql, saved, dict(params or {}), max_memory, os.getpid(), send, paging))
     with _signals_end_the_wait():
         child.start()
         send.close()
@@ -592,8 +637,8 @@ def _signals_end_the_wait() -> Iterator[None]:
 
 
 def _open_and_run(path: str, sparql: str | None, saved: str | None,
-                  params: Mapping[str, str] | None, *,
-                  max_memory: int | None = None) -> QueryResult:
+                  params: Mapping[str, str] | None, *, max_memory: int | None = None,
+                  paging: tuple[int, int | None] = (0, None)) -> QueryResult:
     from .store import OxigraphStore
 
     # The engine runs the text as normalised, escapes applied: the text that was checked.
@@ -602,9 +647,11 @@ def _open_and_run(path: str, sparql: str | None, saved: str | None,
         own_dataset = _check_normalised(sparql) if sparql is not None else False
     # Opening the store starts its threads, each reserving address space: not the query's.
     with OxigraphStore(path, read_only=True) as store, _memory_capped(max_memory):
+        offset, limit = paging
         if saved is not None:
-            return run_saved(store, saved, params)
-        return _run_checked(store, sparql or "", params, own_dataset=own_dataset)
+            return run_saved(store, saved, params, limit=limit, offset=offset)
+        return _run_checked(store, sparql or "", params, own_dataset=own_dataset,
+                            limit=limit, offset=offset)
 
 
 @contextlib.contextmanager
@@ -648,7 +695,8 @@ _PR_SET_PDEATHSIG = 1
 
 
 def _child(path: str, sparql: str | None, saved: str | None, params: dict[str, str],
-           max_memory: int | None, parent: int, send: Any) -> None:
+           max_memory: int | None, parent: int, send: Any,
+           paging: tuple[int, int | None] = (0, None)) -> None:
     _die_with_parent(parent)
     # Everything the child has to say goes through `send`; a crash is read from its exit
     # status. Its stderr would only add raw lines (an allocator's abort message, and the
@@ -657,7 +705,8 @@ def _child(path: str, sparql: str | None, saved: str | None, params: dict[str, s
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
     try:
-        send.send(("ok", _open_and_run(path, sparql, saved, params, max_memory=max_memory)))
+        send.send(("ok", _open_and_run(path, sparql, saved, params, max_memory=max_memory,
+                                       paging=paging)))
     except MemoryError:
         send.send(("memory", None))
     except KgError as exc:

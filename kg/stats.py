@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from .store import GraphStore
@@ -13,6 +14,7 @@ WHERE {
   { ?doc a kg:Document } UNION { ?fact kg:kind ?k }
   UNION { ?f kg:involves ?country }
 }"""
+_DOCUMENTS = "SELECT (COUNT(DISTINCT ?doc) AS ?documents) WHERE { ?doc a kg:Document }"
 _BY_KIND = """
 SELECT ?kind (COUNT(DISTINCT ?fact) AS ?n) WHERE { ?fact kg:kind ?kind }
 GROUP BY ?kind ORDER BY DESC(?n) ?kind"""
@@ -32,8 +34,20 @@ class StoreStats:
 
 
 def store_stats(store: GraphStore) -> StoreStats:
+    """The counts; facts and countries from the summary graph when the store has one."""
+    from .summaries import read_summaries
     from .vocab import PREFIXES
 
+    summary = read_summaries(store)
+    if summary is not None:
+        (row,) = list(store.query(_DOCUMENTS, prefixes=PREFIXES))
+        kind_counts: Counter[str] = Counter()
+        for r in summary:
+            kind_counts[r.kind] += r.facts
+        countries = {r.source for r in summary} | {r.target for r in summary}
+        return StoreStats(int(row["documents"].value), sum(kind_counts.values()),
+                          len(countries), len(store),
+                          tuple(sorted(kind_counts.items(), key=lambda kv: (-kv[1], kv[0]))))
     (row,) = list(store.query(_COUNTS, prefixes=PREFIXES))
     kinds = tuple((s["kind"].value, int(s["n"].value))
                   for s in store.query(_BY_KIND, prefixes=PREFIXES))

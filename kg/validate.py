@@ -223,3 +223,86 @@ def _namespaces() -> Graph:
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns)
     return graph
+
+
+# --- incremental: only the graphs changed since the last validation ------------------------
+
+
+@dataclass(frozen=True)
+class IncrementalReport:
+    """A validation of the changed document graphs (with the shared graphs they rely on)."""
+
+    report: ValidationReport
+    checked: int  # document graphs validated
+    documents: int  # document graphs in the store
+    digests: dict[str, str]  # each graph's content digest, to record when valid
+
+
+def graph_digests(store: OxigraphStore,
+                  progress: Callable[[int], object] | None = None) -> dict[str, str]:
+    """A digest of each named graph's content, whatever the order its quads come in.
+
+    The record of validations itself is left out.
+    """
+    import hashlib
+
+    from .vocab import VALIDATED_GRAPH
+
+    sums: dict[str, int] = {}
+    for quad in store.quads():
+        if progress is not None:
+            progress(1)
+        graph = quad.graph_name
+        if not isinstance(graph, ox.NamedNode) or graph.value == VALIDATED_GRAPH:
+            continue
+        line = f"{quad.subject} {quad.predicate} {quad.object}".encode()
+        # A sum of the quads' hashes: the same set of quads, the same digest, in any order.
+        value = int.from_bytes(hashlib.blake2b(line, digest_size=16).digest(), "big")
+        sums[graph.value] = (sums.get(graph.value, 0) + value) % (1 << 128)
+    return {g: f"{v:032x}" for g, v in sums.items()}
+
+
+def recorded_digests(store: OxigraphStore) -> dict[str, str]:
+    """The digests `record_validation` wrote: the graphs last found valid."""
+    from .vocab import VALIDATED_GRAPH
+
+    quads = store.backend.quads_for_pattern(None, ox.NamedNode(PREFIXES["kg"] + "validDigest"),
+                                            None, ox.NamedNode(VALIDATED_GRAPH))
+    return {q.subject.value: q.object.value for q in quads
+            if isinstance(q.subject, ox.NamedNode)}
+
+
+def record_validation(store: OxigraphStore, digests: dict[str, str]) -> None:
+    """Record these graphs as valid with their digests (replacing the earlier record)."""
+    from .vocab import VALIDATED_GRAPH
+
+    graph = ox.NamedNode(VALIDATED_GRAPH)
+    predicate = ox.NamedNode(PREFIXES["kg"] + "validDigest")
+    store.replace_graph(VALIDATED_GRAPH, (
+        ox.Quad(ox.NamedNode(g), predicate, ox.Literal(d), graph)
+        for g, d in sorted(digests.items())))
+
+
+def validate_changed(store: OxigraphStore, *, everything: bool = False,
+                     progress: Callable[[int], object] | None = None) -> IncrementalReport:
+    """Validate the document graphs that changed since the last valid validation.
+
+    A document graph is checked beside the graphs that are not documents' (countries,
+    summaries, imports), which are always checked; if one of those changed (summaries
+    aside), or with `everything`, every document graph is checked again. Nothing is
+    recorded here: call `record_validation` with the digests when the report conforms.
+    """
+    from .vocab import SUMMARY_GRAPH, document_id
+
+    digests = graph_digests(store, progress)
+    before = {} if everything else recorded_digests(store)
+    shared = [g for g in digests if document_id(g) is None]
+    documents = [g for g in digests if document_id(g) is not None]
+    # The summaries change with every build, but no document's shapes read them.
+    if any(before.get(g) != digests[g] for g in shared if g != SUMMARY_GRAPH):
+        before = {}
+    wanted = set(shared) | {g for g in documents if before.get(g) != digests[g]}
+    union = _union(q for g in sorted(wanted)
+                   for q in store.backend.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+    return IncrementalReport(validate_graph(union), len(wanted) - len(shared), len(documents),
+                             digests)

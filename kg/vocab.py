@@ -88,6 +88,14 @@ def document_id(graph: str) -> str | None:
 # a document id is always a single segment, so no id can name, replace or remove them.
 RESERVED_GRAPHS = f"{GRAPHS}kg/"
 ACTORS_GRAPH = f"{RESERVED_GRAPHS}countries"
+# Counts per pair and kind that the build keeps exact (kg/summaries.py).
+SUMMARY_GRAPH = f"{RESERVED_GRAPHS}summary"
+# Which graphs `kg validate` found valid, with a digest of each one's content.
+VALIDATED_GRAPH = f"{RESERVED_GRAPHS}validated"
+
+
+def pair_summary_iri(source: str, target: str, kind: str) -> str:
+    return f"{DATA}summary/{segment(source)}-{segment(target)}-{segment(kind)}"
 
 
 def fact_iri(doc_id: str, kind: str, source: str, target: str) -> str:

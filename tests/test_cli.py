@@ -118,8 +118,10 @@ def test_stats(built: Path) -> None:
 def test_validate_passes_on_what_the_pipeline_writes(built: Path) -> None:
     result = run("validate", store=built)
     assert (result.exit_code, result.stdout) == (0, "Valid: the store conforms to the shapes.\n")
-    # Off a terminal, progress is one summary line on stderr, with the count and rate.
-    assert re.fullmatch(r"kg validate: \d{3} quads in \d+\.\d s \([\d,]+ quads/s\)\n",
+    # Off a terminal, progress is one summary line on stderr, with the count and rate; then
+    # how many document graphs were checked.
+    assert re.fullmatch(r"kg validate: \d{3} quads in \d+\.\d s \([\d,]+ quads/s\)\n"
+                        r"kg validate: 1 of 1 document graphs checked\n",
                         result.stderr), result.stderr
 
 

@@ -1,0 +1,182 @@
+"""kg.summaries: the summary graph a build keeps exact, and the views that read it.
+
+Every check compares the summaries with a recomputation from the facts themselves
+(`load_facts`), on real stores, after each way a store changes.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from conftest import store_of
+from test_analysis import COUNTRIES, FACTS
+
+from kg.analysis import KIND_WEIGHTS, STATUS_FACTORS, load_facts, top
+from kg.bench import corpus
+from kg.documents import document_from_text, read_documents
+from kg.pipeline import build, remove_documents
+from kg.query import run_saved
+from kg.records import DIRECTED_KINDS
+from kg.store import OxigraphStore
+from kg.summaries import SummaryRow, read_summaries, refresh_summaries
+from kg.vocab import SUMMARY_GRAPH
+
+ROOT = Path(__file__).resolve().parent.parent
+KG = [sys.executable, "-m", "kg"]
+EXAMPLES = [ROOT / "examples" / "seed.txt", ROOT / "examples" / "g20-talks.txt"]
+
+
+def from_facts(store: OxigraphStore) -> list[SummaryRow]:
+    """The summary rows, recomputed in Python from every fact `load_facts` reads."""
+    acc: dict[tuple[str, str, str], list] = defaultdict(lambda: [0, 0.0, []])
+    for f in load_facts(store):
+        ends = (f.source, f.target) if f.kind in DIRECTED_KINDS else f.pair
+        row = acc[(*ends, f.kind)]
+        row[0] += 1
+        row[1] += STATUS_FACTORS.get(f.status, 1.0)
+        if f.date:
+            row[2].append(f.date)
+    return [SummaryRow(s, t, k, n, w, KIND_WEIGHTS[k] if w else 0.0,
+                       min(d) if d else None, max(d) if d else None)
+            for (s, t, k), (n, w, d) in sorted(acc.items())]
+
+
+def assert_exact(store: OxigraphStore) -> None:
+    rows = read_summaries(store)
+    assert rows is not None, "no summary graph"
+    assert rows == from_facts(store)
+
+
+def without_summaries(store: OxigraphStore) -> None:
+    store.backend.remove_graph(ox.NamedNode(SUMMARY_GRAPH))
+    assert read_summaries(store) is None
+
+
+def test_summaries_are_exact_after_build_rebuild_remove_and_sync(tmp_path: Path) -> None:
+    with OxigraphStore(tmp_path / "store") as store:
+        report = build(read_documents(EXAMPLES), store, workers=1)
+        assert report.facts > 10
+        assert_exact(store)
+        # A changed document: its facts replaced, its pairs' counts and dates with them.
+        changed = document_from_text(
+            "Japan and China held talks in Beijing. France sanctioned Russia.", "seed",
+            date="2024-05-06")
+        build([changed], store, workers=1)
+        assert_exact(store)
+        assert {(r.source, r.target) for r in read_summaries(store)} >= {("CHN", "JPN")}
+        remove_documents(store, ["g20-talks"])
+        assert_exact(store)
+        build(read_documents(EXAMPLES[1:]), store, workers=1, sync=True)
+        assert_exact(store)
+        assert {r.first_date for r in read_summaries(store)} != {"2024-05-06"}
+        remove_documents(store, ["g20-talks"])
+        # Nothing left: the summary graph says so (no rows), rather than vanishing.
+        assert read_summaries(store) == [] and len(store) > 0
+
+
+def test_summaries_of_every_status_and_direction() -> None:
+    # Planned and negated facts, undirected kinds written either way, undated facts.
+    store = store_of(FACTS, COUNTRIES)
+    refresh_summaries(store)
+    assert_exact(store)
+    rows = read_summaries(store)
+    assert any(r.weighted != r.facts for r in rows)  # a planned or negated fact counts less
+    assert any(r.first_date is None for r in rows)
+
+
+@pytest.fixture(scope="module", params=["examples", "synthetic"])
+def two_stores(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The same store with summaries and without (as an older kg wrote it)."""
+    docs = list(read_documents(EXAMPLES)) if request.param == "examples" else corpus(60)
+    if request.param == "synthetic":
+        docs += list(read_documents(EXAMPLES))
+        docs.append(document_from_text(
+            "China criticised Japan. Japan did not visit China. Russia threatened Ukraine.",
+            "extra", date="2025-02"))
+    stores = []
+    for name in ("with", "without"):
+        store = OxigraphStore(tmp_path_factory.mktemp(name) / "store")
+        build(docs, store, workers=1)
+        stores.append(store)
+    without_summaries(stores[1])
+    yield stores
+    for store in stores:
+        store.close()
+
+
+def test_top_reads_the_same_from_summaries_as_from_facts(two_stores) -> None:  # type: ignore[no-untyped-def]
+    with_, without = two_stores
+    for measure in ("degree", "strength", "betweenness"):
+        for n in (1, 3, 50):
+            expected = top(without, n, measure=measure)
+            assert top(with_, n, measure=measure) == expected
+            assert top(load_facts(with_), n, measure=measure) == expected
+
+
+def test_partners_reads_the_same_from_summaries_as_from_facts(two_stores) -> None:  # type: ignore[no-untyped-def]
+    with_, without = two_stores
+    countries = {r.source for r in read_summaries(with_)} | {
+        r.target for r in read_summaries(with_)}
+    assert len(countries) >= 3
+    for code in sorted(countries):
+        answer = run_saved(with_, "partners", {"country": code})
+        assert answer.rows, code
+        assert answer == run_saved(without, "partners", {"country": code})
+
+
+def test_stats_top_cli_is_the_same_with_and_without_summaries(two_stores) -> None:  # type: ignore[no-untyped-def]
+    outputs = []
+    for store in two_stores:
+        store.flush()
+        proc = subprocess.run([*KG, "--store", str(store.path), "stats", "--top", "5", "-f",
+                               "json"], capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        outputs.append(json.loads(proc.stdout))
+    # The summary graph's own triples aside, the same answer.
+    assert outputs[0].pop("triples") > outputs[1].pop("triples")
+    assert outputs[0] == outputs[1]
+    assert outputs[0]["top"]["pairs"]
+
+
+def test_stats_read_the_same_from_summaries_as_from_facts(two_stores) -> None:  # type: ignore[no-untyped-def]
+    from kg.stats import store_stats
+
+    with_, without = (store_stats(s).to_dict() for s in two_stores)
+    assert with_.pop("triples") > without.pop("triples")
+    assert with_ == without and with_["facts"] > 0
+
+
+def test_summaries_are_exact_after_an_import(tmp_path: Path) -> None:
+    with OxigraphStore(tmp_path / "a") as source:
+        build(read_documents(EXAMPLES[:1]), source, workers=1)
+        dump = tmp_path / "a.nq"
+        with dump.open("wb") as out:
+            source.dump(out, "nq")
+    with OxigraphStore(tmp_path / "b") as store:
+        build(read_documents(EXAMPLES[1:]), store, workers=1)
+        before = read_summaries(store)
+        from kg.importer import import_files
+
+        import_files(store, [dump])
+        assert_exact(store)
+        assert read_summaries(store) != before
+
+
+def test_a_saved_query_may_say_what_to_run_without_summaries(two_stores, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "mine.rq").write_text(
+        "# title: Which\n# description: which query ran\n"
+        'SELECT ?which WHERE { BIND("summaries" AS ?which) }\n'
+        '#%% without summaries\nSELECT ?which WHERE { BIND("facts" AS ?which) }\n',
+        encoding="utf-8")
+    with_, without = two_stores
+    answers = [run_saved(s, "mine", folder=tmp_path).rows[0][0].value for s in two_stores]
+    assert answers == ["summaries", "facts"]
+    shown = subprocess.run([*KG, "query", "--queries", str(tmp_path), "--saved", "mine",
+                            "--show"], capture_output=True, text=True, timeout=60)
+    assert "#%% without summaries\n" in shown.stdout and '"facts"' in shown.stdout
