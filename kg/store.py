@@ -118,6 +118,28 @@ class OxigraphStore:
         items = list(quads)
         self._write(lambda: self._store.extend(items))
 
+    def replace_graphs(self, graphs: dict[str, list[ox.Quad]], *, stale: Iterable[str] = (),
+                       also: Iterable[ox.Quad] = ()) -> None:
+        """Write many named graphs at once: `graphs` maps each to its quads, `stale` names
+        those of them the store may already hold, `also` adds quads to shared graphs.
+
+        The stale graphs are dropped in one transaction, then everything is inserted in
+        another, so after a crash each graph is wholly old, wholly new or wholly absent
+        (never half written), and `also` lands with the graphs that need it. One
+        transaction per batch rather than a SPARQL update per graph: the text of an update
+        is built, parsed and checked quad by quad, which took most of a build's time.
+        """
+        drops = " ; ".join(f"DROP SILENT GRAPH <{ox.NamedNode(g).value}>" for g in stale)
+        items = [q for quads in graphs.values() for q in quads]
+        items += also
+
+        def write() -> None:
+            if drops:
+                self._store.update(drops)
+            self._store.extend(items)
+
+        self._write(write)
+
     def remove_document(self, doc_id: str) -> None:
         self._write(lambda: self._store.remove_graph(ox.NamedNode(graph_iri(doc_id))))
 

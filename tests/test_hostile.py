@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.documents import read_documents
-from kg.errors import InputError, StoreError
+from kg.errors import InputError, KgError, StoreError
 from kg.importer import import_rdf
 from kg.pipeline import build
 from kg.query import run_query
@@ -302,20 +302,31 @@ def _graph_sizes(store_path: Path) -> dict[str, int]:
         return {r["g"].value: int(r["n"].value) for r in rows}
 
 
+def _written_graphs(store_path: Path) -> int:
+    if not (store_path / "CURRENT").exists():
+        return 0
+    try:
+        with OxigraphStore(store_path, read_only=True) as store:
+            return sum(1 for g in store.graphs() if "/graph/a" in g)
+    except KgError:  # caught while the writer creates it
+        return 0
+
+
 def test_kill_9_mid_build_leaves_whole_documents(tmp_path: Path) -> None:
     corpus = _corpus(tmp_path, 400)
     store = tmp_path / "store"
     proc = subprocess.Popen([*KG, "--store", str(store), "build", str(corpus), "-w", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (store / "CURRENT").exists():
+    # Killed once a first batch of documents is in the store (a reader sees it beside the
+    # writer), while later ones are being extracted or written.
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not _written_graphs(store):
         time.sleep(0.05)
-    time.sleep(1.5)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     sizes = {g: n for g, n in _graph_sizes(store).items() if "/graph/a" in g}
     full = max(sizes.values(), default=0)
-    assert all(n == full for n in sizes.values()), "a document was half written"
+    assert full > 0 and all(n == full for n in sizes.values()), "a document was half written"
     assert len(sizes) < 400
     rerun = kg("--store", str(store), "build", str(corpus), "-w", "1", timeout=300)
     assert rerun.returncode == 0, rerun.stderr
