@@ -514,7 +514,8 @@ def test_a_real_read_only_oxigraph_server(built: Path, tmp_path: Path) -> None:
                    "jsonl")
         assert json.loads(saved.stdout.splitlines()[0])["label"] == \
             "enhanced global strategic partnership"
-        write = kg("--endpoint", endpoint, "build", str(SAMPLE))
+        # --force: unchanged, the document would be skipped and nothing sent to write.
+        write = kg("--endpoint", endpoint, "build", "--force", str(SAMPLE))
         assert write.returncode == 1
         assert "refused the request: HTTP 403" in write.stderr
         assert write.stderr.count("\n") == 1
