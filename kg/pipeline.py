@@ -12,6 +12,7 @@ extraction. Graphs are written many documents per transaction.
 
 from __future__ import annotations
 
+import collections
 import hashlib
 import itertools
 import json
@@ -61,6 +62,10 @@ def _work(doc: Document) -> tuple[Document, list[Fact]]:
     return doc, _WORKER.extract(doc)
 
 
+def _work_many(docs: list[Document]) -> list[tuple[Document, list[Fact]]]:
+    return [_work(doc) for doc in docs]
+
+
 def default_workers() -> int:
     return os.cpu_count() or 1
 
@@ -92,8 +97,19 @@ def extract_documents(docs: Iterable[Document], *, workers: int | None = None,
         pool = context.Pool(workers, initializer=_ignore_interrupts)
     else:
         pool = context.Pool(workers, initializer=_init_worker, initargs=(actors_file,))
+    # Pool.imap reads its whole input ahead (its feeder thread does not wait), so the
+    # corpus would sit in memory whenever writing is slower than reading: a few chunks per
+    # worker are in flight instead, and results come back in input order.
+    items = itertools.chain(head, stream)
+    chunks = iter(lambda: list(itertools.islice(items, chunksize)), [])
+    pending: collections.deque[Any] = collections.deque()
     with pool:
-        yield from pool.imap(_work, itertools.chain(head, stream), chunksize=chunksize)
+        for chunk in chunks:
+            pending.append(pool.apply_async(_work_many, (chunk,)))
+            if len(pending) >= 4 * workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
 
 
 @dataclass
@@ -155,12 +171,14 @@ def stored_hashes(store: GraphStore) -> dict[str, str]:
 
 
 def _write_batch(store: GraphStore, graphs: dict[str, list[ox.Quad]], stale: list[str],
-                 also: list[ox.Quad]) -> None:
+                 also: list[ox.Quad], hashes: list[ox.Quad], bulk: bool) -> None:
     batched = getattr(store, "replace_graphs", None)
     if batched is not None:
-        batched(graphs, stale=stale, also=also)
+        batched(graphs, stale=stale, also=also, last=hashes, bulk=bulk)
         return
-    for graph, quads in graphs.items():  # a store without batches: a graph at a time
+    for quad in hashes:  # a store without batches: a graph at a time, each with its hash
+        graphs[quad.graph_name.value].append(quad)
+    for graph, quads in graphs.items():
         store.replace_graph(graph, quads)
     if also:
         store.add(also)
@@ -184,6 +202,9 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
     identity = extractor_identity(actors_file)
     known = stored_hashes(store)
     present = {graph_iri(i) for i in document_ids(store)}
+    # Into an empty store, the bulk loader: each graph's hash goes in after the batch, so
+    # a graph left without it by a crash is extracted and replaced by the next build.
+    bulk = not store.graphs()
     seen_countries: set[str] = set()
 
     def changed(stream: Iterable[Document]) -> Iterator[Document]:
@@ -198,25 +219,27 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
     graphs: dict[str, list[ox.Quad]] = {}
     stale: list[str] = []
     also: list[ox.Quad] = []
+    hashes: list[ox.Quad] = []
     size = 0
 
     def flush() -> None:
         nonlocal size
         if graphs:
-            _write_batch(store, graphs, stale, also)
+            _write_batch(store, graphs, stale, also, hashes, bulk)
             if progress is not None:
                 progress(len(graphs))
         graphs.clear()
         stale.clear()
         also.clear()
+        hashes.clear()
         size = 0
 
     for doc, facts in extract_documents(changed(as_documents(docs)), workers=workers,
                                         actors_file=actors_file):
         graph = graph_iri(doc.id)
         quads = document_quads(doc, facts)
-        # Written with the graph, in its transaction: a graph that has its hash is whole.
-        quads.append(hash_quad(doc, identity))
+        # Written last: a graph that has its hash is whole.
+        hashes.append(hash_quad(doc, identity))
         graphs[graph] = quads
         size += len(quads)
         if graph in present:
