@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 KG     := $(BIN)/kg
 DEV    ?= ../shared/eval/dev
 
-.PHONY: demo test eval bench bench-import lint clean install install-test parser
+.PHONY: demo test eval bench bench-scale bench-import lint clean install install-test parser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench: install-test $(CHROMIUM)
 	$(BIN)/python -m kg.bench
 
 # kg import of 1,000,000 synthetic triples beside Oxigraph's own bulk load: triples/s, peak RSS.
+# Builds of 1k, 10k and 100k synthetic articles (100k only if it fits in the budget); not in `make test`.
+bench-scale: install-test
+	$(BIN)/python -m kg.benchscale
+
 bench-import: install
 	$(BIN)/python -m kg.bench_import
 

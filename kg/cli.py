@@ -8,12 +8,13 @@ import math
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from . import __version__
-from .errors import KgError
+from .errors import InputError, KgError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -291,18 +292,22 @@ def _emit(output: str | None, write: Callable[[Any], Any], mode: str = "w") -> N
 @with_input_options
 @click.option("--sync", is_flag=True, help="Then remove from the store every document "
               "these inputs no longer hold (deleted or renamed articles).")
+@click.option("--force", is_flag=True, help="Extract and write every document, even those "
+              "the store holds unchanged.")
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing on success (no progress, "
               "no summary).")
 @scheduler_option
 @click.pass_obj
 @handle_errors
 def build(obj: Context, inputs: tuple[str, ...], encoding: str | None, keep_going: bool,
-          max_bytes: int | None, workers: int | None, sync: bool, quiet: bool,
-          scheduler: str | None) -> None:
+          max_bytes: int | None, workers: int | None, sync: bool, force: bool,
+          quiet: bool, scheduler: str | None) -> None:
     """Extract facts from articles and write them into the store, one graph per document.
 
-    Re-building a document replaces its graph; building the same input twice changes nothing.
-    Two documents with one id are refused. '-' reads JSON Lines from stdin.
+    Re-building a document replaces its graph; a document the store holds with the same
+    text, metadata and extractor is skipped (unchanged), so building the same input twice
+    changes nothing. Two documents with one id are refused. '-' reads JSON Lines from stdin,
+    and .jsonl.gz files are read as they are decompressed.
 
     Examples:
 
@@ -320,20 +325,38 @@ def build(obj: Context, inputs: tuple[str, ...], encoding: str | None, keep_goin
     report = BuildReport(skipped=skipped)
     with obj.open_store(write=True) as store:
         # Off a terminal, the line below is the summary.
-        with Progress("build", "documents", enabled=not quiet, summary=False) as progress:
+        with Progress("build", "documents", total=_count_files(inputs), enabled=not quiet,
+                      summary=False) as progress:
             run_build(docs, store, workers=workers, actors_file=obj.actors, report=report,
-                      sync=sync, progress=progress.update,
+                      sync=sync, progress=progress.update, force=force,
                       extract=_extract_with(obj, scheduler, workers) if scheduler else None)
         triples = len(store)
         where = store.path
     _report_skipped(skipped)
     if not quiet:
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(report.by_kind.items()))
-        click.echo(f"Built {report.documents} documents, {report.facts} facts"
+        replaced = (f" ({report.documents - report.replaced} new, {report.replaced} replaced)"
+                    if report.replaced else "")
+        click.echo(f"Built {report.documents} documents{replaced}, {report.facts} facts"
                    f"{' (' + kinds + ')' if kinds else ''} into {where}: {triples} triples"
+                   f"{f'; {len(report.unchanged)} unchanged' if report.unchanged else ''}"
                    f"{f'; skipped {len(skipped)}' if skipped else ''}")
         if sync:
             _report_removed(report.removed)
+
+
+def _count_files(inputs: tuple[str, ...]) -> int | None:
+    """How many documents the inputs hold, when that is cheap to know (no JSON Lines, no
+    stdin), so that the progress bar shows an ETA; else None."""
+    from .documents import JSONL_SUFFIXES, input_suffix, iter_paths
+
+    try:
+        paths = list(iter_paths(inputs))
+    except InputError:
+        return None  # the build itself reports it
+    if any(not isinstance(p, Path) or input_suffix(p) in JSONL_SUFFIXES for p in paths):
+        return None
+    return len(paths)
 
 
 def _report_removed(ids: list[str]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gzip
 import hashlib
 import json
 import os
@@ -15,6 +16,7 @@ import re
 import stat
 import sys
 import unicodedata
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
@@ -24,7 +26,7 @@ from .records import Document
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
-JSONL_SUFFIXES = (".jsonl", ".ndjson")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
 METADATA_KEYS = ("id", "url", "date", "title", "source", "language")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -40,6 +42,15 @@ _COMMENTARY_HEAD = re.compile(
     re.IGNORECASE | re.MULTILINE | re.VERBOSE,
 )
 _DISCLAIMER = re.compile(r"represents? (?:only )?the (?:personal )?views? of the author", re.I)
+
+
+def input_suffix(path: str | os.PathLike[str]) -> str:
+    """The extension that says how to read `path` (lower case; `.jsonl.gz` is one)."""
+    name = os.fspath(path).lower()
+    for double in (".jsonl.gz", ".ndjson.gz"):
+        if name.endswith(double):
+            return double
+    return os.path.splitext(name)[1]
 
 
 def path_text(path: str | os.PathLike[str]) -> str:
@@ -370,8 +381,8 @@ def read_jsonl_documents(path: Path, *, keep_going: bool = False,
     counted in `skipped` and passed over with `keep_going`. With `ids`, an id used before
     is refused like a malformed line.
     """
-    with handle or open_regular(path) as lines:
-        for number, raw in enumerate(_bounded_lines(lines, max_bytes), 1):
+    with handle or _open_jsonl(path) as lines:
+        for number, raw in enumerate(_read_lines(lines, max_bytes, path), 1):
             where = f"{path_text(path)}:{number}"
             try:
                 if raw is None:
@@ -400,6 +411,23 @@ def read_jsonl_documents(path: Path, *, keep_going: bool = False,
                     raise
                 if skipped is not None:
                     skipped.append(str(exc))
+
+
+def _open_jsonl(path: Path) -> Any:
+    raw = open_regular(path)
+    if not input_suffix(path).endswith(".gz"):
+        return raw
+    # Decompressed as it is read, a line at a time: a corpus never sits whole in memory.
+    unzipped = gzip.GzipFile(fileobj=raw, mode="rb")
+    unzipped.myfileobj = raw  # what GzipFile closes with itself (as when it opens the file)
+    return unzipped
+
+
+def _read_lines(handle: IO[bytes], limit: int, path: Path) -> Iterator[bytes | None]:
+    try:
+        yield from _bounded_lines(handle, limit)
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        raise InputError(f"{path_text(path)}: cannot read: {exc}") from None
 
 
 def _bounded_lines(handle: IO[bytes], limit: int) -> Iterator[bytes | None]:
@@ -439,7 +467,7 @@ def iter_paths(inputs: Iterable[str | os.PathLike[str]]) -> Iterator[Path | str 
             yield from _walk(path)
         elif not path.exists():
             raise InputError(f"{path}: no such file or directory")
-        elif path.suffix.lower() not in SUFFIXES:
+        elif input_suffix(path) not in SUFFIXES:
             raise InputError(
                 f"{path}: unknown extension {path.suffix or '(none)'!r}; "
                 f"kg reads {', '.join(SUFFIXES)}"
@@ -460,7 +488,7 @@ def _walk(folder: Path) -> Iterator[Path | InputError]:
     for top, dirs, files in os.walk(folder, onerror=unreadable):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found += [Path(top, name) for name in files
-                  if not name.startswith(".") and Path(name).suffix.lower() in SUFFIXES]
+                  if not name.startswith(".") and input_suffix(name) in SUFFIXES]
     # In name order, each error where its folder stands (its message starts with the path).
     return iter(sorted(found, key=str))
 
@@ -486,10 +514,10 @@ def read_documents(
                 found: Iterable[Document] = read_jsonl_documents(
                     Path("<stdin>"), keep_going=keep_going, max_bytes=max_bytes,
                     skipped=skipped, handle=sys.stdin.buffer, ids=ids)
-            elif path.suffix.lower() in JSONL_SUFFIXES:
+            elif input_suffix(path) in JSONL_SUFFIXES:
                 found = read_jsonl_documents(path, keep_going=keep_going, max_bytes=max_bytes,
                                              skipped=skipped, ids=ids)
-            elif path.suffix.lower() in HTML_SUFFIXES:
+            elif input_suffix(path) in HTML_SUFFIXES:
                 found = [ids.claim(read_html_document(path, encoding=encoding,
                                                       max_bytes=max_bytes))]
             else:

@@ -3,19 +3,31 @@
 `extract_documents` runs the extractor over a stream of documents, in worker processes when
 asked (each builds its extractor once); `build` writes each document's graph into a store,
 replacing the graph an earlier build wrote for the same document id.
+
+Builds are incremental: each document's graph carries a content hash (`kg:contentHash`) of
+its text and metadata and of the extractor that read it (version, code, data tables, the
+user's actor file), so a document whose hash the store already holds is skipped before
+extraction. Graphs are written many documents per transaction.
 """
 
 from __future__ import annotations
 
+import collections
+import hashlib
 import itertools
+import json
 import multiprocessing
 import os
 import signal
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
+
+from . import __version__
 from .actors import load_actors
 from .documents import as_documents
 from .errors import InputError
@@ -23,8 +35,12 @@ from .extract import Extractor
 from .rdf import country_quads, document_quads
 from .records import Document, Fact
 from .store import GraphStore
-from .summaries import refresh_summaries
-from .vocab import document_id, graph_iri
+from .summaries import has_summaries, refresh_summaries
+from .vocab import document_id, document_iri, graph_iri, kg
+
+CONTENT_HASH = kg("contentHash")
+BATCH_DOCUMENTS = 256  # per transaction; with BATCH_QUADS, what a build holds at most
+BATCH_QUADS = 100_000
 
 _WORKER: Extractor | None = None
 
@@ -47,6 +63,10 @@ def _work(doc: Document) -> tuple[Document, list[Fact]]:
     return doc, _WORKER.extract(doc)
 
 
+def _work_many(docs: list[Document]) -> list[tuple[Document, list[Fact]]]:
+    return [_work(doc) for doc in docs]
+
+
 def default_workers() -> int:
     return os.cpu_count() or 1
 
@@ -61,9 +81,11 @@ def extract_documents(docs: Iterable[Document], *, workers: int | None = None,
     """
     global _WORKER
     workers = default_workers() if workers is None else max(1, workers)
-    extractor = Extractor(load_actors(actors_file))
     stream = iter(docs)
-    head = list(itertools.islice(stream, 4 * workers if workers > 1 else 0))
+    head = list(itertools.islice(stream, 4 * workers if workers > 1 else 1))
+    if not head:
+        return  # nothing to read (every document unchanged): no extractor to build
+    extractor = Extractor(load_actors(actors_file))
     if workers == 1 or len(head) < 4 * workers:
         for doc in itertools.chain(head, stream):
             yield doc, extractor.extract(doc)
@@ -76,70 +98,184 @@ def extract_documents(docs: Iterable[Document], *, workers: int | None = None,
         pool = context.Pool(workers, initializer=_ignore_interrupts)
     else:
         pool = context.Pool(workers, initializer=_init_worker, initargs=(actors_file,))
+    # Pool.imap reads its whole input ahead (its feeder thread does not wait), so the
+    # corpus would sit in memory whenever writing is slower than reading: a few chunks per
+    # worker are in flight instead, and results come back in input order.
+    items = itertools.chain(head, stream)
+    chunks = iter(lambda: list(itertools.islice(items, chunksize)), [])
+    pending: collections.deque[Any] = collections.deque()
     with pool:
-        yield from pool.imap(_work, itertools.chain(head, stream), chunksize=chunksize)
+        for chunk in chunks:
+            pending.append(pool.apply_async(_work_many, (chunk,)))
+            if len(pending) >= 4 * workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
 
 
 @dataclass
 class BuildReport:
-    documents: int = 0
+    documents: int = 0  # written: new or replaced
     facts: int = 0
     by_kind: Counter[str] = field(default_factory=Counter)
-    skipped: list[str] = field(default_factory=list)
-    ids: list[str] = field(default_factory=list)  # of the documents built, in order
+    skipped: list[str] = field(default_factory=list)  # unreadable inputs (messages)
+    ids: list[str] = field(default_factory=list)  # of the documents written, in order
     removed: list[str] = field(default_factory=list)  # ids removed by `sync`
+    unchanged: list[str] = field(default_factory=list)  # ids skipped: same content hash
+    replaced: int = 0  # of `documents`, those the store held before
 
 
 def write_document(store: GraphStore, doc: Document, facts: Iterable[Fact]) -> None:
-    """Replace `doc`'s named graph with these facts (extracted, or reviewed by hand)."""
+    """Replace `doc`'s named graph with these facts (extracted, or reviewed by hand).
+
+    No content hash is written, so the next build extracts the document again.
+    """
     store.replace_graph(graph_iri(doc.id), document_quads(doc, facts))
+
+
+def extractor_identity(actors_file: str | None = None) -> str:
+    """A hash of what decides the facts of a text: kg's version, the code and data tables
+    of the package, and the user's actor file (`actors_file`, else $KG_ACTORS)."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted([*package.glob("*.py"), *(package / "data").rglob("*")]):
+        if path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    extra = actors_file or os.environ.get("KG_ACTORS") or None
+    if extra:
+        try:
+            digest.update(b"actors\0" + Path(extra).read_bytes())
+        except OSError as exc:
+            raise InputError(f"{extra}: cannot read actor file: {exc}") from None
+    return digest.hexdigest()
+
+
+def content_hash(doc: Document, identity: str) -> str:
+    """The hash a document's graph carries: its (normalised) text and metadata, and the
+    extractor's identity. Its path is left out: it is not in the graph."""
+    fields = {k: v for k, v in doc.to_dict().items() if k != "path"}
+    payload = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(identity.encode() + b"\0" + payload).hexdigest()
+
+
+def hash_quad(doc: Document, identity: str) -> ox.Quad:
+    """`doc kg:contentHash "…"` in the document's own graph."""
+    return ox.Quad(ox.NamedNode(document_iri(doc.id)), ox.NamedNode(CONTENT_HASH),
+                   ox.Literal(content_hash(doc, identity)), ox.NamedNode(graph_iri(doc.id)))
+
+
+def stored_hashes(store: GraphStore) -> dict[str, str]:
+    """Each document graph's content hash, by graph IRI."""
+    rows = store.query(f"SELECT ?g ?h WHERE {{ GRAPH ?g {{ ?d <{CONTENT_HASH}> ?h }} }}")
+    return {row["g"].value: row["h"].value for row in rows}
+
+
+def _write_batch(store: GraphStore, graphs: dict[str, list[ox.Quad]], stale: list[str],
+                 also: list[ox.Quad], hashes: list[ox.Quad], bulk: bool) -> None:
+    batched = getattr(store, "replace_graphs", None)
+    if batched is not None:
+        batched(graphs, stale=stale, also=also, last=hashes, bulk=bulk)
+        return
+    for quad in hashes:  # a store without batches: a graph at a time, each with its hash
+        graphs[quad.graph_name.value].append(quad)
+    for graph, quads in graphs.items():
+        store.replace_graph(graph, quads)
+    if also:
+        store.add(also)
 
 
 def build(docs: Any, store: GraphStore, *, workers: int | None = None,
           actors_file: str | None = None, report: BuildReport | None = None,
           sync: bool = False, progress: Callable[[int], object] | None = None,
+          force: bool = False,
           extract: Callable[[Iterable[Document]], Iterable[tuple[Document, list[Fact]]]]
           | None = None) -> BuildReport:
     """Extract facts from `docs` and write one named graph per document into `store`.
 
     `docs`: Documents, or anything `kg.documents.as_documents` reads (text, paths, dicts).
-    Two documents with one id are refused (`InputError`). With `sync`, documents in the
-    store that this build did not write are removed afterwards, so the store matches the
-    input; nothing is removed if the build stopped or skipped a document. `progress`, if
-    given, is called with 1 after each document is written. `extract`, if given, replaces
-    local extraction (e.g. `kg.distributed.extract_on_cluster`): documents in, (document,
-    facts) out in input order.
+    Two documents with one id are refused (`InputError`). A document whose content hash
+    the store holds is skipped (`report.unchanged`) unless `force`. With `sync`, documents
+    in the store that this input does not hold are removed afterwards, so the store matches
+    the input; nothing is removed if the build stopped or skipped an unreadable document.
+    `progress`, if given, is called with 1 after each document is written or skipped.
+    `extract`, if given, replaces local extraction (e.g.
+    `kg.distributed.extract_on_cluster`): documents in, (document, facts) out in input order.
     """
     report = report or BuildReport()
     actors = load_actors(actors_file)
+    identity = extractor_identity(actors_file)
+    known = stored_hashes(store)
+    present = {graph_iri(i) for i in document_ids(store)}
+    # Into an empty store, the bulk loader: each graph's hash goes in after the batch, so
+    # a graph left without it by a crash is extracted and replaced by the next build.
+    bulk = not store.graphs()
     seen_countries: set[str] = set()
-    docs = as_documents(docs)
-    results = (extract(docs) if extract is not None
-               else extract_documents(docs, workers=workers, actors_file=actors_file))
+
+    def changed(stream: Iterable[Document]) -> Iterator[Document]:
+        for doc in stream:
+            if not force and known.get(graph_iri(doc.id)) == content_hash(doc, identity):
+                report.unchanged.append(doc.id)
+                if progress is not None:
+                    progress(1)
+                continue
+            yield doc
+
+    graphs: dict[str, list[ox.Quad]] = {}
+    stale: list[str] = []
+    also: list[ox.Quad] = []
+    hashes: list[ox.Quad] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal size
+        if graphs:
+            _write_batch(store, graphs, stale, also, hashes, bulk)
+            if progress is not None:
+                progress(len(graphs))
+        graphs.clear()
+        stale.clear()
+        also.clear()
+        hashes.clear()
+        size = 0
+
+    todo = changed(as_documents(docs))
+    results = (extract(todo) if extract is not None
+               else extract_documents(todo, workers=workers, actors_file=actors_file))
     for doc, facts in results:
-        write_document(store, doc, facts)
+        graph = graph_iri(doc.id)
+        quads = document_quads(doc, facts)
+        # Written last: a graph that has its hash is whole.
+        hashes.append(hash_quad(doc, identity))
+        graphs[graph] = quads
+        size += len(quads)
+        if graph in present:
+            stale.append(graph)
+            report.replaced += 1
         new = {c for f in facts for c in (f.source.country, f.target.country,
                                           f.location.country if f.location else None) if c}
         new -= seen_countries
         if new:
-            store.add(country_quads(actors.countries[c] for c in sorted(new)
-                                    if c in actors.countries))
+            also.extend(country_quads(actors.countries[c] for c in sorted(new)
+                                      if c in actors.countries))
             seen_countries |= new
         report.documents += 1
         report.ids.append(doc.id)
         report.facts += len(facts)
         report.by_kind.update(f.kind for f in facts)
-        if progress is not None:
-            progress(1)
+        if len(graphs) >= BATCH_DOCUMENTS or size >= BATCH_QUADS:
+            flush()
+    flush()
     if sync:
         if report.skipped:
             raise InputError(f"not syncing: {len(report.skipped)} documents were skipped, "
                              "so their graphs cannot be told from deleted ones")
-        built = set(report.ids)
+        kept = {graph_iri(i) for i in (*report.ids, *report.unchanged)}
         report.removed = remove_documents(
-            store, [d for d in document_ids(store) if d not in built])
-    else:
-        refresh_summaries(store)  # remove_documents does it for a sync
+            store, [d for d in document_ids(store) if graph_iri(d) not in kept])
+    elif report.documents or not has_summaries(store):
+        # remove_documents refreshes for a sync; a build that wrote nothing changes none.
+        refresh_summaries(store)
     return report
 
 

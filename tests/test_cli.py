@@ -41,8 +41,11 @@ def rows(store: Path, sparql: str) -> list[dict[str, str]]:
 
 def test_build_reports_what_it_wrote(built: Path) -> None:
     result = run("build", SAMPLE, "-w", "1", store=built)
-    assert re.fullmatch(r"Built 1 documents, \d+ facts \(.*\) into .*: \d+ triples\n",
+    assert re.fullmatch(r"Built 0 documents, 0 facts into .*: \d+ triples; 1 unchanged\n",
                         result.output)
+    result = run("build", SAMPLE, "-w", "1", "--force", store=built)
+    assert re.fullmatch(r"Built 1 documents \(0 new, 1 replaced\), \d+ facts \(.*\) "
+                        r"into .*: \d+ triples\n", result.output)
 
 
 def test_building_twice_gives_the_same_graph(built: Path, tmp_path: Path) -> None:

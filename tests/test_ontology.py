@@ -15,7 +15,7 @@ from kg import validate as kv
 from kg.actors import Country
 from kg.errors import KgError
 from kg.kinds import load_kinds
-from kg.pipeline import write_document
+from kg.pipeline import extractor_identity, hash_quad, write_document
 from kg.rdf import country_quads, document_quads
 from kg.records import KINDS, Document, Fact, Place, Side
 from kg.store import OxigraphStore
@@ -97,6 +97,7 @@ def _store(countries: list[Country] = COUNTRIES) -> OxigraphStore:
     store = OxigraphStore()
     for doc, facts in _sample():
         write_document(store, doc, facts)
+        store.add([hash_quad(doc, extractor_identity())])  # as `build` writes it
     store.add(country_quads(countries))
     refresh_summaries(store)  # as a build ends: the summary graph is written too
     return store

@@ -1,0 +1,146 @@
+"""`make bench-scale`: `kg build` over synthetic corpora of 1k, 10k and 100k articles.
+
+For each size it prints articles/s and triples/s of a build into an empty store, its peak
+RSS (the build process and its workers), the store's size on disk, the time of a re-run
+that changes nothing, `kg extract`'s rate on the same input (the build's target is 80% of
+it), and each saved query's time in-process and as a CLI. rdflib's engine runs the same
+queries at `--rdflib-at` articles as the ratio anchor: 1k by default, since at 1k its
+queries already take 5-100 s each here (20-60x Oxigraph's), so 10k would not fit the budget.
+Sizes that would not finish within `--budget` minutes (extrapolated from the sizes before)
+are skipped, and the reason printed.
+
+Every figure comes from real processes of `kg` (`python -m kg`) over a JSON Lines corpus in
+a temporary folder; the machine's other load shows in them, so compare runs, not digits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .bench import corpus
+
+PARAMS = {"country": "JPN", "a": "JPN", "b": "GBR", "since": "2020-01-01"}
+
+
+def write_corpus(path: Path, n: int) -> None:
+    """`n` articles with unique ids, each text varied by one sentence so content hashes differ."""
+    base = corpus(min(n, 64))
+    with open(path, "w", encoding="utf-8") as out:
+        for i in range(n):
+            doc = base[i % len(base)].to_dict()
+            doc["id"] = f"scale-{i}"
+            doc["text"] = doc["text"] + f"\n\nFile note {i}: archived copy."
+            out.write(json.dumps({k: v for k, v in doc.items()
+                                  if k in ("id", "text", "url", "date", "title", "source")
+                                  and v is not None}) + "\n")
+
+
+def timed(args: list[str]) -> tuple[float, float, str]:
+    """(seconds, peak RSS in MB of the process and its workers, stdout)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "kg", *args], stdout=out, stderr=err)
+        # wait4 gives this child's own usage, its reaped workers included (Linux).
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode:
+            raise SystemExit(f"kg {' '.join(args)} failed: {err.read().decode().strip()}")
+        return seconds, usage.ru_maxrss / 1024, out.read().decode()
+
+
+def disk_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def saved_times(store: Path, rdflib_too: bool) -> list[tuple[str, float, float, float | None]]:
+    from .query import resolve_saved, run_saved, saved_queries
+    from .store import OxigraphStore
+
+    rows = []
+    graph = None
+    with OxigraphStore(store, read_only=True) as opened:
+        if rdflib_too:
+            graph = opened.to_rdflib()
+        for name, query in saved_queries().items():
+            params = {p: PARAMS[p] for p in query.param_names}
+            start = time.perf_counter()
+            run_saved(opened, name, params)
+            inproc = time.perf_counter() - start
+            cli = timed(["--store", str(store), "query", "--saved", name, "-f", "csv",
+                         *[f"--param={k}={v}" for k, v in params.items()]])[0]
+            anchor = None
+            if graph is not None:
+                from rdflib import Literal
+
+                _, given = resolve_saved(name, params)
+                start = time.perf_counter()
+                list(graph.query(query.text, initBindings={k: Literal(v)
+                                                           for k, v in given.items()}))
+                anchor = time.perf_counter() - start
+            rows.append((name, inproc, cli, anchor))
+    return rows
+
+
+def run_size(n: int, work: Path, rdflib_at: int) -> float:
+    source = work / f"corpus-{n}.jsonl"
+    write_corpus(source, n)
+    store = work / f"store-{n}"
+    ext_s, _, _ = timed(["extract", str(source), "-f", "jsonl", "-o", os.devnull])
+    build_s, peak, _ = timed(["--store", str(store), "build", "-q", str(source)])
+    rebuild_s, _, _ = timed(["--store", str(store), "build", "-q", str(source)])
+    from .store import OxigraphStore
+
+    with OxigraphStore(store, read_only=True) as opened:
+        triples = len(opened)
+    print(f"\n{n:,} articles: build {build_s:.1f} s, {n / build_s:.0f} articles/s, "
+          f"{triples / build_s:,.0f} triples/s ({triples:,} triples); extract "
+          f"{n / ext_s:.0f} articles/s (build at {100 * ext_s / build_s:.0f}% of it); "
+          f"peak RSS {peak:.0f} MB; store {disk_size(store) / 1e6:.0f} MB on disk; "
+          f"no-change rebuild {rebuild_s:.1f} s", flush=True)
+    anchor = n == rdflib_at
+    print(f"  {'saved query':<20} {'in-process':>11} {'CLI':>8}"
+          + (f" {'rdflib':>9} {'ratio':>7}" if anchor else ""))
+    for name, inproc, cli, rdf in saved_times(store, anchor):
+        line = f"  {name:<20} {inproc:10.3f}s {cli:7.2f}s"
+        if rdf is not None:
+            line += f" {rdf:8.2f}s {rdf / max(inproc, 1e-6):6.0f}x"
+        print(line, flush=True)
+    shutil.rmtree(store)
+    source.unlink()
+    return build_s + rebuild_s + ext_s
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--rdflib-at", type=int, default=1_000,
+                        help="the size at which rdflib's engine runs the saved queries")
+    parser.add_argument("--budget", type=float, default=25.0, help="minutes in all")
+    args = parser.parse_args(argv)
+    start = time.monotonic()
+    per_article = None
+    with tempfile.TemporaryDirectory(prefix="kg-bench-scale-") as tmp:
+        for n in sorted(args.sizes):
+            left = args.budget * 60 - (time.monotonic() - start)
+            if per_article is not None and per_article * n * 1.3 > left:
+                print(f"\n{n:,} articles: skipped: at {1 / per_article:.0f} articles/s it "
+                      f"needs about {per_article * n * 1.3 / 60:.0f} min, "
+                      f"{left / 60:.0f} min are left of the {args.budget:.0f}-minute budget")
+                continue
+            seconds = run_size(n, Path(tmp), args.rdflib_at)
+            per_article = seconds / n
+
+
+if __name__ == "__main__":
+    main()
