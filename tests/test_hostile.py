@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.documents import read_documents
-from kg.errors import InputError, KgError, StoreError
+from kg.errors import InputError, StoreError
 from kg.importer import import_rdf
 from kg.pipeline import build
 from kg.query import run_query
