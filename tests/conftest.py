@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import contextlib
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+import pytest
 
 from kg.actors import Country
 from kg.pipeline import write_document
@@ -19,3 +27,33 @@ def store_of(facts: Mapping[Document, Iterable[Fact]],
     for doc, doc_facts in facts.items():
         write_document(store, doc, doc_facts)
     return store
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def oxigraph_server(location: Path, command: str = "serve") -> Iterator[str]:
+    """A real Oxigraph SPARQL server (`serve` or `serve-read-only`) on a free loopback port,
+    stopped afterwards; yields its query endpoint. Skips if the server is not installed."""
+    binary = Path(sys.executable).parent / "oxigraph"
+    if not binary.exists():
+        pytest.skip("the oxigraph server (pip package oxigraph) is not installed")
+    port = free_port()
+    server = subprocess.Popen([str(binary), command, "--location", str(location),
+                               "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/query"
+    finally:
+        server.terminate()
+        server.wait(10)

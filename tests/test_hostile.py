@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from conftest import free_port, oxigraph_server
 
 from kg.cli import cli
 from kg.documents import read_documents
@@ -140,48 +141,29 @@ def test_service_reaches_nobody_however_written(built: Path, template: str) -> N
 @pytest.mark.server
 def test_service_reaches_nobody_through_an_endpoint(built: Path, tmp_path: Path) -> None:
     """Through --endpoint it is the server that would make the request: still refused."""
-    binary = Path(sys.executable).parent / "oxigraph"
-    if not binary.exists():
-        pytest.skip("the oxigraph server (pip package oxigraph) is not installed")
     copy = tmp_path / "served"
     with OxigraphStore(built) as store:
         store.backend.backup(str(copy))
-    port = _free_port()
-    server = subprocess.Popen([str(binary), "serve-read-only", "--location", str(copy),
-                               "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     listener = Listener()
     try:
-        _wait_for(port)
-        endpoint = f"http://127.0.0.1:{port}/query"
-        for template in SERVICE_VARIANTS:
-            proc = kg("--endpoint", endpoint, "query", _variant(template, listener.port))
-            assert "Traceback" not in proc.stderr
-        time.sleep(0.3)
-        assert listener.connections == 0
-        ask = kg("--endpoint", endpoint, "query", "ASK { country:GBR kg:visited country:CHN }")
-        assert ask.stdout == "true\n"  # the server was answering all along
-        # And it would have made the request: the same query sent without kg's check.
-        hidden = _variant(SERVICE_VARIANTS[0], listener.port)
-        request = urllib.request.Request(endpoint, data=hidden.encode(), headers={
-            "Content-Type": "application/sparql-query"})
-        with contextlib.suppress(OSError):
-            urllib.request.urlopen(request, timeout=10).read()
-        time.sleep(0.3)
-        assert listener.connections >= 1
+        with oxigraph_server(copy, "serve-read-only") as endpoint:
+            for template in SERVICE_VARIANTS:
+                proc = kg("--endpoint", endpoint, "query", _variant(template, listener.port))
+                assert "Traceback" not in proc.stderr
+            time.sleep(0.3)
+            assert listener.connections == 0
+            ask = kg("--endpoint", endpoint, "query", "ASK { country:GBR kg:visited country:CHN }")
+            assert ask.stdout == "true\n"  # the server was answering all along
+            # And it would have made the request: the same query sent without kg's check.
+            hidden = _variant(SERVICE_VARIANTS[0], listener.port)
+            request = urllib.request.Request(endpoint, data=hidden.encode(), headers={
+                "Content-Type": "application/sparql-query"})
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(request, timeout=10).read()
+            time.sleep(0.3)
+            assert listener.connections >= 1
     finally:
         listener.close()
-        server.terminate()
-        server.wait(10)
-
-
-def _wait_for(port: int) -> None:
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
 
 
 @pytest.mark.parametrize("value", ['x" } UNION { ?s ?p ?o } #', 'nomatch" || "1" = "1',
@@ -441,12 +423,6 @@ def test_closed_pipe_is_no_traceback(built: Path) -> None:
 
 # -- remote endpoints --------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class _Failing(BaseHTTPRequestHandler):
     calls = 0
 
@@ -461,7 +437,7 @@ class _Failing(BaseHTTPRequestHandler):
 
 
 def test_remote_endpoint_refusing_failing_and_hanging() -> None:
-    port = _free_port()
+    port = free_port()
     refused = RemoteStore(f"http://127.0.0.1:{port}/query", retries=2, backoff=0.01)
     with pytest.raises(StoreError, match=r"Connection refused \(tried 2 times\)"):
         run_query(refused, "SELECT * WHERE { ?s ?p ?o }")
@@ -493,24 +469,10 @@ def test_remote_endpoint_refusing_failing_and_hanging() -> None:
 
 @pytest.mark.server
 def test_a_real_read_only_oxigraph_server(built: Path, tmp_path: Path) -> None:
-    binary = Path(sys.executable).parent / "oxigraph"
-    if not binary.exists():
-        pytest.skip("the oxigraph server (pip package oxigraph) is not installed")
     copy = tmp_path / "served"
     with OxigraphStore(built) as store:
         store.backend.backup(str(copy))
-    port = _free_port()
-    server = subprocess.Popen([str(binary), "serve-read-only", "--location", str(copy),
-                               "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        endpoint = f"http://127.0.0.1:{port}/query"
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with oxigraph_server(copy, "serve-read-only") as endpoint:
         ask = kg("--endpoint", endpoint, "query", "ASK { country:GBR kg:visited country:CHN }")
         assert (ask.returncode, ask.stdout) == (0, "true\n")
         saved = kg("--endpoint", endpoint, "query", "--saved", "partnerships", "--format",
@@ -522,9 +484,6 @@ def test_a_real_read_only_oxigraph_server(built: Path, tmp_path: Path) -> None:
         assert write.returncode == 1
         assert "refused the request: HTTP 403" in write.stderr
         assert write.stderr.count("\n") == 1
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 # -- determinism -------------------------------------------------------------------------

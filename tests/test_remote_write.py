@@ -3,15 +3,14 @@ HTTP Protocol give the same graphs and answers as a local build."""
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import free_port, oxigraph_server
 
 from kg.errors import StoreError
 from kg.pipeline import build, document_ids
@@ -25,43 +24,16 @@ pytestmark = pytest.mark.server
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 KG = [sys.executable, "-m", "kg"]
-SERVER = Path(sys.executable).parent / "oxigraph"
 
 
 def kg(*args: str, **kw) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
     return subprocess.run([*KG, *args], capture_output=True, text=True, timeout=120, **kw)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(location: Path, command: str = "serve") -> tuple[subprocess.Popen[bytes], str]:
-    if not SERVER.exists():
-        pytest.skip("the oxigraph server (pip package oxigraph) is not installed")
-    port = _free_port()
-    server = subprocess.Popen([str(SERVER), command, "--location", str(location),
-                               "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    return server, f"http://127.0.0.1:{port}/query"
-
-
 @pytest.fixture()
 def endpoint(tmp_path: Path) -> Iterator[str]:
-    server, url = _serve(tmp_path / "served")
-    try:
+    with oxigraph_server(tmp_path / "served") as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 @pytest.fixture(scope="module")
@@ -158,21 +130,17 @@ def test_a_store_with_its_own_graph_store_url(endpoint: str) -> None:
 def test_a_read_only_server_refuses_the_build_in_one_line(tmp_path: Path) -> None:
     with OxigraphStore(tmp_path / "served"):
         pass
-    server, url = _serve(tmp_path / "served", "serve-read-only")
-    try:
+    with oxigraph_server(tmp_path / "served", "serve-read-only") as url:
         proc = kg("--endpoint", url, "build", str(EXAMPLES / "seed.txt"))
         assert proc.returncode == 1
         assert "refused the request: HTTP 4" in proc.stderr
         assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
         removal = kg("--endpoint", url, "remove", "seed")
         assert removal.returncode == 1 and removal.stderr.count("\n") == 1
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def test_a_server_that_is_down_fails_after_bounded_retries() -> None:
-    url = f"http://127.0.0.1:{_free_port()}/query"
+    url = f"http://127.0.0.1:{free_port()}/query"
     remote = RemoteStore(url, retries=2, backoff=0.01)
     quad = ox.Quad(ox.NamedNode("http://example.org/s"), ox.NamedNode("http://example.org/p"),
                    ox.Literal("o"), ox.NamedNode(graph_iri("x")))
