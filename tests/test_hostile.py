@@ -138,15 +138,20 @@ def test_service_reaches_nobody_however_written(built: Path, template: str) -> N
         listener.close()
 
 
+def _served_copy(built: Path, tmp_path: Path) -> Path:
+    """A copy of the built store for a server of its own (the original stays the tests')."""
+    copy = tmp_path / "served"
+    with OxigraphStore(built, read_only=True) as store:
+        store.backend.backup(str(copy))
+    return copy
+
+
 @pytest.mark.server
 def test_service_reaches_nobody_through_an_endpoint(built: Path, tmp_path: Path) -> None:
     """Through --endpoint it is the server that would make the request: still refused."""
-    copy = tmp_path / "served"
-    with OxigraphStore(built) as store:
-        store.backend.backup(str(copy))
     listener = Listener()
     try:
-        with oxigraph_server(copy, "serve-read-only") as endpoint:
+        with oxigraph_server(_served_copy(built, tmp_path), "serve-read-only") as endpoint:
             for template in SERVICE_VARIANTS:
                 proc = kg("--endpoint", endpoint, "query", _variant(template, listener.port))
                 assert "Traceback" not in proc.stderr
@@ -469,10 +474,7 @@ def test_remote_endpoint_refusing_failing_and_hanging() -> None:
 
 @pytest.mark.server
 def test_a_real_read_only_oxigraph_server(built: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "served"
-    with OxigraphStore(built) as store:
-        store.backend.backup(str(copy))
-    with oxigraph_server(copy, "serve-read-only") as endpoint:
+    with oxigraph_server(_served_copy(built, tmp_path), "serve-read-only") as endpoint:
         ask = kg("--endpoint", endpoint, "query", "ASK { country:GBR kg:visited country:CHN }")
         assert (ask.returncode, ask.stdout) == (0, "true\n")
         saved = kg("--endpoint", endpoint, "query", "--saved", "partnerships", "--format",
