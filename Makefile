@@ -43,15 +43,15 @@ eval: install
 	$(BIN)/python $(DEV)/../score.py $(DEV) .kg/dev-facts.jsonl
 
 bench: install-test $(CHROMIUM)
-	$(BIN)/python -m kg.bench
+	$(BIN)/python -m kg.bench.extraction
 
 # kg import of 1,000,000 synthetic triples beside Oxigraph's own bulk load: triples/s, peak RSS.
 # Builds of 1k, 10k and 100k synthetic articles (100k only if it fits in the budget); not in `make test`.
 bench-scale: install-test
-	$(BIN)/python -m kg.benchscale
+	$(BIN)/python -m kg.bench.scale
 
 bench-import: install
-	$(BIN)/python -m kg.bench_import
+	$(BIN)/python -m kg.bench.importing
 
 # The dependency parser shipped in kg/models/parser, rebuilt from the committed treebank files
 # (data/treebanks/en_ewt, see its SOURCES.md) with scripts/parser.cfg and its fixed seed.

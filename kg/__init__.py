@@ -14,15 +14,16 @@ __all__ = ["Document", "Graph", "KgError", "QueryResult", "connect", "extract_ba
 
 # Public name -> module that defines it, imported on first access.
 _LAZY = {
-    "connect": "graph", "Graph": "graph", "Document": "records", "QueryResult": "query",
+    "connect": "graph.connect", "Graph": "graph.connect", "Document": "records",
+    "QueryResult": "graph.query",
     "KgError": "errors", "extract_bag": "distributed",
 }
 
 if TYPE_CHECKING:
     from .distributed import extract_bag
     from .errors import KgError
-    from .graph import Graph, connect
-    from .query import QueryResult
+    from .graph.connect import Graph, connect
+    from .graph.query import QueryResult
     from .records import Document
 
 

@@ -31,16 +31,16 @@ class Context:
     def open_store(self, *, write: bool = False, timeout: float | None = None):  # type: ignore[no-untyped-def]
         """The store to read (no lock, never created) or, with `write`, to write."""
         if self.endpoint:
-            from .remote import RemoteStore
+            from .graph.remote import RemoteStore
 
             return RemoteStore(self.endpoint, store_endpoint=self.endpoint_store,
                                timeout=timeout or 30.0)
-        from .store import open_store
+        from .graph.store import open_store
 
         return open_store(self.store_path, create=write, read_only=not write)
 
     def store_location(self) -> str:
-        from .store import default_store_path
+        from .graph.store import default_store_path
 
         return self.store_path or default_store_path()
 
@@ -182,7 +182,7 @@ def with_input_options(func: F) -> F:
 
 def _documents(inputs: tuple[str, ...], encoding: str | None, keep_going: bool,
                max_bytes: int | None, skipped: list[str]):  # type: ignore[no-untyped-def]
-    from .documents import DEFAULT_MAX_BYTES, read_documents
+    from .extract.documents import DEFAULT_MAX_BYTES, read_documents
 
     return _noting_empty(read_documents(inputs, encoding=encoding, keep_going=keep_going,
                                         max_bytes=max_bytes or DEFAULT_MAX_BYTES,
@@ -190,7 +190,7 @@ def _documents(inputs: tuple[str, ...], encoding: str | None, keep_going: bool,
 
 
 def printable(text: str) -> str:
-    from .render import printable as neutralised
+    from .views.render import printable as neutralised
 
     return neutralised(text)
 
@@ -261,14 +261,14 @@ def extract(obj: Context, inputs: tuple[str, ...], fmt: str, explain: bool, outp
 
         kg extract examples/seed.txt --format table
     """
-    from .factsout import write_facts
+    from .extract.output import write_facts
 
     skipped: list[str] = []
     docs = _documents(inputs, encoding, keep_going, max_bytes, skipped)
     if explain:
-        from .actors import load_actors
-        from .extract import Extractor
-        from .factsout import write_explanation
+        from .extract.actors import load_actors
+        from .extract.extractor import Extractor
+        from .extract.output import write_explanation
 
         extractor = Extractor(load_actors(obj.actors))
         _emit(output, lambda out: [write_explanation(extractor.explain(d), d, out) for d in docs])
@@ -348,7 +348,7 @@ def build(obj: Context, inputs: tuple[str, ...], encoding: str | None, keep_goin
 def _count_files(inputs: tuple[str, ...]) -> int | None:
     """How many documents the inputs hold, when that is cheap to know (no JSON Lines, no
     stdin), so that the progress bar shows an ETA; else None."""
-    from .documents import JSONL_SUFFIXES, input_suffix, iter_paths
+    from .extract.documents import JSONL_SUFFIXES, input_suffix, iter_paths
 
     try:
         paths = list(iter_paths(inputs))
@@ -439,8 +439,8 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None, 
         kg query --saved pair-timeline --param a=JPN --param b=Germany -f csv -o t.csv
         kg query --saved documents --limit 50 --offset 100
     """
-    from . import query as q
-    from .render import GRAPH_FORMATS, ROW_FORMATS, write_boolean, write_rows, write_triples
+    from .graph import query as q
+    from .views.render import GRAPH_FORMATS, ROW_FORMATS, write_boolean, write_rows, write_triples
 
     if queries:
         # The query runs in a child process, which reads the same folder from here.
@@ -515,7 +515,7 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None, 
 
 
 def _list_saved(items: Any, out: Any) -> None:
-    from .render import printable
+    from .views.render import printable
 
     for item in items:
         names = " ".join(f"{n}=…" for n, _ in item.params)
@@ -525,7 +525,7 @@ def _list_saved(items: Any, out: Any) -> None:
 
 
 def _show_saved(item: Any, out: Any) -> None:
-    from .render import printable
+    from .views.render import printable
 
     lines = [f"{item.name}: {item.title}"]
     if item.description:
@@ -536,7 +536,7 @@ def _show_saved(item: Any, out: Any) -> None:
     out.write("".join(printable(line) + "\n" for line in lines) + "\n")
     out.write(item.text if item.text.endswith("\n") else item.text + "\n")
     if item.without_summaries is not None:
-        from .query import WITHOUT_SUMMARIES
+        from .graph.query import WITHOUT_SUMMARIES
 
         out.write(WITHOUT_SUMMARIES + item.without_summaries)
 
@@ -576,8 +576,8 @@ def import_(obj: Context, files: tuple[str, ...], fmt: str | None, graph: str | 
     \b
         kg export --format nt -o graph.nt && kg --store .kg/copy import graph.nt
     """
-    from .documents import DEFAULT_MAX_BYTES
-    from .importer import import_files
+    from .extract.documents import DEFAULT_MAX_BYTES
+    from .graph.importer import import_files
     from .progress import Progress
 
     total = sum(os.path.getsize(f) for f in files if os.path.isfile(f))
@@ -618,8 +618,8 @@ def viz(obj: Context, output: str, level: str, country: str | None,
 
         kg viz --country JPN --since 2025-01-01 -o japan.html
     """
-    from .analysis import load_facts
-    from .viz import write_html
+    from .views.analysis import load_facts
+    from .views.viz import write_html
 
     filters = {"country": country, "pair": pair, "kinds": kinds or None, "since": since,
                "until": until}
@@ -648,7 +648,7 @@ def export(obj: Context, fmt: str, output: str | None) -> None:
 
     with obj.open_store() as store:
         if fmt == "graphml":
-            from .analysis import country_graph, load_facts, write_graphml
+            from .views.analysis import country_graph, load_facts, write_graphml
 
             graph = country_graph(load_facts(store))
 
@@ -677,13 +677,13 @@ def stats(obj: Context, fmt: str, output: str | None, top: int | None) -> None:
 
         kg stats --top 10
     """
-    from .stats import store_stats
+    from .views.stats import store_stats
 
     with obj.open_store() as store:
         result = store_stats(store)
         ranking = None
         if top:
-            from .analysis import top as top_report
+            from .views.analysis import top as top_report
 
             ranking = top_report(store, top)
     if fmt == "json":
@@ -717,8 +717,8 @@ def validate(obj: Context, everything: bool) -> None:
         kg validate --all
     """
     from .errors import StoreError, StoreLockedError
+    from .graph.validate import record_validation, validate_changed, validate_store
     from .progress import Progress
-    from .validate import record_validation, validate_changed, validate_store
 
     if obj.endpoint:
         with obj.open_store() as store, Progress("validate", "quads") as progress:

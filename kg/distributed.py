@@ -1,6 +1,6 @@
 """Extraction on a Dask cluster, for corpora too large for one machine.
 
-`extract_bag` turns a `dask.bag` of documents (or of anything `kg.documents.as_documents`
+`extract_bag` turns a `dask.bag` of documents (or of anything `kg.extract.documents.as_documents`
 reads: `Path`s, dicts with `text`, texts) into a bag of `Fact` records; each partition is
 extracted by one worker with one `Extractor`, built once per worker process and reused.
 `extract_on_cluster` is what `kg extract/build --scheduler ADDRESS` use: documents read here
@@ -27,8 +27,8 @@ _EXTRACTORS: dict[str | None, Any] = {}
 
 def _extractor(actors_file: str | None) -> Any:
     if actors_file not in _EXTRACTORS:
-        from .actors import load_actors
-        from .extract import Extractor
+        from .extract.actors import load_actors
+        from .extract.extractor import Extractor
 
         _EXTRACTORS[actors_file] = Extractor(load_actors(actors_file))
     return _EXTRACTORS[actors_file]
@@ -37,7 +37,7 @@ def _extractor(actors_file: str | None) -> Any:
 def extract_batch(items: Iterable[Any], actors_file: str | None = None
                   ) -> list[tuple[Document, list[Fact]]]:
     """(document, facts) for each item of one partition or batch, on whichever worker runs it."""
-    from .documents import as_documents
+    from .extract.documents import as_documents
 
     extractor = _extractor(actors_file)
     return [(doc, extractor.extract(doc)) for doc in as_documents(list(items))]

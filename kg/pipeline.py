@@ -28,15 +28,15 @@ from typing import Any
 import pyoxigraph as ox
 
 from . import __version__
-from .actors import load_actors
-from .documents import as_documents
 from .errors import InputError
-from .extract import Extractor
-from .rdf import country_quads, document_quads
+from .extract.actors import load_actors
+from .extract.documents import as_documents
+from .extract.extractor import Extractor
+from .graph.rdf import country_quads, document_quads
+from .graph.store import GraphStore
+from .graph.summaries import has_summaries, refresh_summaries
+from .graph.vocab import document_id, document_iri, graph_iri, kg
 from .records import Document, Fact
-from .store import GraphStore
-from .summaries import has_summaries, refresh_summaries
-from .vocab import document_id, document_iri, graph_iri, kg
 
 CONTENT_HASH = kg("contentHash")
 BATCH_DOCUMENTS = 256  # per transaction; with BATCH_QUADS, what a build holds at most
@@ -193,7 +193,7 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
           | None = None) -> BuildReport:
     """Extract facts from `docs` and write one named graph per document into `store`.
 
-    `docs`: Documents, or anything `kg.documents.as_documents` reads (text, paths, dicts).
+    `docs`: Documents, or anything `kg.extract.documents.as_documents` reads (text, paths, dicts).
     Two documents with one id are refused (`InputError`). A document whose content hash
     the store holds is skipped (`report.unchanged`) unless `force`. With `sync`, documents
     in the store that this input does not hold are removed afterwards, so the store matches

@@ -48,7 +48,7 @@ class Document:
         applied (building `Document(...)` directly skips them). `meta`: url, date, title,
         source, language. Without an id, one is made from the text's hash.
         """
-        from .documents import document_from_text
+        from .extract.documents import document_from_text
 
         return document_from_text(text, id, **meta)
 

@@ -1,4 +1,4 @@
-"""Parsing speed of the shipped parser over `kg.bench`'s corpus (2,000 articles by default):
+"""Parsing speed of the shipped parser over `kg.bench.extraction`'s corpus (2,000 articles by default):
 all sentences, and only candidate sentences (a trigger and at least one actor).
 
 A sentence is a candidate here by a cheap estimate of extraction's own rule: one of
@@ -31,11 +31,11 @@ def main() -> None:
 
     import spacy
 
-    from kg.actors import load_actors
-    from kg.bench import corpus
-    from kg.gazetteer import Gazetteer
-    from kg.nlp import parser, split_sentences
-    from kg.triggers import load_triggers
+    from kg.extract.actors import load_actors
+    from kg.bench.extraction import corpus
+    from kg.extract.gazetteer import Gazetteer
+    from kg.extract.sentences import parser, split_sentences
+    from kg.extract.triggers import load_triggers
 
     docs = corpus(args.articles)
     words = sum(len(d.text.split()) for d in docs)

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.actors import Country
+from kg.extract.actors import Country
+from kg.graph.rdf import country_quads
+from kg.graph.store import OxigraphStore
 from kg.pipeline import write_document
-from kg.rdf import country_quads
 from kg.records import Document, Fact
-from kg.store import OxigraphStore
 
 
 def store_of(facts: Mapping[Document, Iterable[Fact]],

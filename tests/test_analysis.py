@@ -1,4 +1,4 @@
-"""kg.analysis: facts read from a real in-memory store, graphs, scores, timelines, GraphML."""
+"""kg.views.analysis: facts read from a real in-memory store, graphs, scores, timelines, GraphML."""
 
 from __future__ import annotations
 
@@ -9,8 +9,13 @@ import networkx as nx
 import pytest
 from conftest import store_of
 
-from kg.actors import Country
-from kg.analysis import (
+from kg.errors import QueryError
+from kg.extract.actors import Country
+from kg.extract.documents import read_documents
+from kg.graph.store import OxigraphStore
+from kg.pipeline import build
+from kg.records import KINDS, Document, Fact, Side
+from kg.views.analysis import (
     KIND_WEIGHTS,
     STATUS_FACTORS,
     FactRow,
@@ -24,11 +29,6 @@ from kg.analysis import (
     top,
     write_graphml,
 )
-from kg.documents import read_documents
-from kg.errors import QueryError
-from kg.pipeline import build
-from kg.records import KINDS, Document, Fact, Side
-from kg.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 FACT = "https://w3id.org/kg-bilateral/id/fact/"

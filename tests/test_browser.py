@@ -1,4 +1,4 @@
-"""kg.viz pages in a real browser: Debian's headless Chromium, driven by Playwright, offline.
+"""kg.views.viz pages in a real browser: Debian's headless Chromium, driven by Playwright, offline.
 
 Playwright never downloads a browser here: it launches /usr/bin/chromium (`make test`
 installs it). Every request that is not file: or data: is aborted and recorded, and the
@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from kg.actors import Country
-from kg.analysis import load_facts
-from kg.documents import make_document, read_documents
+from kg.extract.actors import Country
+from kg.extract.documents import make_document, read_documents
+from kg.graph.rdf import country_quads, document_quads
+from kg.graph.store import OxigraphStore
+from kg.graph.vocab import graph_iri
 from kg.pipeline import build, write_document
-from kg.rdf import country_quads, document_quads
 from kg.records import Document, Fact, Side
-from kg.store import OxigraphStore
-from kg.viz import LEVELS, build_view, show, write_html
-from kg.vocab import graph_iri
+from kg.views.analysis import load_facts
+from kg.views.viz import LEVELS, build_view, show, write_html
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parent.parent
@@ -464,7 +464,7 @@ def test_negated_planned_and_commentary_are_drawn_apart(browser, mixed_facts, tm
         assert styles["e:GBR-JPN"] == ["1", False, 0.9, 1]
         assert page.eval("document.getElementById('kg-shown').textContent") == (
             f"Showing all {len(mixed_facts)} facts")
-        # Colours and labels as kg.viz computes them for the same facts.
+        # Colours and labels as kg.views.viz computes them for the same facts.
         view = {e.id: e for e in build_view(mixed_facts).edges}
         colours = page.eval("Object.fromEntries(kgGraph.edges.get().map(e => "
                             "[e.id, e.color.color]))")
@@ -638,7 +638,7 @@ PYVIS_TITLE = "<img src=x onerror=window.__pwned=1>"
 
 def test_pyvis_round_trip_keeps_our_page_and_plain_titles(browser, mixed_facts, tmp_path):
     pyvis = pytest.importorskip("pyvis.network")
-    from kg.viz import render, to_pyvis
+    from kg.views.viz import render, to_pyvis
 
     net = to_pyvis(mixed_facts, level="actors", title="Mixed")
     assert isinstance(net, pyvis.Network)
@@ -693,7 +693,7 @@ def test_pyvis_round_trip_keeps_our_page_and_plain_titles(browser, mixed_facts, 
 
 def test_pyvis_network_of_a_hostile_article_stays_text(browser, hostile_facts, tmp_path):
     pytest.importorskip("pyvis.network")
-    from kg.viz import render, to_pyvis
+    from kg.views.viz import render, to_pyvis
 
     path = tmp_path / "hostile-pyvis.html"
     render(to_pyvis(hostile_facts, level="actors"), path)

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from kg import pipeline
+from kg.graph.store import OxigraphStore
 from kg.pipeline import build, stored_hashes
-from kg.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "seed.txt"

@@ -205,7 +205,7 @@ def test_bad_inputs_name_the_file(tmp_path: Path) -> None:
 
 
 def test_locked_store_fails_fast_in_a_second_writer(built: Path) -> None:
-    from kg.store import OxigraphStore
+    from kg.graph.store import OxigraphStore
 
     with OxigraphStore(built):
         proc = subprocess.run([sys.executable, "-m", "kg", "--store", str(built), "build",

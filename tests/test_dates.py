@@ -1,6 +1,6 @@
 import pytest
 
-from kg.dates import find_dates
+from kg.extract.dates import find_dates
 
 
 def values(text: str, anchor: str = "2026-01-31") -> list[str]:

@@ -18,7 +18,7 @@ pytest.importorskip("dask.bag")
 from click.testing import CliRunner  # noqa: E402
 
 from kg.cli import cli  # noqa: E402
-from kg.documents import read_documents  # noqa: E402
+from kg.extract.documents import read_documents  # noqa: E402
 from kg.records import Fact  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.documents import commentary_start, read_documents
 from kg.errors import InputError
+from kg.extract.documents import commentary_start, read_documents
 
 ARTICLE = """---
 id: demo-1

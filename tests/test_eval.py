@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import scoring
 
-from kg.documents import read_documents
-from kg.extract import Extractor
+from kg.extract.documents import read_documents
+from kg.extract.extractor import Extractor
 
 ROOT = Path(__file__).resolve().parent.parent
 # $KG_EVAL names the folder where ../shared/eval is not beside the checkout (a worktree).

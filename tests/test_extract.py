@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.documents import make_document, read_documents
-from kg.extract import Extractor
+from kg.extract.documents import make_document, read_documents
+from kg.extract.extractor import Extractor
 from kg.records import Fact
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,7 +166,7 @@ def test_terrorist_attacks_are_not_state_force(extractor: Extractor) -> None:
 
 
 def test_user_actor_file_adds_a_person(tmp_path: Path) -> None:
-    from kg.actors import load_actors
+    from kg.extract.actors import load_actors
 
     extra = tmp_path / "people.tsv"
     extra.write_text("iso3\toffice\ttitle\tname\taliases\tstart\tend\n"
@@ -246,7 +246,7 @@ def test_allies_of_a_third_country(extractor: Extractor) -> None:
 
 
 def test_every_trigger_match_starts_with_one_of_its_anchors() -> None:
-    from kg.extract import load_triggers
+    from kg.extract.extractor import load_triggers
 
     texts = [p.read_text(encoding="utf-8").lower()
              for p in [ROOT / "examples" / "seed.txt",

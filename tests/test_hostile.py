@@ -21,14 +21,14 @@ from click.testing import CliRunner
 from conftest import free_port, oxigraph_server
 
 from kg.cli import cli
-from kg.documents import read_documents
 from kg.errors import InputError, StoreError
-from kg.importer import import_rdf
+from kg.extract.documents import read_documents
+from kg.graph.importer import import_rdf
+from kg.graph.query import run_query
+from kg.graph.remote import RemoteStore
+from kg.graph.store import OxigraphStore
+from kg.graph.vocab import PREFIXES
 from kg.pipeline import build
-from kg.query import run_query
-from kg.remote import RemoteStore
-from kg.store import OxigraphStore
-from kg.vocab import PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "seed.txt"
@@ -233,8 +233,8 @@ def hook(event, args):
         sys.stderr.write(f"NETWORK {{event}}\\n")
     if event == "open" and isinstance(args[0], str) and args[0].startswith("/etc"):
         sys.stderr.write(f"FILE {{args[0]}}\\n")
-from kg.importer import import_rdf
-from kg.store import OxigraphStore
+from kg.graph.importer import import_rdf
+from kg.graph.store import OxigraphStore
 from kg.errors import InputError
 store = OxigraphStore()
 sys.addaudithook(hook)
@@ -536,7 +536,7 @@ def test_an_edited_article_replaces_only_its_own_facts(tmp_path: Path) -> None:
 @pytest.mark.parametrize("doc_id", ["a b", "x>y", "line\nbreak", "javascript:alert(1)",
                                     "東京", "../../etc"])
 def test_bad_iri_material_is_encoded(doc_id: str) -> None:
-    from kg.documents import make_document
+    from kg.extract.documents import make_document
 
     store = OxigraphStore()
     doc = make_document("Chile and Peru signed a trade agreement.", doc_id,

@@ -124,7 +124,7 @@ def test_no_document_id_reaches_a_reserved_graph(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("doc_id", [*HOSTILE_IDS, "a/b", "東京", "", " "])
 def test_a_document_graph_is_one_segment_and_reads_back(doc_id: str) -> None:
-    from kg.vocab import ACTORS_GRAPH, GRAPHS, document_id, graph_iri
+    from kg.graph.vocab import ACTORS_GRAPH, GRAPHS, document_id, graph_iri
 
     graph = graph_iri(doc_id)
     rest = graph[len(GRAPHS):]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.documents import _bounded_lines
+from kg.extract.documents import _bounded_lines
 
 KG = [sys.executable, "-m", "kg"]
 MEMORY = 3 * 1024 ** 3  # far above what kg needs, far below what the attacks would take

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.documents import make_document
-from kg.extract import Extractor
-from kg.factsout import write_explanation
+from kg.extract.documents import make_document
+from kg.extract.extractor import Extractor
+from kg.extract.output import write_explanation
+from kg.extract.triggers import load_lexicon
 from kg.records import Fact
-from kg.triggers import load_lexicon
 
 ROOT = Path(__file__).resolve().parent.parent
 LEXICON = ROOT / "kg" / "data" / "lexicon"

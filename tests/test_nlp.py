@@ -1,6 +1,6 @@
 """Sentences: bounded in length, so that extraction is linear in the size of a document.
 
-Speed itself is measured by `python -m kg.bench --unpunctuated`, not here.
+Speed itself is measured by `python -m kg.bench.extraction --unpunctuated`, not here.
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kg.bench import unpunctuated
-from kg.nlp import MAX_SENTENCE, split_sentences
+from kg.bench.extraction import unpunctuated
+from kg.extract.sentences import MAX_SENTENCE, split_sentences
 
 
 def _check(text: str) -> list[str]:

@@ -11,17 +11,14 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg import validate as kv
-from kg.actors import Country
 from kg.errors import KgError
-from kg.kinds import load_kinds
-from kg.pipeline import extractor_identity, hash_quad, write_document
-from kg.rdf import country_quads, document_quads
-from kg.records import KINDS, Document, Fact, Place, Side
-from kg.store import OxigraphStore
-from kg.summaries import refresh_summaries
-from kg.validate import ValidationReport, ontology_terms, validate_graph, validate_store
-from kg.vocab import (
+from kg.extract.actors import Country
+from kg.graph import validate as kv
+from kg.graph.rdf import country_quads, document_quads
+from kg.graph.store import OxigraphStore
+from kg.graph.summaries import refresh_summaries
+from kg.graph.validate import ValidationReport, ontology_terms, validate_graph, validate_store
+from kg.graph.vocab import (
     ACTORS_GRAPH,
     DATA,
     KIND_CLASS,
@@ -31,6 +28,9 @@ from kg.vocab import (
     fact_iri,
     graph_iri,
 )
+from kg.kinds import load_kinds
+from kg.pipeline import extractor_identity, hash_quad, write_document
+from kg.records import KINDS, Document, Fact, Place, Side
 
 ROOT = Path(__file__).resolve().parent.parent
 KG = Namespace(ONTOLOGY)
@@ -276,9 +276,9 @@ def test_the_shapes_know_the_same_kinds() -> None:
 
 
 def test_the_tables_of_kinds_are_read_from_kinds_yaml() -> None:
-    from kg.analysis import KIND_WEIGHTS
-    from kg.graphview import KIND_COLORS
     from kg.records import DIRECTED_KINDS
+    from kg.views.analysis import KIND_WEIGHTS
+    from kg.views.graphview import KIND_COLORS
 
     kinds = load_kinds()
     assert set(KINDS) == {k.name for k in kinds} and len(KINDS) == len(kinds) == 15

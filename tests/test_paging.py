@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from kg.documents import read_documents
 from kg.errors import QueryError
+from kg.extract.documents import read_documents
+from kg.graph.query import query_store_at, run_query, run_saved
+from kg.graph.store import OxigraphStore
 from kg.pipeline import build
-from kg.query import query_store_at, run_query, run_saved
-from kg.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 KG = [sys.executable, "-m", "kg"]

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from spacy.util import load_config
 
-import kg.nlp
+import kg.extract.sentences
 from kg.errors import KgError
-from kg.nlp import PARSER_MODEL, parser
+from kg.extract.sentences import PARSER_MODEL, parser
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBJECT = {"nsubj"}
@@ -92,7 +92,7 @@ def test_conjoined_subjects_and_apposition() -> None:
 def test_parser_tokenizes_like_sentence_splitting() -> None:
     text = ("The U.S. and Japan's foreign ministers met on Jan. 5 in Washington, D.C.; "
             "they didn't sign the U.K.-backed accord, officials said.")
-    split = kg.nlp._pipeline()(text)
+    split = kg.extract.sentences._pipeline()(text)
     assert [t.text for t in parser()(text)] == [t.text for t in split]
 
 
@@ -124,6 +124,6 @@ def test_every_model_file_is_package_data() -> None:
 
 
 def test_a_missing_model_is_one_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(kg.nlp, "PARSER_MODEL", tmp_path / "parser")
+    monkeypatch.setattr(kg.extract.sentences, "PARSER_MODEL", tmp_path / "parser")
     with pytest.raises(KgError, match="make parser"):
-        kg.nlp.parser.__wrapped__()
+        kg.extract.sentences.parser.__wrapped__()

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.cli import cli
-from kg.documents import make_document, read_documents
-from kg.extract import Extractor
+from kg.extract.documents import make_document, read_documents
+from kg.extract.extractor import Extractor
+from kg.graph.store import OxigraphStore
 from kg.pipeline import build
-from kg.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 (SEED,) = read_documents([ROOT / "examples" / "seed.txt"])

@@ -1,4 +1,5 @@
-"""kg.query and kg.render against a real in-memory Oxigraph store filled through kg.rdf."""
+"""kg.graph.query and kg.views.render against a real in-memory Oxigraph store, filled through
+kg.graph.rdf."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import pyoxigraph as ox
 import pytest
 from conftest import store_of
 
-from kg.actors import Country
 from kg.errors import QueryError
-from kg.query import (
+from kg.extract.actors import Country
+from kg.graph.query import (
     NO_SERVICE,
     PREFIXES,
     READ_ONLY,
@@ -25,16 +26,16 @@ from kg.query import (
     run_saved,
     saved_queries,
 )
+from kg.graph.store import OxigraphStore
+from kg.graph.vocab import graph_iri
 from kg.records import Document, Fact, Place, Side
-from kg.render import (
+from kg.views.render import (
     GRAPH_FORMATS,
     ROW_FORMATS,
     write_boolean,
     write_rows,
     write_triples,
 )
-from kg.store import OxigraphStore
-from kg.vocab import graph_iri
 
 STARMER = Side("GBR", "Keir Starmer", "Prime Minister")
 HASHIMOTO = Side("JPN", "Hashimoto Sanae", "Prime Minister")
@@ -144,7 +145,7 @@ def test_pair_timeline_is_symmetric(store: OxigraphStore) -> None:
 
 
 def test_undirected_facts_match_in_either_stored_order(store: OxigraphStore) -> None:
-    # A call stored JPN → GBR (kg.rdf sorts the pair, another writer might not).
+    # A call stored JPN → GBR (kg.graph.rdf sorts the pair, another writer might not).
     kg_ = "https://w3id.org/kg-bilateral/ontology#"
     graph = ox.NamedNode(graph_iri("handmade"))
     fact, evidence = ox.NamedNode("urn:x:fact"), ox.NamedNode("urn:x:evidence")

@@ -17,11 +17,11 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.documents import read_documents
 from kg.errors import QueryError
+from kg.extract.documents import read_documents
+from kg.graph.query import check_read_only, query_store_at
+from kg.graph.store import OxigraphStore
 from kg.pipeline import build
-from kg.query import check_read_only, query_store_at
-from kg.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 KG = [sys.executable, "-m", "kg"]

@@ -13,11 +13,11 @@ import pytest
 from conftest import free_port, oxigraph_server
 
 from kg.errors import StoreError
+from kg.graph.remote import RemoteStore
+from kg.graph.store import OxigraphStore
+from kg.graph.summaries import SUMMARY_GRAPH
+from kg.graph.vocab import graph_iri
 from kg.pipeline import build, document_ids
-from kg.remote import RemoteStore
-from kg.store import OxigraphStore
-from kg.summaries import SUMMARY_GRAPH
-from kg.vocab import graph_iri
 
 pytestmark = pytest.mark.server
 

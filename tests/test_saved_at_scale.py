@@ -42,13 +42,13 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def _saved_names() -> list[str]:
-    from kg.query import saved_queries
+    from kg.graph.query import saved_queries
 
     return sorted(saved_queries())
 
 
 def _rows(store: Path, name: str) -> list[str]:
-    from kg.query import saved_queries
+    from kg.graph.query import saved_queries
 
     params = [f"{p}={PARAMS[p]}" for p in saved_queries()[name].param_names]
     done = subprocess.run([*KG, "--store", str(store), "query", "--saved", name,

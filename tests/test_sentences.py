@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 import yaml
 
-from kg.documents import make_document
-from kg.extract import Extractor
+from kg.extract.documents import make_document
+from kg.extract.extractor import Extractor
 from kg.records import ATTRIBUTIONS, DIRECTED_KINDS, KINDS, STATUSES, Fact
 
 SUITE = Path(__file__).parent / "data" / "sentences.yaml"

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import StoreError, StoreLockedError
-from kg.store import OxigraphStore
+from kg.graph.store import OxigraphStore
 
 G1 = "https://w3id.org/kg-bilateral/id/graph/one"
 G2 = "https://w3id.org/kg-bilateral/id/graph/two"
@@ -74,7 +74,7 @@ def test_rdflib_users_get_a_dataset(store: OxigraphStore) -> None:
 def test_disk_store_is_locked_against_a_second_process(tmp_path: Path) -> None:
     path = tmp_path / "store"
     with OxigraphStore(path):
-        code = ("from kg.store import OxigraphStore\n"
+        code = ("from kg.graph.store import OxigraphStore\n"
                 "from kg.errors import StoreLockedError\n"
                 f"try:\n    OxigraphStore({str(path)!r})\n"
                 "except StoreLockedError as e:\n    print(e)\n")
@@ -105,7 +105,7 @@ def test_a_reader_takes_no_lock_and_cannot_write(tmp_path: Path) -> None:
 
 
 def test_open_store_reads_without_creating(tmp_path: Path) -> None:
-    from kg.store import open_store
+    from kg.graph.store import open_store
 
     with pytest.raises(StoreError, match="no store at"):
         open_store(tmp_path / "a" / "store", read_only=True)

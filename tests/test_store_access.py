@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.documents import read_documents
+from kg.extract.documents import read_documents
+from kg.graph.store import OxigraphStore
 from kg.pipeline import build
-from kg.store import OxigraphStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "seed.txt"
@@ -61,7 +61,7 @@ def tree(folder: Path) -> dict[str, str]:
 @contextlib.contextmanager
 def held_for_writing(store: Path) -> Iterator[subprocess.Popen[str]]:
     """Another process holding `store` open for writing until the block ends."""
-    code = ("import sys\nfrom kg.store import open_store\n"
+    code = ("import sys\nfrom kg.graph.store import open_store\n"
             f"store = open_store({str(store)!r})\n"
             "print('held', flush=True)\nsys.stdin.readline()\nstore.close()\n")
     holder = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,

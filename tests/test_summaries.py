@@ -1,4 +1,4 @@
-"""kg.summaries: the summary graph a build keeps exact, and the views that read it.
+"""kg.graph.summaries: the summary graph a build keeps exact, and the views that read it.
 
 Every check compares the summaries with a recomputation from the facts themselves
 (`load_facts`), on real stores, after each way a store changes.
@@ -17,15 +17,15 @@ import pytest
 from conftest import store_of
 from test_analysis import COUNTRIES, FACTS
 
-from kg.analysis import KIND_WEIGHTS, STATUS_FACTORS, load_facts, top
-from kg.bench import corpus
-from kg.documents import document_from_text, read_documents
+from kg.bench.extraction import corpus
+from kg.extract.documents import document_from_text, read_documents
+from kg.graph.query import run_saved
+from kg.graph.store import OxigraphStore
+from kg.graph.summaries import SummaryRow, read_summaries, refresh_summaries
+from kg.graph.vocab import SUMMARY_GRAPH
 from kg.pipeline import build, remove_documents
-from kg.query import run_saved
 from kg.records import DIRECTED_KINDS
-from kg.store import OxigraphStore
-from kg.summaries import SummaryRow, read_summaries, refresh_summaries
-from kg.vocab import SUMMARY_GRAPH
+from kg.views.analysis import KIND_WEIGHTS, STATUS_FACTORS, load_facts, top
 
 ROOT = Path(__file__).resolve().parent.parent
 KG = [sys.executable, "-m", "kg"]
@@ -145,7 +145,7 @@ def test_stats_top_cli_is_the_same_with_and_without_summaries(two_stores) -> Non
 
 
 def test_stats_read_the_same_from_summaries_as_from_facts(two_stores) -> None:  # type: ignore[no-untyped-def]
-    from kg.stats import store_stats
+    from kg.views.stats import store_stats
 
     with_, without = (store_stats(s).to_dict() for s in two_stores)
     assert with_.pop("triples") > without.pop("triples")
@@ -161,7 +161,7 @@ def test_summaries_are_exact_after_an_import(tmp_path: Path) -> None:
     with OxigraphStore(tmp_path / "b") as store:
         build(read_documents(EXAMPLES[1:]), store, workers=1)
         before = read_summaries(store)
-        from kg.importer import import_files
+        from kg.graph.importer import import_files
 
         import_files(store, [dump])
         assert_exact(store)

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.documents import document_from_text, read_documents
+from kg.extract.documents import document_from_text, read_documents
+from kg.graph.store import OxigraphStore
+from kg.graph.validate import graph_digests, recorded_digests, validate_changed
+from kg.graph.vocab import VALIDATED_GRAPH, graph_iri
 from kg.pipeline import build, remove_documents
-from kg.store import OxigraphStore
-from kg.validate import graph_digests, recorded_digests, validate_changed
-from kg.vocab import VALIDATED_GRAPH, graph_iri
 
 ROOT = Path(__file__).resolve().parent.parent
 KG = [sys.executable, "-m", "kg"]
@@ -90,7 +90,7 @@ def test_the_record_holds_a_digest_per_valid_graph(tmp_path: Path) -> None:
         build(docs(2), store, workers=1)
         result = validate_changed(store)
         assert result.report.conforms and (result.checked, result.documents) == (2, 2)
-        from kg.validate import record_validation
+        from kg.graph.validate import record_validation
 
         record_validation(store, result.digests)
         assert recorded_digests(store) == graph_digests(store) == result.digests

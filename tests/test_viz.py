@@ -1,4 +1,4 @@
-"""kg.viz without a browser: escaping, CSP, determinism, self-containment, size limits."""
+"""kg.views.viz without a browser: escaping, CSP, determinism, self-containment, size limits."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from kg.analysis import FactRow
 from kg.errors import KgError
 from kg.records import DIRECTED_KINDS, KINDS
-from kg.viz import (
+from kg.views.analysis import FactRow
+from kg.views.viz import (
     CARDS_PER_EDGE,
     KIND_COLORS,
     LEVELS,
@@ -502,7 +502,7 @@ def test_kg_viz_states_its_filters_and_says_when_nothing_matches(tmp_path: Path)
 def test_to_pyvis_gives_a_pyvis_network_with_kg_styles_and_plain_titles() -> None:
     from pyvis.network import Network
 
-    from kg.viz import to_pyvis
+    from kg.views.viz import to_pyvis
 
     facts = [*HOSTILE_FACTS, *SAMPLE, row("meeting", "CHN", "JPN", n=1, status="negated")]
     net = to_pyvis(facts, level="actors")
@@ -530,7 +530,7 @@ def test_to_pyvis_gives_a_pyvis_network_with_kg_styles_and_plain_titles() -> Non
 
 
 def test_render_writes_a_pyvis_network_through_our_page(tmp_path: Path) -> None:
-    from kg.viz import render, to_pyvis
+    from kg.views.viz import render, to_pyvis
 
     net = to_pyvis(SAMPLE)
     net.add_node("mine", label=COMMENT, title=BREAKOUT)

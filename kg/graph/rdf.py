@@ -15,9 +15,9 @@ from collections.abc import Iterable, Iterator
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from . import __version__
-from .actors import Country
-from .records import Document, Fact, Side
+from .. import __version__
+from ..extract.actors import Country
+from ..records import Document, Fact, Side
 from .vocab import (
     ACTORS_GRAPH,
     KIND_CLASS,

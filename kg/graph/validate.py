@@ -20,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import ConjunctiveGraph, Dataset
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from .errors import KgError
+from ..errors import KgError
 from .vocab import PREFIXES
 
 if TYPE_CHECKING:
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from .store import OxigraphStore
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent / "ontology"
+ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
 SHACL = "http://www.w3.org/ns/shacl#"
 
 CLASS_TYPES = (OWL.Class, RDFS.Class)
@@ -67,7 +67,7 @@ class ValidationReport:
 
 
 def _short(term: str) -> str:
-    """A prefixed name where a kg.vocab prefix fits and the rest is a plain local name."""
+    """A prefixed name where a kg.graph.vocab prefix fits and the rest is a plain local name."""
     if term.startswith(("http://", "https://", "urn:")):
         for prefix, ns in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
             local = term[len(ns):]

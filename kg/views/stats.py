@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .store import GraphStore
+from ..graph.store import GraphStore
 
 _COUNTS = """
 SELECT (COUNT(DISTINCT ?doc) AS ?documents) (COUNT(DISTINCT ?fact) AS ?facts)
@@ -35,8 +35,8 @@ class StoreStats:
 
 def store_stats(store: GraphStore) -> StoreStats:
     """The counts; facts and countries from the summary graph when the store has one."""
-    from .summaries import read_summaries
-    from .vocab import PREFIXES
+    from ..graph.summaries import read_summaries
+    from ..graph.vocab import PREFIXES
 
     summary = read_summaries(store)
     if summary is not None:

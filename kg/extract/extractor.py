@@ -13,11 +13,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from ..records import DIRECTED_KINDS, Document, Fact, Side
 from .actors import Actors, load_actors
 from .clauses import clause_span as _clause
 from .dates import find_dates
 from .mentions import DocumentContext, Mention, MentionFinder, in_compound
-from .nlp import Sentence, split_sentences
 from .qualifiers import (
     TOPIC_PATTERN,
     banned,
@@ -28,7 +28,7 @@ from .qualifiers import (
     report_date,
     threatened,
 )
-from .records import DIRECTED_KINDS, Document, Fact, Side
+from .sentences import Sentence, split_sentences
 from .triggers import Hit, Trigger, load_triggers
 from .triggers import find as find_triggers
 

@@ -1,5 +1,5 @@
 """`make bench`: extraction speed over a corpus of at least 1,000 articles, and the graph
-page's size and time to interactive (`kg.benchviz`).
+page's size and time to interactive (`kg.bench.viz`).
 
 The corpus is the dev set (../shared/eval/dev) when present, else the bundled sample,
 repeated under new ids until it holds `--articles` documents; it is timed with one worker
@@ -18,11 +18,11 @@ import random
 import time
 from pathlib import Path
 
-from .documents import read_documents
-from .pipeline import default_workers, extract_documents
-from .records import Document
+from ..extract.documents import read_documents
+from ..pipeline import default_workers, extract_documents
+from ..records import Document
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def corpus(n: int) -> list[Document]:
@@ -50,7 +50,7 @@ _RUN_WORDS = ("Japan and the United Kingdom officials met in Tokyo while France 
 
 def unpunctuated(size: int) -> Document:
     """A document of `size` characters of words without any punctuation (deterministic)."""
-    from .documents import document_from_text
+    from ..extract.documents import document_from_text
 
     rng = random.Random(size)
     words: list[str] = []
@@ -62,8 +62,8 @@ def unpunctuated(size: int) -> Document:
 
 
 def unpunctuated_bench(sizes: list[int]) -> None:
-    from .actors import load_actors
-    from .extract import Extractor
+    from ..extract.actors import load_actors
+    from ..extract.extractor import Extractor
 
     extractor = Extractor(load_actors(None))
     extractor.extract(unpunctuated(1000))  # warm up
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> None:
         unpunctuated_bench(args.sizes)
         return
     if args.part in ("all", "viz"):
-        from . import benchviz
+        from . import viz as benchviz
 
         benchviz.main()
     if args.part == "viz":

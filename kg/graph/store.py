@@ -14,7 +14,7 @@ from typing import IO, Any, Protocol
 
 import pyoxigraph as ox
 
-from .errors import StoreError, StoreLockedError
+from ..errors import StoreError, StoreLockedError
 from .vocab import graph_iri
 
 DEFAULT_STORE = ".kg/store"

@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..fileio import atomic_output
+from ..records import DIRECTED_KINDS
 from .analysis import FactRow
-from .fileio import atomic_output
 from .graphview import (
     COMMENTARY_OPACITY,
     DEFAULT_TITLE,
@@ -27,7 +28,6 @@ from .graphview import (
     build_view,
     plural,
 )
-from .records import DIRECTED_KINDS
 from .viz import InlineGraph, render_page
 
 if TYPE_CHECKING:  # pyvis is imported when a network is made, not when kg is
@@ -60,7 +60,7 @@ def to_pyvis(facts: Iterable[FactRow], *, level: str = "countries",
     Titles are plain text (lines joined by newlines), never markup. Styles follow the
     page: planned facts dashed, commentary-only edges faint, negated facts left out
     unless `show_negated` (then dotted and labelled "not …"). Customise the network as in
-    pyvis, then write or show it with `kg.viz.render(net, ...)`, not `net.show()`.
+    pyvis, then write or show it with `kg.views.viz.render(net, ...)`, not `net.show()`.
     Other options as for `build_view`.
     """
     from pyvis.network import Network

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from urllib.parse import quote, unquote
 
-from .kinds import load_kinds
+from ..kinds import load_kinds
 
 ONTOLOGY = "https://w3id.org/kg-bilateral/ontology#"
 DATA = "https://w3id.org/kg-bilateral/id/"
@@ -88,7 +88,7 @@ def document_id(graph: str) -> str | None:
 # a document id is always a single segment, so no id can name, replace or remove them.
 RESERVED_GRAPHS = f"{GRAPHS}kg/"
 ACTORS_GRAPH = f"{RESERVED_GRAPHS}countries"
-# Counts per pair and kind that the build keeps exact (kg/summaries.py).
+# Counts per pair and kind that the build keeps exact (kg/graph/summaries.py).
 SUMMARY_GRAPH = f"{RESERVED_GRAPHS}summary"
 # Which graphs `kg validate` found valid, with a digest of each one's content.
 VALIDATED_GRAPH = f"{RESERVED_GRAPHS}validated"

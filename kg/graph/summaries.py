@@ -6,7 +6,7 @@ the first and last date; per country: its partners and facts. They live as RDF i
 named graph (`SUMMARY_GRAPH`), rewritten whole by `refresh_summaries` at the end of each
 build and removal from one aggregate query over the facts. `read_summaries` returns None
 for a store that has none (written by an older kg, or imported), and the readers
-(`kg.analysis.top`, `partners.rq`) then read the facts instead.
+(`kg.views.analysis.top`, `partners.rq`) then read the facts instead.
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .analysis import KIND_WEIGHTS, STATUS_FACTORS
-from .records import DIRECTED_KINDS
+from ..records import DIRECTED_KINDS
+from ..views.analysis import KIND_WEIGHTS, STATUS_FACTORS
 from .store import GraphStore
 from .vocab import PREFIXES, SUMMARY_GRAPH, country_iri, kg, pair_summary_iri
 
 _COUNTRY_NS = PREFIXES["kgd"] + "country/"
 _XSD = PREFIXES["xsd"]
 
-# The facts as `kg.analysis.load_facts` reads them (the same required parts), one row per
+# The facts as `kg.views.analysis.load_facts` reads them (the same required parts), one row per
 # fact even when a graph is imported twice, counted by sides, kind and status.
 _AGGREGATE = """
 SELECT ?s ?t ?kind ?st (COUNT(?fact) AS ?n) (MIN(STR(?date)) AS ?first)
@@ -182,10 +182,10 @@ def country_labels(store: Any) -> dict[str, str]:
 
 
 def country_graph_of(rows: list[SummaryRow], labels: dict[str, str]) -> Any:
-    """`kg.analysis.country_graph` of the facts these rows summarise."""
+    """`kg.views.analysis.country_graph` of the facts these rows summarise."""
     import networkx as nx
 
-    from .analysis import _finish_scores, _kind_counts
+    from ..views.analysis import _finish_scores, _kind_counts
 
     graph = nx.DiGraph()
     involved: dict[str, int] = defaultdict(int)
@@ -212,9 +212,9 @@ def country_graph_of(rows: list[SummaryRow], labels: dict[str, str]) -> Any:
 
 
 def pair_summaries_of(rows: list[SummaryRow], labels: dict[str, str]) -> list[Any]:
-    """`kg.analysis.pair_summary` of the facts these rows summarise."""
-    from .analysis import PairSummary
-    from .records import KINDS
+    """`kg.views.analysis.pair_summary` of the facts these rows summarise."""
+    from ..records import KINDS
+    from ..views.analysis import PairSummary
 
     by_pair: dict[tuple[str, str], list[SummaryRow]] = defaultdict(list)
     for r in rows:

@@ -1,8 +1,8 @@
 """`kg.connect()`: a store with the few calls a notebook needs, each a line over the library.
 
 `Graph` adds no behaviour of its own: `build` is `kg.pipeline.build`, `query` is
-`kg.query.run_query`, `facts` is `kg.analysis.load_facts`, `show` is `kg.viz.show`. Anything
-else is one import away, on `graph.store`.
+`kg.graph.query.run_query`, `facts` is `kg.views.analysis.load_facts`, `show` is
+`kg.views.viz.show`. Anything else is one import away, on `graph.store`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from .pipeline import BuildReport, build, remove_documents
+from ..pipeline import BuildReport, build, remove_documents
 from .query import QueryResult, run_query, run_saved
 from .store import OxigraphStore, open_store
 
@@ -73,17 +73,17 @@ class Graph:
 
     def facts(self, **filters: Any) -> list[Any]:
         """Every fact as a row: `country=`, `pair=(a, b)`, `kinds=`, `since=`, `until=`."""
-        from .analysis import load_facts
+        from ..views.analysis import load_facts
 
         return load_facts(self.store, **filters)
 
     def show(self, facts: Any = None, **options: Any) -> Any:
         """The interactive graph inline in a notebook (the page `kg viz` writes).
 
-        `facts`: rows from `facts(...)` (default: all); options as for `kg.viz.show`
+        `facts`: rows from `facts(...)` (default: all); options as for `kg.views.viz.show`
         (`level="actors"`, `title=`, `height=`).
         """
-        from .viz import show
+        from ..views.viz import show
 
         return show(self.facts() if facts is None else facts, **options)
 

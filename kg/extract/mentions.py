@@ -14,11 +14,11 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from importlib import resources
 
+from ..records import Document
 from .actors import Actors
 from .clauses import _FRONTED, clause_span
 from .gazetteer import FORM_KINDS, Gazetteer
-from .nlp import Sentence
-from .records import Document
+from .sentences import Sentence
 
 TITLE_WORDS = (
     r"(?:(?:former|then|outgoing|incoming|acting|interim|late)\s+)?"

@@ -2,7 +2,7 @@
 
 `build_view` groups facts into the nodes and edges of the countries, actors or facts
 level, one edge per status (what happened, what is planned, what did not happen), with
-the styles every renderer shares (`kg.viz`'s page, `kg.vizpyvis`).
+the styles every renderer shares (`kg.views.viz`'s page, `kg.views.vizpyvis`).
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from ..kinds import load_kinds
+from ..records import DIRECTED_KINDS, KINDS, STATUSES
 from .analysis import KIND_WEIGHTS, FactRow, pair_summary, person_id, sort_facts
-from .kinds import load_kinds
-from .records import DIRECTED_KINDS, KINDS, STATUSES
 
 LEVELS = ("countries", "actors", "facts")
 DEFAULT_TITLE = "Bilateral relations"

@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .bench import corpus
+from .extraction import corpus
 
 PARAMS = {"country": "JPN", "a": "JPN", "b": "GBR", "since": "2020-01-01"}
 
@@ -64,8 +64,8 @@ def disk_size(path: Path) -> int:
 
 
 def saved_times(store: Path, rdflib_too: bool) -> list[tuple[str, float, float, float | None]]:
-    from .query import resolve_saved, run_saved, saved_queries
-    from .store import OxigraphStore
+    from ..graph.query import resolve_saved, run_saved, saved_queries
+    from ..graph.store import OxigraphStore
 
     rows = []
     graph = None
@@ -99,7 +99,7 @@ def run_size(n: int, work: Path, rdflib_at: int) -> float:
     ext_s, _, _ = timed(["extract", str(source), "-f", "jsonl", "-o", os.devnull])
     build_s, peak, _ = timed(["--store", str(store), "build", "-q", str(source)])
     rebuild_s, _, _ = timed(["--store", str(store), "build", "-q", str(source)])
-    from .store import OxigraphStore
+    from ..graph.store import OxigraphStore
 
     with OxigraphStore(store, read_only=True) as opened:
         triples = len(opened)

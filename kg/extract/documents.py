@@ -21,8 +21,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import InputError
-from .records import Document
+from ..errors import InputError
+from ..records import Document
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm")
@@ -543,7 +543,7 @@ class DocumentIds:
         self._seen: dict[str, str] = {}
 
     def claim(self, doc: Document, where: str | None = None) -> Document:
-        from .vocab import graph_iri
+        from ..graph.vocab import graph_iri
 
         where = where or doc.path or f"document {doc.id!r}"
         key = graph_iri(doc.id)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
+from ..records import Document, Place
 from .clauses import clause_span as _clause
 from .dates import find_dates
 from .mentions import DocumentContext
-from .nlp import Sentence
-from .records import Document, Place
+from .sentences import Sentence
 from .triggers import Hit
 
 TOPICS = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .nlp import Sentence
+from .sentences import Sentence
 
 _FRONTED = re.compile(r"(?:As|While|Although|Though|Since|Because|When|Whereas|If|In|At|"
                       r"During|Following|Amid|Under|Despite|To|[A-Z][a-z]+ing)\b")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 COUNTRY_COLUMNS = ("iso3", "iso2", "qid", "name", "names", "demonyms", "capital", "seats")
 OFFICE_COLUMNS = ("iso3", "office", "title", "name", "aliases", "start", "end")

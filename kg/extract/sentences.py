@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import KgError
+from ..errors import KgError
 
-PARSER_MODEL = Path(__file__).resolve().parent / "models" / "parser"
+PARSER_MODEL = Path(__file__).resolve().parents[1] / "models" / "parser"
 
 
 @dataclass(frozen=True)

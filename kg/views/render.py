@@ -17,7 +17,7 @@ from typing import IO, Any, TextIO
 
 import pyoxigraph as ox
 
-from .query import PREFIXES, QueryResult
+from ..graph.query import PREFIXES, QueryResult
 
 ROW_FORMATS = ("table", "csv", "tsv", "json", "xml", "jsonl")
 GRAPH_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "xml")

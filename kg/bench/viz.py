@@ -2,7 +2,7 @@
 
 The facts are synthetic but shaped like news coverage: most of them between a few
 countries, a few persons per country, some planned, negated or commentary, an evidence
-sentence each. Each page is written by `kg.viz.write_html` and opened in headless
+sentence each. Each page is written by `kg.views.viz.write_html` and opened in headless
 Chromium (Debian's, through Playwright, offline); time to interactive is the time from
 navigation to the page's ready mark (laid out, drawn, controls live).
 """
@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from .analysis import FactRow
-from .records import DIRECTED_KINDS, KINDS
-from .viz import write_html
+from ..records import DIRECTED_KINDS, KINDS
+from ..views.analysis import FactRow
+from ..views.viz import write_html
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -2,7 +2,7 @@
 
 `run_query` refuses updates and federated queries before the store sees the text, binds
 each parameter as an RDF term (never pasted into the text) and materialises the result
-as a `QueryResult` that `kg.render` can write in any format. Saved queries are `.rq`
+as a `QueryResult` that `kg.views.render` can write in any format. Saved queries are `.rq`
 files in `kg/queries/`, each with a commented header naming its title and parameters.
 """
 
@@ -29,7 +29,7 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from .errors import KgError, QueryError, StoreError, StoreLockedError
+from ..errors import KgError, QueryError, StoreError, StoreLockedError
 from .vocab import DATA, PREFIXES, sparql_prefixes
 
 __all__ = [
@@ -79,7 +79,7 @@ class QueryResult:
         return ("boolean",) if self.form == "ask" else self.variables
 
     def values(self) -> list[tuple[Any, ...]]:
-        """Rows of plain Python values (see `kg.values.python_value`): IRIs as str, numbers
+        """Rows of plain Python values (see `kg.graph.values.python_value`): IRIs as str, numbers
         as numbers, xsd:date as `datetime.date`; unbound as None."""
         from .values import python_value
 
@@ -358,7 +358,7 @@ class SavedQuery:
     `# param: NAME (TYPE) — help` declares a parameter; TYPE is `country` (a code or name,
     resolved to an ISO 3166-1 alpha-3 code), `date` (YYYY-MM-DD) or `text` (the default).
     A line `#%% without summaries` may end the query: the query after it is run instead
-    on a store without the summary graph (kg/summaries.py), with the same parameters.
+    on a store without the summary graph (kg/graph/summaries.py), with the same parameters.
     """
 
     name: str
@@ -454,7 +454,7 @@ def resolve_country(value: str, actors: Any = None) -> str:
 
     Raises QueryError with the nearest known names when nothing matches.
     """
-    from .actors import load_actors
+    from ..extract.actors import load_actors
 
     countries = (actors or load_actors()).countries
     wanted = value.strip().casefold()

@@ -11,11 +11,11 @@ same bytes, with nothing random to derive.
 We render through our own template, not pyvis's: pyvis 0.3.2 loads files from CDNs even
 "in_line", leaves the heading and menu ids unescaped and renders titles as HTML. pyvis
 users still get their workflow: `to_pyvis` makes a `Network` of kg's graph and `render`
-draws any `Network` through this page (`kg.vizpyvis`).
+draws any `Network` through this page (`kg.views.vizpyvis`).
 
 The page carries the facts, not a finished picture: its script filters them (kind,
 status, attribution, dates), groups them into edges and styles them by status, so that
-filters need no new page. `kg.graphview` builds the nodes and edges both use.
+filters need no new page. `kg.views.graphview` builds the nodes and edges both use.
 """
 
 from __future__ import annotations
@@ -33,11 +33,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .. import __version__
+from ..errors import KgError
+from ..fileio import atomic_output
+from ..records import ATTRIBUTIONS, DIRECTED_KINDS, KINDS, STATUSES
 from .analysis import KIND_WEIGHTS, STATUS_FACTORS, FactRow
-from .errors import KgError
-from .fileio import atomic_output
-from .graphview import (  # re-exported: kg.viz is where notebooks look for them
+from .graphview import (  # re-exported: kg.views.viz is where notebooks look for them
     ACTS_FOR_COLOR,
     COMMENTARY_OPACITY,
     DEFAULT_SEED,
@@ -59,7 +60,6 @@ from .graphview import (  # re-exported: kg.viz is where notebooks look for them
     known_first,
     plural,
 )
-from .records import ATTRIBUTIONS, DIRECTED_KINDS, KINDS, STATUSES
 
 VIS_VERSION = "9.1.9"
 LARGE = 150  # nodes: above this, a shorter layout and no edges while dragging or zooming
@@ -342,7 +342,7 @@ def show(facts: Iterable[FactRow], *, height: int = 600, **options: Any) -> Inli
 
 def to_pyvis(facts: Iterable[FactRow], **options: Any) -> Any:
     """kg's graph of `facts` as a `pyvis.network.Network` with plain-text titles, to
-    customise as in pyvis and draw with `render` (see `kg.vizpyvis.to_pyvis`)."""
+    customise as in pyvis and draw with `render` (see `kg.views.vizpyvis.to_pyvis`)."""
     from .vizpyvis import to_pyvis as make
 
     return make(facts, **options)
@@ -351,7 +351,7 @@ def to_pyvis(facts: Iterable[FactRow], **options: Any) -> Any:
 def render(net: Any, path: str | os.PathLike[str] | None = None, *, title: str | None = None,
            height: int = 600) -> InlineGraph:
     """A pyvis network drawn through kg's safe, offline page (never pyvis's template):
-    written to `path` if given, shown inline in a notebook (see `kg.vizpyvis.render`)."""
+    written to `path` if given, shown inline in a notebook (see `kg.views.vizpyvis.render`)."""
     from .vizpyvis import render as draw
 
     return draw(net, path, title=title, height=height)

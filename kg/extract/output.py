@@ -7,9 +7,9 @@ import json
 from collections.abc import Iterable
 from typing import TextIO
 
-from .extract import SentenceReport
-from .records import Document, Fact
-from .render import printable
+from ..records import Document, Fact
+from ..views.render import printable
+from .extractor import SentenceReport
 
 TABLE_COLUMNS = ("doc", "kind", "source", "target", "date", "status", "attribution",
                  "location", "evidence")

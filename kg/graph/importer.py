@@ -26,8 +26,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .documents import DEFAULT_MAX_BYTES, open_regular, path_text, read_bytes
-from .errors import InputError, StoreError
+from ..errors import InputError, StoreError
+from ..extract.documents import DEFAULT_MAX_BYTES, open_regular, path_text, read_bytes
 from .store import GraphStore
 from .vocab import DATA, PREFIXES, segment
 

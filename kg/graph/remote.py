@@ -22,7 +22,7 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from .errors import QueryError, StoreError
+from ..errors import QueryError, StoreError
 from .store import QUAD_FORMATS, RDF_FORMATS, dump_prefixes
 
 RESULTS_JSON = "application/sparql-results+json"

@@ -17,10 +17,10 @@ from typing import IO, TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from .errors import QueryError
-from .kinds import load_kinds
-from .records import DIRECTED_KINDS, KINDS
-from .vocab import PREFIXES
+from ..errors import QueryError
+from ..graph.vocab import PREFIXES
+from ..kinds import load_kinds
+from ..records import DIRECTED_KINDS, KINDS
 
 if TYPE_CHECKING:  # networkx is imported by the functions that need it, not at import time
     import networkx as nx
@@ -483,12 +483,12 @@ def top(store_or_facts: Any, n: int = 10, *, measure: str = "degree") -> TopRepo
         raise ValueError("n must be at least 1")
     summary = None
     if hasattr(store_or_facts, "query"):
-        from .summaries import read_summaries
+        from ..graph.summaries import read_summaries
 
         summary = read_summaries(store_or_facts)
     if summary is not None:
         # The build keeps the summary graph exact: a few rows per pair, not every fact.
-        from .summaries import country_graph_of, country_labels, pair_summaries_of
+        from ..graph.summaries import country_graph_of, country_labels, pair_summaries_of
 
         labels = country_labels(store_or_facts)
         graph = country_graph_of(summary, labels)

@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`, `make bench-scale`, `make bench-import`): figures, not tests."""
