@@ -21,6 +21,7 @@ _POSTPONED = cues.pattern("postponement")
 _PLANNED = cues.pattern("planned")
 _COMMITTED = cues.pattern("committed")
 _SCHEDULED_AFTER = re.compile(rf"[^.;]{{0,40}}?\b{cues.alternation('scheduled_after')}\b")
+_CONDITION = cues.pattern("conditions")
 _SOON_AFTER = re.compile(rf"\s+{cues.alternation('soon_after')}")
 
 
@@ -74,6 +75,8 @@ _SAID_IS_DONE = kinds_with("said-is-done")
 _STANDING = kinds_with("standing")
 _ENCOUNTERS = kinds_with("encounter")
 _LOCATED = kinds_with("located")
+_HOSTED = kinds_with("hosted")
+_LEADS_ON = kinds_with("leads-on")
 
 
 def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
@@ -96,6 +99,11 @@ def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
         return "planned"
     if kind in _ENCOUNTERS and _SOON_AFTER.match(after):
         return "planned"
+    hi = _clause(sent, m.start(), m.end())[1] - sent.start
+    if _CONDITION.search(window) or _CONDITION.search(sent.text[m.end():hi][:60]):
+        # "would impose sanctions if it resumed enrichment", "if Israel attacks Iran": an
+        # act under a condition is not done, whatever tense it is told in.
+        return "planned"
     return "occurred"
 
 
@@ -110,7 +118,7 @@ def fact_date(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
     lo, hi = _clause(sent, m.start(), m.end())
     lo, hi = lo - sent.start, hi - sent.start
     nested = re.search(r"\bto\s+(?:visit|attend|come|travel|hold|meet)\b",
-                       sent.text[m.end():hi]) if kind == "invitation" else None
+                       sent.text[m.end():hi]) if kind in _LEADS_ON else None
     if nested:
         hi = m.end() + nested.start()
     usable = [d for d in dates if lo <= d.start and d.end <= hi
@@ -168,7 +176,7 @@ def fact_location(ctx: DocumentContext, i: int, sent: Sentence, m: Hit,
         inside = [x for x in ctx.mentions[i] if sent.start + np.start(1) <= x.start
                   < sent.start + np.end(1) and x.how in ("name", "capital")]
         return Place(name, inside[0].country if inside else None)
-    if kind in ("invitation", "visit"):
+    if kind in _HOSTED:
         ap = _APPOSITIVE_PLACE.search(sent.text)
         if ap and ap.group(1).split()[0] not in _NOT_PLACES:
             return Place(ap.group(1), None)
