@@ -41,8 +41,12 @@ _REFUSED = re.compile(
 # A ban on a friendly act: "prohibit all aid", "halted military cooperation". The ban is a
 # sanction of its own; the act banned is negated.
 _BANNED = re.compile(
-    rf"\b{cues.alternation('ban_verbs')}(?:\s+{cues.alternation('ban_determiners')})?"
-    r"(?:\s+[\w'’-]+)?\s*$", re.I)
+    rf"\b{cues.alternation('ban_verbs')}(?:\s+{cues.alternation('ban_portions')})?"
+    rf"(?:\s+{cues.alternation('ban_determiners')})?(?:\s+[\w'’-]+)?\s*$", re.I)
+# A side's own refusal: "refused to commit to any direct assistance".
+_REFUSAL = re.compile(
+    rf"\b{cues.alternation('refusal_of_act')}\b(?!\s+{cues.alternation('refusal_not_of_act')}\b)",
+    re.I)
 _FRIENDLY = kinds_with("friendly")
 
 
@@ -85,7 +89,7 @@ def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
     before = sent.text[lo:m.start()]
     window = " ".join(before.split()[-8:])
     if _NEGATION.search(" ".join(window.split()[-5:])) or _POSTPONED.search(window) \
-            or _REFUSED.search(window):
+            or _REFUSED.search(window) or _REFUSAL.search(window):
         return "negated"
     if kind in _SAID_IS_DONE:
         return "occurred"  # the agreeing, inviting, threatening itself happened
