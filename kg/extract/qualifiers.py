@@ -63,7 +63,8 @@ def banned(sent: Sentence, m: Hit, kind: str) -> bool:
 # impose sanctions". The threat is the fact (CAMEO 13x), not the act. Only the act the threat
 # governs: in "vowed to answer the tariffs that X imposed" the tariffs are X's own.
 _THREATENED = re.compile(
-    rf"\b{cues.alternation('threat_cues')}\s+to\b(?:\s+[\w'’-]+)?\s*$", re.I)
+    rf"\b{cues.alternation('threat_cues')}(?:\s+(?:today|again|now|on\s+\w+day|\w+ly)){{0,2}}"
+    r"\s+to\b(?:\s+[\w'’-]+)?\s*$", re.I)
 _HOSTILE = kinds_with("threatened")
 
 
