@@ -88,6 +88,11 @@ class Extractor:
     def extract(self, doc: Document) -> list[Fact]:
         return self.extract_many([doc])[0]
 
+    def warm(self) -> None:
+        """Load the parser now (before worker processes copy this extractor)."""
+        if self.parse:
+            parser()
+
     def extract_many(self, docs: Iterable[Document]) -> list[list[Fact]]:
         """The facts of each document, in order."""
         readings = [self._read(doc) for doc in docs]
@@ -677,7 +682,8 @@ def _visit_of_meeting(fact: Fact) -> Fact | None:
         return None
     return Fact(doc=fact.doc, kind="visit", source=guest, target=host_side,
                 evidence=fact.evidence, span=fact.span, date=fact.date,
-                location=fact.location, status=fact.status, attribution=fact.attribution)
+                location=fact.location, status=fact.status, attribution=fact.attribution,
+                rule=f"{fact.rule}+meeting-place")
 
 
 _DEFAULT: Extractor | None = None

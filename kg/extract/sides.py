@@ -204,8 +204,9 @@ def _oriented(c: Candidate, rule: str, agent: tuple[Mention, ...],
     received by" name the guest, the source of a visit, as their patient)."""
     if not agent or not patient or not _apart(agent, patient):
         return None
-    if c.roles == "backward" and not _PASSIVE_TRIGGER.search(c.hit.group(0)):
-        agent, patient = patient, agent
+    if c.roles == "backward":
+        if not _PASSIVE_TRIGGER.search(c.hit.group(0)):
+            agent, patient = patient, agent
     elif c.roles != "forward":
         return None
     return Sides(rule, agent, patient)
@@ -426,6 +427,7 @@ SUFFIXES = {
     "relative-subject": "the noun before 'that' is the subject",
     "quote-speaker": "the speaker after a quotation",
     "and-to": "each one joined by 'and to' is acted on too",
+    "meeting-place": "a meeting in one side's country: the other side visited it",
 }
 
 
