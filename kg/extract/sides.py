@@ -78,6 +78,20 @@ _FUNCTION = {"case", "aux", "aux:pass", "det", "mark", "cop", "punct", "cc", "ad
 # Verbs a trigger noun is the object of, whose subject is the act's: "held talks", "paid a
 # visit", "imposed sanctions", "expressed support".
 _LIGHT_DEPS = {"obj", "xcomp", "obl", "nsubj:pass"}
+_LIGHT_VERBS = set("""
+hold holds held holding pay pays paid paying make makes made making have has had having
+impose imposes imposed imposing express expresses expressed expressing give gives gave given
+giving take takes took taken taking sign signs signed signing launch launches launched
+launching conduct conducts conducted conducting issue issues issued issuing announce announces
+announced announcing extend extends extended extending offer offers offered offering provide
+provides provided providing deliver delivers delivered delivering lodge lodges lodged lodging
+file files filed filing reiterate reiterates reiterated reiterating reaffirm reaffirms
+reaffirmed reaffirming voice voices voiced voicing level levels leveled levelled leveling
+slap slaps slapped slapping begin begins began begun start starts started continue continues
+continued resume resumes resumed exchange exchanges exchanged conclude concludes concluded
+reach reaches reached renew renews renewed pledge pledges pledged send sends sent tighten
+tightens tightened step stepped stepping carry carried carries carrying
+""".split())
 _SUBJECTS = ("nsubj", "nsubj:outer")
 _TOWARDS = {"with", "to", "on", "against", "for", "toward", "towards", "into", "from", "at",
             "of", "over"}
@@ -109,8 +123,11 @@ def _mention_token(c: Candidate, m: Mention) -> Token | None:
     lo, hi = m.start - c.offset, m.end - c.offset
     inside = [t for t in c.tokens if t.start < hi and t.end > lo]
     span = {t.i for t in inside}
-    heads = [t for t in inside if t.head not in span or t.head == t.i]
-    return heads[-1] if heads else None
+    # The parser may leave a name's last words as a root of their own ("Xi Jinping"): a
+    # word attached outside the mention tells its role first.
+    attached = [t for t in inside if t.head not in span]
+    roots = [t for t in inside if t.head == t.i]
+    return (attached or roots or [None])[-1]
 
 
 def _anchor(c: Candidate, tok: Token, stop: set[int]) -> Token:
@@ -138,11 +155,19 @@ def _roles(c: Candidate, predicates: Iterable[int]) -> list[_Role]:
     """Each mention's relation to one of the predicate words, if it has one."""
     preds = set(predicates)
     found = []
+    own = {m.start: _mention_token(c, m) for m in c.mentions}
+    anchors = {m.start: _anchor(c, tok, preds) for m in c.mentions
+               if (tok := own[m.start]) is not None}
     for m in c.mentions:
-        tok = _mention_token(c, m)
-        if tok is None:
+        if m.start not in anchors:
             continue
-        tok = _anchor(c, tok, preds)
+        tok = anchors[m.start]
+        if any(a.i == tok.i and set(x.countries) != set(m.countries)
+               for x in c.mentions if x is not m and (a := anchors.get(x.start)) is not None) \
+                and own[m.start] is not tok:
+            # Two countries climbed to one word: the parse ran two names together ("Shigeru
+            # Ishiba, Philippine President Ferdinand Marcos"); the word's own name holds it.
+            continue
         conjoined = False
         seen = set()
         while tok.dep == "conj" and tok.head not in preds and tok.head not in seen:
@@ -168,6 +193,12 @@ class _Frame:
         return tuple(r.mention for r in self.roles if r.dep in ("obl", "nmod", "obl:arg")
                      and r.case in cases and (at is None or r.head == at))
 
+    def slots(self, c: Candidate, cases: set[str], at: int | None = None) -> list[Token]:
+        """Words the predicates point to through these prepositions, countries or not."""
+        heads = {at} if at is not None else set(self.verbs)
+        return [t for t in c.tokens if t.head in heads and t.head != t.i
+                and t.dep in ("obl", "nmod", "obl:arg") and _case(c.tokens, t) in cases]
+
     @property
     def passive(self) -> bool:
         return any(r.dep in ("nsubj:pass", "obl:agent") for r in self.roles)
@@ -179,19 +210,25 @@ def _frame(c: Candidate) -> _Frame | None:
     trig = _trigger_token(c)
     if trig is None:
         return None
-    verbs = [trig.i]
+    # Every word of the trigger is a predicate: "talks" of "held talks with".
+    verbs = [t.i for t in c.tokens if t.start < c.hit.end() and t.end > c.hit.start()]
     tok = trig
     # "agreed to hold talks with", "paid a visit to": the verbs whose subject is the act's.
     for _ in range(2):
         if tok.dep not in _LIGHT_DEPS or tok.head == tok.i:
             break
+        if tok.dep == "xcomp" and any(t.dep in ("obj", "iobj")
+                                      for t in _children(c.tokens, tok.head)):
+            break  # "urged Japan to impose sanctions": the one urged would act
+        if tok.dep != "xcomp" and c.tokens[tok.head].text.lower() not in _LIGHT_VERBS:
+            break  # "discussed the tariffs": who discusses an act is not its agent
         tok = c.tokens[tok.head]
         verbs.append(tok.i)
     # "met X and signed a deal": a second verb shares the first's subject.
     if trig.dep == "conj" and not any(t.dep in _SUBJECTS + ("nsubj:pass",)
                                       for t in _children(c.tokens, trig.i)):
         verbs.append(trig.head)
-    return _Frame(trig, tuple(verbs), tuple(_roles(c, verbs)))
+    return _Frame(trig, tuple(dict.fromkeys(verbs)), tuple(_roles(c, verbs)))
 
 
 def _is_noun(tok: Token) -> bool:
@@ -202,7 +239,9 @@ def _oriented(c: Candidate, rule: str, agent: tuple[Mention, ...],
               patient: tuple[Mention, ...]) -> Sides | None:
     """Agent and patient as source and target, by the trigger's roles ("hosted" and "was
     received by" name the guest, the source of a visit, as their patient)."""
-    if not agent or not patient or not _apart(agent, patient):
+    # Both sides one country ("Chile's support for its farmers") is still the parse's
+    # reading: the extractor drops it, or aims a recall or threat at the report's other side.
+    if not agent or not patient:
         return None
     if c.roles == "backward":
         if not _PASSIVE_TRIGGER.search(c.hit.group(0)):
@@ -247,12 +286,13 @@ def passive_no_agent(c: Candidate) -> Sides | None:
 
 
 def agent_of_noun(c: Candidate) -> Sides | None:
-    """ "a visit by Chinese President Xi Jinping to Serbia": the one after "by" acts."""
+    """ "a visit by Chinese President Xi Jinping to Serbia", "an invitation from President
+    Tinubu to President Mahama": the one after "by" or "from" acts."""
     f = _frame(c)
     if f is None or not c.directed or not _is_noun(f.trigger):
         return None
     at = f.trigger.i
-    agent = f.obliques({"by"}, at=at)
+    agent = f.obliques({"by", "from"}, at=at)
     patient = f.obliques(_TOWARDS - {"from"}, at=at) or f.of("obj", at=at)
     return _oriented(c, "agent-of-noun", agent, patient)
 
@@ -304,10 +344,10 @@ def subject_object(c: Candidate) -> Sides | None:
         return None
     subject = f.of(*_SUBJECTS)
     obj = f.of("obj", "iobj", at=f.trigger.i)
+    if not subject or not obj or not _apart(subject[:1], obj):
+        return None  # "I thanked the Prime Minister for ...": the oblique may name the other
     if not c.directed:
-        if subject and obj and _apart(subject, obj) and not _conjoined(f, subject):
-            return Sides("subject-object", subject[:1], obj)
-        return None
+        return None if _conjoined(f, subject) else Sides("subject-object", subject[:1], obj)
     return _oriented(c, "subject-object", subject[:1], obj)
 
 
@@ -335,10 +375,14 @@ def speaker_of_quote(c: Candidate) -> Sides | None:
     f = _frame(c)
     if f is None or not c.directed or c.roles != "forward" or f.of(*_SUBJECTS):
         return None
+    before = c.text[:c.hit.start()]
+    if before.count('"') % 2 == 0 and before.count("“") <= before.count("”"):
+        return None  # not inside a quotation
     tok = f.trigger
     for _ in range(4):
-        if tok.head == tok.i:
-            return None
+        if tok.head == tok.i or tok.i != f.trigger.i and any(
+                t.dep in _SUBJECTS for t in _children(c.tokens, tok.i)):
+            return None  # a clause between with a subject of its own
         if tok.dep in ("ccomp", "parataxis") and c.tokens[tok.head].text.lower() in _SPEECH:
             break
         tok = c.tokens[tok.head]
