@@ -29,7 +29,7 @@ from .qualifiers import (
     threatened,
 )
 from .sentences import Sentence, parser, split_sentences
-from .sides import Candidate, Sides, decide, tokens_of
+from .sides import Candidate, Sides, decide, named_words, tokens_of
 from .triggers import Hit, Trigger, load_triggers
 from .triggers import find as find_triggers
 
@@ -121,9 +121,12 @@ class Extractor:
         wanted = [(r, i) for r in readings for i in r.candidates]
         if not wanted:
             return
-        texts = (r.ctx.sentences[i].text for r, i in wanted)
-        for (r, i), parsed in zip(wanted, parser().pipe(texts, batch_size=64), strict=True):
-            r.parses[i] = tokens_of(parsed)
+        nlp = parser()
+        words = [named_words(nlp, r.ctx.sentences[i], r.ctx.mentions[i],
+                             [h[3] for h in r.hits[i]]) for r, i in wanted]
+        docs = (w.doc(nlp) for w in words)
+        for (r, i), w, parsed in zip(wanted, words, nlp.pipe(docs, batch_size=64), strict=True):
+            r.parses[i] = tokens_of(parsed, w.offsets)
 
     def _run(self, reading: _Reading, reports: list[SentenceReport] | None) -> list[Fact]:
         ctx, event_date, hits = reading.ctx, reading.event_date, reading.hits
