@@ -29,7 +29,7 @@ from .qualifiers import (
     threatened,
 )
 from .sentences import Sentence, parser, split_sentences
-from .sides import Candidate, Sides, decide, named_words, tokens_of
+from .sides import SPOKEN, Candidate, Sides, decide, named_words, tokens_of
 from .triggers import Hit, Trigger, load_triggers
 from .triggers import find as find_triggers
 
@@ -430,7 +430,7 @@ class Extractor:
             return None
         before = sent.text[:m.start()]
         quoted = before.count('"') % 2 == 1 or before.count("“") > before.count("”")
-        if not sources and quoted:
+        if not sources and quoted and kind in SPOKEN:
             # '"… a flagrant violation of our sovereignty," the President wrote': the speaker.
             quote_end = re.search(r"[\"”]\s*,?\s*(?:[\w.'’-]+\s+){0,8}?(?:said|says|wrote|"
                                   r"writes|added|told|stated|declared)?", sent.text[m.end():])

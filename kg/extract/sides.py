@@ -134,7 +134,8 @@ def _anchor(c: Candidate, tok: Token, stop: set[int]) -> Token:
     """Climb from a mention's word through the words that only describe a noun, to the noun
     that plays a role ("Kenya" → "ambassador" in "Kenya's ambassador was summoned")."""
     seen = set()
-    while tok.dep in _CLIMB or tok.dep == "nmod" and _case(c.tokens, tok) == "of":
+    while tok.dep in _CLIMB or tok.dep == "nmod" and _case(c.tokens, tok) == "of" and (
+            c.tokens[tok.head].text.lower() in _STANDS_FOR or c.tokens[tok.head].tag == "NNP"):
         if tok.head in stop or tok.head == tok.i or tok.head in seen:
             break
         seen.add(tok.i)
@@ -306,7 +307,13 @@ def passive_no_agent(c: Candidate) -> Sides | None:
     if f is None or not c.directed or c.roles != "forward" or _is_noun(f.trigger):
         return None
     subject = f.of("nsubj:pass", at=f.trigger.i)
-    if not subject or f.of("obl:agent") or f.obliques({"by"}):
+    if f.of("obl:agent") or f.obliques({"by"}):
+        return None
+    if not subject and _no_country(c, [t for t in _children(c.tokens, f.trigger.i)
+                                        if t.dep == "nsubj:pass"]):
+        # "The shelling of Ukraine must be condemned": what is condemned is no country.
+        return Sides("passive-no-agent", (), ())
+    if not subject:
         return None
     return Sides("passive-no-agent", (), subject)
 
@@ -363,6 +370,14 @@ def owner_no_country(c: Candidate) -> Sides | None:
     return Sides("owner-no-country", (), ())
 
 
+# Nouns "of" a country that stand for it ("the foreign ministers of Chile"), unlike acts
+# ("the shelling of Ukraine").
+_STANDS_FOR = {"minister", "ministers", "president", "presidents", "leader", "leaders", "king",
+               "queen", "prince", "emir", "chancellor", "secretary", "envoy", "envoys",
+               "ambassador", "ambassadors", "delegation", "delegations", "representative",
+               "representatives", "officials", "official", "people", "citizens", "head",
+               "heads", "chief", "government", "governments", "ministry", "authorities",
+               "parliament", "army", "forces", "navy", "embassy", "side", "sides"}
 # Government bodies that speak for a country left unnamed ("the ministry's protest").
 _BODIES = {"ministry", "government", "office", "presidency", "embassy", "cabinet", "department",
            "spokesman", "spokeswoman", "spokesperson", "junta", "authorities", "officials",
