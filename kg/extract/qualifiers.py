@@ -62,8 +62,10 @@ def banned(sent: Sentence, m: Hit, kind: str) -> bool:
 # A hostile act only threatened: "threatened to shell Iraqi towns", "wants to attack", "to
 # impose sanctions". The threat is the fact (CAMEO 13x), not the act. Only the act the threat
 # governs: in "vowed to answer the tariffs that X imposed" the tariffs are X's own.
+# The one threatened may stand between: "issued an ultimatum to Ecuador to halt attacks".
 _THREATENED = re.compile(
     rf"\b{cues.alternation('threat_cues')}(?:\s+(?:today|again|now|on\s+\w+day|\w+ly)){{0,2}}"
+    r"(?:\s+(?:to|on|for)\s+[\w'’-]+(?:\s+[\w'’-]+)?)?"
     r"\s+to\b(?:\s+[\w'’-]+)?\s*$", re.I)
 _HOSTILE = kinds_with("threatened")
 
