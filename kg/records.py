@@ -96,6 +96,8 @@ class Fact:
     attribution: str = "reported"
     label: str | None = None
     topics: tuple[str, ...] = field(default_factory=tuple)
+    # How far to trust the fact, in [0, 1] (kg/extract/confidence.py); None when not rated.
+    confidence: float | None = None
 
     @property
     def directed(self) -> bool:
@@ -123,6 +125,7 @@ class Fact:
             "topics": list(self.topics),
             "evidence": self.evidence,
             "span": list(self.span),
+            "confidence": self.confidence,
         }
 
     @classmethod
@@ -141,4 +144,5 @@ class Fact:
             attribution=data.get("attribution", "reported"),
             label=data.get("label"),
             topics=tuple(data.get("topics") or ()),
+            confidence=data.get("confidence"),
         )
