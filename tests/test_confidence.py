@@ -122,3 +122,26 @@ def test_min_confidence_outside_the_unit_interval_is_one_line() -> None:
     out = CliRunner().invoke(cli, ["extract", str(SEED), "--min-confidence", "1.5"])
     assert out.exit_code != 0
     assert "Traceback" not in out.output and "1.5" in out.output
+
+
+def test_stats_and_viz_count_only_the_confident_facts(tmp_path: Path) -> None:
+    runner = CliRunner()
+    store = str(tmp_path / "store")
+    built = runner.invoke(cli, ["--store", store, "build", str(SEED), "-w", "1"])
+    assert built.exit_code == 0, built.output
+    extracted = runner.invoke(cli, ["extract", str(SEED), "-w", "1"])
+    values = [json.loads(line)["confidence"] for line in extracted.output.splitlines()]
+    cut = sorted(values)[len(values) // 2]
+    counts = {}
+    for minimum in (None, cut):
+        args = ["--store", store, "stats", "--format", "json"]
+        args += ["--min-confidence", str(minimum)] if minimum is not None else []
+        out = runner.invoke(cli, args)
+        assert out.exit_code == 0, out.output
+        counts[minimum] = json.loads(out.output)["facts"]
+    assert counts == {None: len(values), cut: sum(v >= cut for v in values)}
+    page = tmp_path / "page.html"
+    out = runner.invoke(cli, ["--store", store, "viz", "-o", str(page), "--min-confidence",
+                              str(cut)])
+    assert out.exit_code == 0, out.output
+    assert f"confidence at least {cut:g}" in out.output + page.read_text(encoding="utf-8")
