@@ -408,6 +408,10 @@ def remove(obj: Context, ids: tuple[str, ...]) -> None:
                    "(default: $KG_QUERIES).")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", type=TEXT,
               help="A value for a saved query's parameter, bound as a term (repeatable).")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None, metavar="P",
+              help="Bind ?min_confidence to P (0 to 1, as decimal text): the parameter of "
+                   "saved queries such as confident-facts; a query of your own reads it as "
+                   "FILTER(?confidence >= xsd:decimal(?min_confidence)).")
 @format_option(None, "table", "Rows: table, csv, tsv, json, xml (SPARQL results), jsonl. "
                "Graphs (CONSTRUCT/DESCRIBE): ttl, nt, nq, trig, jsonld, xml (RDF/XML).")
 @output_option(what="the result")
@@ -428,7 +432,8 @@ def remove(obj: Context, ids: tuple[str, ...]) -> None:
 @click.pass_obj
 @handle_errors
 def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None, show: bool,
-          queries: str | None, params: tuple[str, ...], fmt: str, output: str | None,
+          queries: str | None, params: tuple[str, ...], min_confidence: float | None,
+          fmt: str, output: str | None,
           show_prefixes: bool, timeout: float, max_memory: int, limit: int | None,
           offset: int) -> None:
     """Run a read-only SPARQL query over the store.
@@ -445,6 +450,7 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None, 
         kg query "ASK { country:GBR kg:visited country:JPN }"
         kg query --saved pair-timeline --param a=JPN --param b=Germany -f csv -o t.csv
         kg query --saved documents --limit 50 --offset 100
+        kg query --saved confident-facts --min-confidence 0.8
     """
     from .graph import query as q
     from .views.render import GRAPH_FORMATS, ROW_FORMATS, write_boolean, write_rows, write_triples
@@ -461,6 +467,8 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None, 
         hint = " (-F FILE reads the query from a file)" if os.path.exists(fmt) else ""
         raise KgError(f"unknown format {fmt!r}; choose from {known}{hint}")
     bindings = _parse_params(params)
+    if min_confidence is not None:
+        bindings["min_confidence"] = q.confidence_text(min_confidence)
     if saved == "":
         _emit(output, lambda out: _list_saved(q.saved_queries(queries).values(), out))
         return

@@ -145,3 +145,46 @@ def test_stats_and_viz_count_only_the_confident_facts(tmp_path: Path) -> None:
                               str(cut)])
     assert out.exit_code == 0, out.output
     assert f"confidence at least {cut:g}" in out.output + page.read_text(encoding="utf-8")
+
+
+def test_a_remote_store_binds_the_confidence_too(tmp_path: Path) -> None:
+    """The same answers from an Oxigraph server as from the embedded store: the bound is a
+    parameter there too (sent as a VALUES block), never text pasted into the query."""
+    from conftest import oxigraph_server
+
+    runner = CliRunner()
+    store = tmp_path / "store"
+    built = runner.invoke(cli, ["--store", str(store), "build", str(SEED), "-w", "1"])
+    assert built.exit_code == 0, built.output
+    asks = [["query", "--saved", "confident-facts", "--min-confidence", "0.95", "-f", "tsv"],
+            ["stats", "--min-confidence", "0.95", "--format", "json"]]
+    local = [runner.invoke(cli, ["--store", str(store), *ask]) for ask in asks]
+    assert all(out.exit_code == 0 for out in local), [out.output for out in local]
+    assert len(local[0].output.splitlines()) > 1
+    with oxigraph_server(store, "serve-read-only") as endpoint:
+        remote = [runner.invoke(cli, ["--endpoint", endpoint, *ask]) for ask in asks]
+    assert [out.output for out in remote] == [out.output for out in local]
+
+
+def test_parameters_go_first_in_the_where_group() -> None:
+    from kg.graph.remote import with_values
+
+    block = 'VALUES (?a) { ("x") }'
+    assert with_values('SELECT ?a WHERE { ?s ?p ?a FILTER(?a = "}{") }', block) == \
+        'SELECT ?a WHERE { VALUES (?a) { ("x") }  ?s ?p ?a FILTER(?a = "}{") }'
+    # IRIs, comments and select expressions hold braces that open no group.
+    assert with_values("PREFIX e: <http://x/#a{>\n# {\nSELECT (EXISTS { ?a ?b ?c } AS ?e) "
+                       "{ ?a ?b ?c }", block).endswith(f"{{ {block}  ?a ?b ?c }}")
+    assert with_values("CONSTRUCT { ?a ?b ?c } WHERE { ?a ?b ?c }", block) == \
+        f"CONSTRUCT {{ ?a ?b ?c }} WHERE {{ {block}  ?a ?b ?c }}"
+    # A group of triples only, or none: the block goes last.
+    assert with_values("CONSTRUCT WHERE { ?a ?b ?c }", block).endswith("}\n" + block)
+    assert with_values("DESCRIBE <urn:a>", block) == "DESCRIBE <urn:a>\n" + block
+
+
+def test_the_saved_query_refuses_a_bound_that_is_no_confidence(tmp_path: Path) -> None:
+    out = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), "query", "--saved",
+                                   "confident-facts", "--param", "min_confidence=1.2"])
+    assert out.exit_code == 1
+    assert out.output == ("Error: saved query confident-facts: min_confidence='1.2' is not a "
+                          "confidence: a number from 0 to 1\n")
