@@ -133,15 +133,30 @@ def write_document(store: GraphStore, doc: Document, facts: Iterable[Fact]) -> N
     store.replace_graph(graph_iri(doc.id), document_quads(doc, facts))
 
 
-def extractor_identity(actors_file: str | None = None) -> str:
-    """A hash of what decides the facts of a text: kg's version, the code and data tables
-    of the package, and the user's actor file (`actors_file`, else $KG_ACTORS)."""
+# What a document's facts do not depend on: reading and showing the store, timing, the
+# saved queries, the page templates. Everything else in the package is hashed, so a module
+# added to a new folder counts until it is named here.
+_NOT_EXTRACTION = frozenset({"views", "bench", "queries", "templates", "vendor", "__pycache__"})
+
+
+def identity_files(package: Path | None = None) -> list[Path]:
+    """The files whose bytes `extractor_identity` hashes: every module and data file of the
+    package (`package`, else kg's own folder) outside `_NOT_EXTRACTION`."""
+    package = package or Path(__file__).resolve().parent
+    return sorted(path for path in package.rglob("*")
+                  if path.is_file() and path.suffix not in (".pyc", ".pyo")
+                  and not _NOT_EXTRACTION & set(path.relative_to(package).parts[:-1]))
+
+
+def extractor_identity(actors_file: str | None = None, *, package: Path | None = None) -> str:
+    """A hash of what decides the facts of a text: kg's version, the code, data tables and
+    parser model of the package (`identity_files`), and the user's actor file
+    (`actors_file`, else $KG_ACTORS)."""
     digest = hashlib.sha256(__version__.encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted([*package.glob("*.py"), *(package / "data").rglob("*")]):
-        if path.is_file():
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
+    package = package or Path(__file__).resolve().parent
+    for path in identity_files(package):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
     extra = actors_file or os.environ.get("KG_ACTORS") or None
     if extra:
         try:
