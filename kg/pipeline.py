@@ -34,7 +34,13 @@ from .extract.documents import as_documents
 from .extract.extractor import Extractor
 from .graph.rdf import country_quads, document_quads
 from .graph.store import GraphStore
-from .graph.summaries import has_summaries, refresh_summaries
+from .graph.summaries import (
+    SummaryCounter,
+    graph_keys,
+    has_summaries,
+    update_summaries,
+    write_summaries,
+)
 from .graph.vocab import document_id, document_iri, graph_iri, kg
 from .records import Document, Fact
 
@@ -226,6 +232,11 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
     # a graph left without it by a crash is extracted and replaced by the next build.
     bulk = not store.graphs()
     seen_countries: set[str] = set()
+    # The summaries: counted from the facts written, then only the rows these facts and
+    # the facts they replace count in are recounted (all of them, into an empty store,
+    # come from the count alone).
+    counter = SummaryCounter()
+    touched: set[tuple[str, str, str]] = set()
 
     def changed(stream: Iterable[Document]) -> Iterator[Document]:
         for doc in stream:
@@ -245,6 +256,8 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
     def flush() -> None:
         nonlocal size
         if graphs:
+            if stale:
+                touched.update(graph_keys(store, stale))
             _write_batch(store, graphs, stale, also, hashes, bulk)
             if progress is not None:
                 progress(len(graphs))
@@ -278,9 +291,14 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
         report.ids.append(doc.id)
         report.facts += len(facts)
         report.by_kind.update(f.kind for f in facts)
+        counter.add(facts)
         if len(graphs) >= BATCH_DOCUMENTS or size >= BATCH_QUADS:
             flush()
     flush()
+    if bulk and report.documents:
+        write_summaries(store, counter.rows())
+    elif report.documents or not has_summaries(store):
+        update_summaries(store, touched | counter.keys)
     if sync:
         if report.skipped:
             raise InputError(f"not syncing: {len(report.skipped)} documents were skipped, "
@@ -288,9 +306,6 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
         kept = {graph_iri(i) for i in (*report.ids, *report.unchanged)}
         report.removed = remove_documents(
             store, [d for d in document_ids(store) if graph_iri(d) not in kept])
-    elif report.documents or not has_summaries(store):
-        # remove_documents refreshes for a sync; a build that wrote nothing changes none.
-        refresh_summaries(store)
     return report
 
 
@@ -311,7 +326,8 @@ def remove_documents(store: GraphStore, ids: Iterable[str]) -> list[str]:
     if missing:
         raise InputError(f"no document {missing[0]!r} in the store"
                          + (f" (nor {len(missing) - 1} more)" if len(missing) > 1 else ""))
+    touched = graph_keys(store, map(graph_iri, wanted)) if wanted else set()
     for doc_id in wanted:
         store.replace_graph(graph_iri(doc_id), [])
-    refresh_summaries(store)
+    update_summaries(store, touched)
     return wanted
