@@ -25,6 +25,7 @@ from .qualifiers import (
     fact_date,
     fact_location,
     fact_status,
+    received,
     relation_label,
     report_date,
     threatened,
@@ -228,6 +229,13 @@ class Extractor:
             decision.reason = "the act is only threatened: the threat is the fact"
             decision.rule = "threatened-act"
             return
+        met = received(sent, m, kind) if trigger.roles == "forward" else None
+        if met is not None:
+            pairs = [p for p in pairs if p[0].start >= met]
+            if not pairs:
+                decision.reason = "the subject meets this criticism, it does not make it"
+                decision.rule = "received-criticism"
+                return
         status = fact_status(sent, m, kind)
         date = fact_date(sent, dates, m, kind, status, event_date)
         attribution = "commentary" if ctx.doc.commentary_start is not None and \

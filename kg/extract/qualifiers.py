@@ -78,6 +78,25 @@ def threatened(sent: Sentence, m: Hit, kind: str) -> bool:
     return bool(_THREATENED.search(" ".join(sent.text[lo:m.start()].split()[-6:])))
 
 
+# Criticism met, not made: "defended Iraq against Western criticism", "faced accusations".
+# Not "rejected as a violation of its sovereignty": the rejecting is done by calling it one.
+_RECEIVED = re.compile(
+    rf"\b{cues.alternation('received_cues')}(?:\s+(?!as\b)[\w'’-]+){{0,2}}\s*$", re.I)
+_ACCUSATIONS = kinds_with("accusation")
+
+
+def received(sent: Sentence, m: Hit, kind: str) -> int | None:
+    """Where the words start that make the criticism, protest or threat a trigger names one
+    the sentence's subject meets rather than makes ("faced criticism", "amid protests"), as
+    an offset into the document; None if they are not there. A side named before them is
+    not its maker; one named after them may be ("dismissed Ethiopian criticism")."""
+    if kind not in _ACCUSATIONS:
+        return None
+    lo = _clause(sent, m.start(), m.end())[0] - sent.start
+    found = _RECEIVED.search(sent.text, lo, m.start())
+    return sent.start + found.start() if found else None
+
+
 _SAID_IS_DONE = kinds_with("said-is-done")
 _STANDING = kinds_with("standing")
 _ENCOUNTERS = kinds_with("encounter")
