@@ -22,12 +22,14 @@ from .mentions import DocumentContext, Mention, MentionFinder, in_compound
 from .qualifiers import (
     TOPIC_PATTERN,
     banned,
+    condition,
     fact_date,
     fact_location,
     fact_status,
     received,
     relation_label,
     report_date,
+    threat_kind,
     threatened,
 )
 from .sentences import Sentence, parser, split_sentences
@@ -236,6 +238,14 @@ class Extractor:
                 decision.reason = "the subject meets this criticism, it does not make it"
                 decision.rule = "received-criticism"
                 return
+        cond = condition(sent, m)
+        if cond == "condition":
+            decision.reason = "the act is a condition set, neither done nor planned"
+            decision.rule = "conditional-act"
+            return
+        if threat_kind(kind, cond) != kind:
+            kind = threat_kind(kind, cond)
+            decision.rule = f"{decision.rule}+conditional-threat"
         status = fact_status(sent, m, kind)
         date = fact_date(sent, dates, m, kind, status, event_date)
         attribution = "commentary" if ctx.doc.commentary_start is not None and \

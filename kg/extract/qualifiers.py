@@ -22,6 +22,7 @@ _PLANNED = cues.pattern("planned")
 _COMMITTED = cues.pattern("committed")
 _SCHEDULED_AFTER = re.compile(rf"[^.;]{{0,40}}?\b{cues.alternation('scheduled_after')}\b")
 _CONDITION = cues.pattern("conditions")
+_CONSEQUENCE = cues.pattern("consequence")
 _SOON_AFTER = re.compile(rf"\s+{cues.alternation('soon_after')}")
 
 
@@ -97,6 +98,30 @@ def received(sent: Sentence, m: Hit, kind: str) -> int | None:
     return sent.start + found.start() if found else None
 
 
+def condition(sent: Sentence, m: Hit) -> str | None:
+    """Whether a trigger's act is itself a condition ("unless the Kremlin closed its radar
+    base": "condition"), is made conditional by one ("will withdraw its force unless ...",
+    "if talks fail it would impose tariffs": "conditional"), or neither (None)."""
+    lo, hi = (x - sent.start for x in _clause(sent, m.start(), m.end()))
+    before = sent.text[lo:m.start()]
+    cues_before = list(_CONDITION.finditer(" ".join(before.split()[-8:])))
+    if cues_before:
+        rest = cues_before[-1].string[cues_before[-1].end():]
+        if not _CONSEQUENCE.search(rest) and "," not in rest:
+            return "condition"
+        return "conditional"  # "if the talks fail it would impose tariffs"
+    if _CONDITION.search(sent.text[m.end():hi][:60]):
+        return "conditional"
+    return None
+
+
+def threat_kind(kind: str, cond: str | None) -> str:
+    """The kind of a fact once its condition is read: a hostile act made conditional on
+    the other's deed is a threat (CAMEO 13x), any other act keeps its kind."""
+    return _THREATENING[0] if cond == "conditional" and kind in _HOSTILE else kind
+
+
+_THREATENING = kinds_with("threatening")
 _SAID_IS_DONE = kinds_with("said-is-done")
 _STANDING = kinds_with("standing")
 _ENCOUNTERS = kinds_with("encounter")
