@@ -27,6 +27,7 @@ from .qualifiers import (
     fact_location,
     fact_status,
     received,
+    refusal,
     relation_label,
     report_date,
     threat_kind,
@@ -267,6 +268,17 @@ class Extractor:
                 label=label, topics=topics, rule=decision.rule,
             )
             yield rate(fact, trigger, m, sent, ctx.mentions[i])
+            refused = refusal(sent, m, kind) if status == "negated" else None
+            if refused:
+                # The refusing side is the one named before the act ("Israel refused to
+                # meet Jordan's king"), whichever order an undirected fact keeps.
+                src_side, tgt_side = (fact.source, fact.target) if src.start <= tgt.start \
+                    or kind in DIRECTED_KINDS else (fact.target, fact.source)
+                yield rate(Fact(
+                    doc=fact.doc, kind=refused, source=src_side, target=tgt_side,
+                    evidence=fact.evidence, span=fact.span, date=fact.date,
+                    location=None, status="occurred", attribution=attribution,
+                    rule=f"{decision.rule}+refusal"), trigger, m, sent, ctx.mentions[i])
 
     def _directed_sides(self, ctx: DocumentContext, sent: Sentence, trigger: Trigger,
                         m: Hit, left: list[Mention], right: list[Mention],

@@ -122,6 +122,18 @@ def threat_kind(kind: str, cond: str | None) -> str:
 
 
 _THREATENING = kinds_with("threatening")
+def refusal(sent: Sentence, m: Hit, kind: str) -> str | None:
+    """The kind a side's own refusal of the act a trigger names gives beside the act negated
+    ("has refused to commit to any direct assistance to", "refused to meet"): CAMEO and
+    PLOVER code such a refusal as a rejection (12x). None where there is no refusal."""
+    if kind in _REFUSING:
+        return None
+    lo = _clause(sent, m.start(), m.end())[0] - sent.start
+    window = " ".join(sent.text[lo:m.start()].split()[-8:])
+    return _REFUSING[0] if _REFUSAL.search(window) else None
+
+
+_REFUSING = kinds_with("refusing")
 _SAID_IS_DONE = kinds_with("said-is-done")
 _STANDING = kinds_with("standing")
 _ENCOUNTERS = kinds_with("encounter")
