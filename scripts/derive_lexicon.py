@@ -59,6 +59,9 @@ QUANTIFIER = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "
               "hundreds", "thousands", "several", "many", "some", "these", "those", "other",
               "0", "1", "2", "3", "4", "5", "6", "7", "8", "9")
 PREPOSITION = ("with", "from", "for", "in", "on", "at", "into", "among", "against", "about")
+# After a conjunction or a preposition a third-person form is a plural noun ("as shells
+# continued crashing", "with attacks on"); "Russia shells Kyiv" has its subject there.
+JOINING = PREPOSITION + ("as", "and", "or", "by", "amid", "after", "before", "despite", "under")
 # The base form is also a noun or an imperative: only after words that make it a verb.
 AUXILIARY = ("to", "will", "would", "could", "not", "did", "may", "might", "shall", "must")
 # Words that say too little to stand for a pattern's object: "- * OFF [130]", "- * (IN)".
@@ -384,7 +387,8 @@ def derive(cameo_text: str, plover_text: str, kinds_rows: list[list[str]],
                 alternatives.append(behind + "".join(f"(?<!\\b{w} )" for w in PREPOSITION)
                                     + _alternation(past))
             if third:
-                alternatives.append(behind + _alternation(third))
+                alternatives.append(behind + "".join(f"(?<!\\b{w} )" for w in JOINING)
+                                    + _alternation(third))
             if gerunds:
                 alternatives.append("".join(f"(?<!\\b{w} )" for w in NOMINAL)
                                     + _alternation(gerunds))
