@@ -538,6 +538,13 @@ _TOPIC_NOUN = re.compile(rf"\s+{cues.alternation('topic_nouns')}\b", re.I)
 _DEMONYM_TOPIC = re.compile(rf"\s+{cues.alternation('demonym_topic_nouns')}\b", re.I)
 
 
+# "The Palestinians reject ...", "Palestinians blamed Israel": a people named as the subject
+# of a political act, at the start of a sentence or after "the", speaks for its side.
+_PEOPLE_AS_SIDE = re.compile(r"(?:^|[.!?]\s+|\b[Tt]he\s+)$")
+_SIDE_VERB = re.compile(rf"\s+(?:have\s+|had\s+|has\s+)?(?:{cues.alternation('side_verbs')})\b",
+                        re.I)
+
+
 def _aside(text: str, m: Mention) -> bool:
     return m.how in ("name", "demonym") and bool(_COMPOUND_HEAD.match(text, m.end)) \
         or bool(_SOURCE.search(text, max(0, m.start - 120), m.start))
@@ -545,7 +552,9 @@ def _aside(text: str, m: Mention) -> bool:
 
 def _acting(text: str, m: Mention) -> bool:
     after = text[m.end:m.end + 30]
-    if m.how == "demonym" and re.search(r"[^s]s$", m.text):
+    if m.how == "demonym" and re.search(r"[^s]s$", m.text) and not (
+            _PEOPLE_AS_SIDE.search(text, max(0, m.start - 12), m.start)
+            and _SIDE_VERB.match(text, m.end)):
         return False  # "young Indonesians", "Britons": people, not their government
     if m.how == "demonym" and _NON_STATE.match(after):
         return False
