@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .errors import InputError
+from .events.graph import refresh_events
 from .extract.actors import load_actors
 from .extract.documents import as_documents
 from .extract.extractor import Extractor
@@ -273,9 +274,11 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
         kept = {graph_iri(i) for i in (*report.ids, *report.unchanged)}
         report.removed = remove_documents(
             store, [d for d in document_ids(store) if graph_iri(d) not in kept])
-    elif report.documents or not has_summaries(store):
+    if not sync and (report.documents or not has_summaries(store)):
         # remove_documents refreshes for a sync; a build that wrote nothing changes none.
         refresh_summaries(store)
+    if report.documents:
+        refresh_events(store, report.ids)
     return report
 
 
@@ -299,4 +302,5 @@ def remove_documents(store: GraphStore, ids: Iterable[str]) -> list[str]:
     for doc_id in wanted:
         store.replace_graph(graph_iri(doc_id), [])
     refresh_summaries(store)
+    refresh_events(store, wanted)
     return wanted

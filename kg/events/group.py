@@ -313,6 +313,19 @@ class Grouping:
     decisions: list[Decision]
 
 
+def _names(*texts: str | None) -> set[str]:
+    return {w for t in texts if t for w in normalise(t).split()}
+
+
+def affinity(report: Report, event: Event) -> int:
+    """How many names (of persons and places) of an event a report shares, in its fields or
+    its sentence: of two events that fit, a report joins the one it names."""
+    mine = _names(report.evidence, report.source_person, report.target_person, report.place)
+    theirs = _names(*(x for r in event.reports
+                      for x in (r.source_person, r.target_person, r.place)))
+    return len(mine & theirs)
+
+
 def _why_joined(r: Report, event: Event) -> str:
     parts = [f"same {r.kind}", "same sides" + (" and direction" if r.kind in DIRECTED_KINDS
                                                 else "")]
@@ -345,9 +358,10 @@ def group(mentions: Iterable[Mention]) -> Grouping:
                     rejected.append((event.id, why))
                 else:
                     gap = date_gap(report.date, event.date)
-                    fits.append((gap if gap is not None and gap >= 0 else 99, i, event))
+                    fits.append((gap if gap is not None and gap >= 0 else 99,
+                                 -affinity(report, event), i, event))
             if fits:
-                event = min(fits, key=lambda f: (f[0], f[1]))[2]
+                event = min(fits, key=lambda f: f[:3])[3]
                 reason = _why_joined(report, event)
                 event.reports.append(report)
                 decisions.append(Decision(report, event.id, True, reason, tuple(rejected)))
