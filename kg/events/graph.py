@@ -234,3 +234,17 @@ def refresh_events(store: Any, doc_ids: Iterable[str] | None = None) -> Grouping
         if events or graph in existing:
             store.replace_graph(graph, event_quads(pair, events))
     return grouping
+
+
+def regroup(store: Any, *, pair: tuple[str, str] | None = None, kind: str | None = None,
+            since: str | None = None, until: str | None = None) -> Grouping:
+    """The grouping of the store's facts again, with every decision, for `--explain`: the
+    same events the events graphs hold, filtered like `load_events`."""
+    from .records import _in_range, check_filters
+
+    check_filters(pair, kind, since, until)
+    grouping = group(read_mentions(store, [pair] if pair else None))
+    events = [e for e in grouping.events if (kind is None or e.kind == kind)
+              and _in_range(e.date, since, until)]
+    ids = {e.id for e in events}
+    return Grouping(events, [d for d in grouping.decisions if d.event in ids])
