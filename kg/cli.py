@@ -807,6 +807,34 @@ def events(obj: Context, pair: tuple[str, str] | None, kind: str | None, since: 
     _emit(output, lambda out: write_events(found, out, fmt))
 
 
+@cli.command()
+@click.argument("a", type=TEXT)
+@click.argument("b", type=TEXT)
+@format_option(["table", "csv", "tsv", "json", "jsonl"], "table",
+               "table, csv, tsv, json: a row per month; jsonl: each month with its events.")
+@output_option(what="the timeline")
+@click.pass_obj
+@handle_errors
+def timeline(obj: Context, a: str, b: str, fmt: str, output: str | None) -> None:
+    """Print two countries' events by month, with the cooperation–conflict balance and the
+    partnership labels in force (and the months they changed).
+
+    Each event counts once, however many documents report it; score is the month's mean
+    weight (-10 conflict … +10 cooperation), balance the mean up to that month.
+
+    Example:
+
+        kg timeline JPN GBR
+    """
+    from .events.output import write_timeline
+    from .events.timeline import pair_timeline
+    from .graph.query import resolve_country
+
+    with obj.open_store() as store:
+        found = pair_timeline(store, resolve_country(a), resolve_country(b))
+    _emit(output, lambda out: write_timeline(found, out, fmt))
+
+
 def main() -> None:
     try:
         code = cli.main(prog_name="kg", standalone_mode=False)

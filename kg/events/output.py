@@ -15,19 +15,27 @@ from ..graph.vocab import PREFIXES
 from ..views.render import printable, write_rows
 from .group import Grouping, Report
 from .records import EventRecord
+from .timeline import Month
 
 FORMATS = ("table", "csv", "tsv", "json", "jsonl")
 COLUMNS = ("date", "kind", "source", "target", "place", "status", "reports", "documents",
            "sources", "disagree", "event")
 
 _INTEGER = ox.NamedNode(PREFIXES["xsd"] + "integer")
+_DECIMAL = ox.NamedNode(PREFIXES["xsd"] + "decimal")
+TIMELINE_COLUMNS = ("month", "events", "kinds", "cooperative", "conflictual", "score",
+                    "balance", "partnership", "change")
 
 
-def _lit(value: str | int | None) -> ox.Literal | None:
+def _lit(value: str | int | float | None) -> ox.Literal | None:
     if value is None or value == "":
         return None
+    if isinstance(value, bool):
+        raise TypeError("no booleans in event rows")
     if isinstance(value, int):
         return ox.Literal(str(value), datatype=_INTEGER)
+    if isinstance(value, float):
+        return ox.Literal(f"{value:.3f}", datatype=_DECIMAL)
     return ox.Literal(value)
 
 
@@ -47,6 +55,24 @@ def write_events(events: list[EventRecord], out: TextIO, fmt: str) -> None:
             out.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
         return
     write_rows(event_rows(events), out, fmt)
+
+
+def timeline_rows(months: Iterable[Month]) -> QueryResult:
+    """A pair's timeline as rows: one per month."""
+    rows = tuple(tuple(_lit(v) for v in (
+        m.period or "undated", len(m.events), ", ".join(f"{k} {n}" for k, n in m.by_kind),
+        m.cooperative, m.conflictual, m.score, m.balance, "; ".join(m.labels),
+        "; ".join(m.changes))) for m in months)
+    return QueryResult("select", TIMELINE_COLUMNS, rows)
+
+
+def write_timeline(months: list[Month], out: TextIO, fmt: str) -> None:
+    """Write a timeline as `fmt`, one of FORMATS (jsonl: each month with its events' IRIs)."""
+    if fmt == "jsonl":
+        for m in months:
+            out.write(json.dumps(m.to_dict(), ensure_ascii=False) + "\n")
+        return
+    write_rows(timeline_rows(months), out, fmt)
 
 
 def _n(n: int, one: str, many: str | None = None) -> str:

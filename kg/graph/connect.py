@@ -77,6 +77,20 @@ class Graph:
 
         return load_facts(self.store, **filters)
 
+    def events(self, **filters: Any) -> list[Any]:
+        """Every event (the facts of many documents that report one happening) with its
+        reports: `pair=(a, b)`, `kind=`, `since=`, `until=` (see `kg events`)."""
+        from ..events.records import load_events
+
+        return load_events(self.store, **filters)
+
+    def timeline(self, a: str, b: str) -> list[Any]:
+        """Two countries' events by month, with the cooperation–conflict balance and the
+        partnership labels in force (see `kg timeline`)."""
+        from ..events.timeline import pair_timeline
+
+        return pair_timeline(self.store, a, b)
+
     def show(self, facts: Any = None, **options: Any) -> Any:
         """The interactive graph inline in a notebook (the page `kg viz` writes).
 
