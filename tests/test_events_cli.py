@@ -82,3 +82,14 @@ def test_stats_count_events_and_reports_on_request(built: Path) -> None:
     data = json.loads(run("stats", "-f", "json", store=built).output)
     assert (data["events"], data["reports"], data["facts"]) == (3, 4, 5)
     assert data["events_by_kind"] == {"meeting": 2, "visit": 1}
+
+
+def test_the_saved_query_lists_a_pairs_events(built: Path) -> None:
+    result = run("query", "--saved", "pair-events", "-p", "a=JPN", "-p", "b=United Kingdom",
+                 "-f", "csv", store=built)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    listed = run("events", "--pair", "JPN", "GBR", "-f", "csv", store=built)
+    events = list(csv.DictReader(io.StringIO(listed.output)))
+    assert [(r["date"], r["kind"], r["reports"], r["documents"], r["sources"]) for r in rows] \
+        == [(r["date"], r["kind"], r["reports"], r["documents"], r["sources"]) for r in events]

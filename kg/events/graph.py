@@ -228,11 +228,15 @@ def refresh_events(store: Any, doc_ids: Iterable[str] | None = None) -> Grouping
         by_pair.setdefault(tuple(sorted((e.source, e.target))), []).append(e)  # type: ignore[arg-type]
     touched = set(by_pair) | (set(pairs) if pairs is not None else
                               {p for g in existing if (p := _pair_of_graph(g))})
-    for pair in sorted(touched):
-        graph = events_graph_iri(*pair)
-        events = by_pair.get(pair, [])
-        if events or graph in existing:
-            store.replace_graph(graph, event_quads(pair, events))
+    graphs = {events_graph_iri(*pair): event_quads(pair, by_pair.get(pair, []))
+              for pair in sorted(touched)}
+    graphs = {g: quads for g, quads in graphs.items() if quads or g in existing}
+    batched = getattr(store, "replace_graphs", None)
+    if batched is not None:  # one transaction, no update text to parse
+        batched(graphs, stale=[g for g in graphs if g in existing])
+    else:
+        for graph, quads in graphs.items():
+            store.replace_graph(graph, quads)
     return grouping
 
 

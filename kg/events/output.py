@@ -103,7 +103,9 @@ def write_explanation(grouping: Grouping, out: TextIO) -> None:
             mark = "+" if d.joined else "*"
             out.write(printable(f"  {mark} {_who(d.report)}: {d.reason}") + "\n")
             out.write(printable(f"      \"{d.report.first.evidence}\"") + "\n")
-            for other, why in d.rejected:
+            # A founder says why no earlier event would do; a report that joined, only
+            # that it joined (`not` lines for every event it skipped would drown it).
+            for other, why in () if d.joined else d.rejected:
                 out.write(printable(f"      not {other}: {why}") + "\n")
         for name, values in event.disagreements().items():
             shown = "; ".join(f"{v} ({', '.join(r.first.doc for r in rs)})"
