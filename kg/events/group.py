@@ -257,7 +257,9 @@ class Event:
         finest = {d: rs for d, rs in dated.items() if len(d) == precise}
         if not finest:
             return None
-        return min(finest, key=lambda d: (-len(finest[d]), d))
+        # Most reports; then most documents (copies settle only a tie); then the earliest.
+        return min(finest, key=lambda d: (-len(finest[d]),
+                                          -sum(len(r.mentions) for r in finest[d]), d))
 
     @property
     def place(self) -> str | None:

@@ -166,7 +166,8 @@ def _in_range(date: str | None, since: str | None, until: str | None) -> bool:
 def load_events(store: Any, *, pair: tuple[str, str] | None = None, kind: str | None = None,
                 since: str | None = None, until: str | None = None,
                 details: bool = True) -> list[EventRecord]:
-    """The events in the store, by date; `details` adds reports and disagreements."""
+    """The events in the store, by date, with the fields their reports disagree on;
+    `details` adds the reports themselves (their documents and sentences)."""
     check_filters(pair, kind, since, until)
     prefix = ox.Literal(events_graph_iri(*pair) if pair else EVENTS_GRAPHS)
     subs = {"prefix": prefix}
@@ -186,6 +187,7 @@ def load_events(store: Any, *, pair: tuple[str, str] | None = None, kind: str | 
         for row in store.query(_REPORTS, prefixes=PREFIXES, substitutions=subs):
             if row["e"].value in wanted:
                 reports[row["e"].value][row["r"].value].append(row)
+    if wanted:
         for row in store.query(_CLAIMS, prefixes=PREFIXES, substitutions=subs):
             if row["e"].value in wanted:
                 claims[row["e"].value][row["field"].value][row["value"].value].append(
