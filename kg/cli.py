@@ -623,9 +623,13 @@ def viz(obj: Context, output: str, level: str, country: str | None,
 
     filters = {"country": country, "pair": pair, "kinds": kinds or None, "since": since,
                "until": until}
+    from .events.records import events_by_fact
+
     with obj.open_store() as store:
         facts = load_facts(store, **filters)
-    report = write_html(facts, output, level=level, title=title, filters=filters)
+        events = events_by_fact(store)
+    report = write_html(facts, output, level=level, title=title, filters=filters,
+                        events=events)
     for line in report.lines():
         click.echo(printable(line), err=output == "-")  # stdout holds the page
 

@@ -246,3 +246,23 @@ def event_counts(store: Any) -> EventCounts | None:
         reports += int(row["reports"].value)
     by_kind = tuple(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
     return EventCounts(sum(kinds.values()), reports, by_kind)
+
+
+_COPIES = """
+SELECT ?e ?fact ?prefix WHERE {
+  GRAPH ?g { ?e kg:hasReport ?r . ?r kg:copy ?fact }
+  FILTER(STRSTARTS(STR(?g), ?prefix))
+}"""
+
+
+def events_by_fact(store: Any, **filters: Any) -> dict[str, EventRecord]:
+    """The event each fact (by its IRI) reports, for the views: `load_events` filters."""
+    events = {e.iri: e for e in load_events(store, details=False, **filters)}
+    pair = filters.get("pair")
+    prefix = ox.Literal(events_graph_iri(*pair) if pair else EVENTS_GRAPHS)
+    out = {}
+    for row in store.query(_COPIES, prefixes=PREFIXES, substitutions={"prefix": prefix}):
+        event = events.get(row["e"].value)
+        if event is not None:
+            out[row["fact"].value] = event
+    return out

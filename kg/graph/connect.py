@@ -97,8 +97,10 @@ class Graph:
         `facts`: rows from `facts(...)` (default: all); options as for `kg.views.viz.show`
         (`level="actors"`, `title=`, `height=`).
         """
+        from ..events.records import events_by_fact
         from ..views.viz import show
 
+        options.setdefault("events", events_by_fact(self.store))
         return show(self.facts() if facts is None else facts, **options)
 
     def to_rdflib(self) -> Any:
