@@ -68,6 +68,23 @@ def test_near_misses_stay_apart() -> None:
         == [["a"], ["b"]]
 
 
+def test_a_report_without_a_day_of_its_own_reaches_back_a_week() -> None:
+    # Dated only by its document: "after the leaders met" may be days before it.
+    after = _m("after", evidence="Markets rallied this week after the two leaders met.",
+               date="2026-03-08", doc_date="2026-03-08")
+    assert _events([_m("a", date="2026-03-04"), after]) == [["a", "after"]]
+    # The same sentence naming its day is held to that day.
+    named = _m("named", evidence="Markets rallied after the leaders met on Sunday.",
+               date="2026-03-08", doc_date="2026-03-08")
+    assert _events([_m("a", date="2026-03-04"), named]) == [["a"], ["named"]]
+    # "Again" tells of a repeat, not of the earlier call.
+    again = _m("again", evidence="The two leaders spoke by telephone again.",
+               date="2026-03-08", doc_date="2026-03-08")
+    assert _events([_m("a", date="2026-03-04"), again]) == [["a"], ["again"]]
+    # The window reaches back only: an undated report does not pull a later event in.
+    assert _events([after, _m("b", date="2026-03-12")]) == [["after"], ["b"]]
+
+
 def test_undirected_kinds_join_in_either_order() -> None:
     assert _events([_m("a", date="2026-03-02"), _m("b", source="JPN", target="GBR",
                                                     date="2026-03-02")]) == [["a", "b"]]

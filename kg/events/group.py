@@ -39,6 +39,20 @@ LINKED_KINDS: frozenset[frozenset[str]] = frozenset({
     frozenset({"visit", "agreement"}), frozenset({"invitation", "visit"}),
 })
 
+# A report that names no day of its own is dated by its document: the event may have
+# happened up to this many days before ("Markets rallied after the leaders met").
+OPEN_DATE_DAYS = 7
+_MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_DAY_CUE = re.compile(
+    rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTHS})\b|(?:{_MONTHS})\.?\s+\d{{1,2}}\b"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tonight|yesterday"
+    r"|this (?:morning|afternoon|evening)|\d{4}-\d{2}-\d{2})", re.IGNORECASE)
+# "spoke again", "a second call": the sentence tells of a repeat, so its undated event is
+# not the earlier one and the open window does not apply.
+_REPEAT_CUE = re.compile(r"\b(?:again|once more|anew|another|second|third|fourth|new round)\b",
+                         re.IGNORECASE)
+
 # Fields on which reports of one event may differ; each value is kept with its reports.
 DISAGREEMENT_FIELDS = ("date", "place", "status")
 
@@ -76,6 +90,13 @@ class Mention:
         if self.kind not in DIRECTED_KINDS:
             a, b = sorted((a, b))
         return self.kind, a, b
+
+    @property
+    def open_date(self) -> bool:
+        """Whether the date is only the document's (its sentence names no day): the event
+        happened then or in the days before."""
+        return (self.date is not None and len(self.date) == 10 and self.date == self.doc_date
+                and not _DAY_CUE.search(self.evidence) and not _REPEAT_CUE.search(self.evidence))
 
     def copy_key(self) -> str:
         """A hash of what makes two documents' facts copies of one text."""
@@ -121,8 +142,8 @@ class Report:
     def __getattr__(self, name: str) -> Any:
         # kind, date, status, persons, place…: every copy has the same ones (the copy key),
         # except where the document's own metadata differs; the original's are used.
-        if name.startswith("_") or (name not in Mention.__dataclass_fields__
-                                      and name not in ("key", "pair")):
+        if name.startswith("_") or not hasattr(Mention, name) and \
+                name not in Mention.__dataclass_fields__:
             raise AttributeError(name)
         return getattr(self.mentions[0], name)
 
@@ -188,6 +209,9 @@ def conflict(r: Report, s: Report) -> str | None:
         return f"one is planned, the other {s.status if r.status == 'planned' else r.status}"
     gap = date_gap(r.date, s.date)
     tolerance = DAY_TOLERANCE.get(r.kind, DEFAULT_DAY_TOLERANCE)
+    later = r if (r.date or "") > (s.date or "") else s
+    if later.open_date:
+        tolerance = max(tolerance, OPEN_DATE_DAYS)
     if gap == -1:
         return f"dates {r.date} and {s.date} cannot meet"
     if gap is not None and gap > tolerance:
