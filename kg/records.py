@@ -96,6 +96,9 @@ class Fact:
     attribution: str = "reported"
     label: str | None = None
     topics: tuple[str, ...] = field(default_factory=tuple)
+    # The side rule that decided it (kg/extract/sides.py), for --explain and confidence; not
+    # part of the record written out.
+    rule: str = field(default="", compare=False)
 
     @property
     def directed(self) -> bool:
