@@ -85,6 +85,45 @@ def test_a_report_without_a_day_of_its_own_reaches_back_a_week() -> None:
     assert _events([after, _m("b", date="2026-03-12")]) == [["after"], ["b"]]
 
 
+def _claims(event, name: str) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+    return {v: sorted(r.first.doc for r in rs) for v, rs in event.disagreements()[name].items()}
+
+
+def test_disagreements_keep_each_value_with_its_reports() -> None:
+    (event,) = group([
+        _m("a", date="2026-03-02", place="Tokyo", place_country="JPN", publisher="Kyodo"),
+        _m("b", date="2026-03-02", place="the Kantei", place_country="JPN", publisher="Wire"),
+        _m("c", date="2026-03-02", place="Tokyo", status="negated", publisher="Daily")]).events
+    assert _claims(event, "place") == {"Tokyo": ["a", "c"], "the Kantei": ["b"]}
+    assert _claims(event, "status") == {"occurred": ["a", "b"], "negated": ["c"]}
+    assert set(event.disagreements()) == {"place", "status"}
+    assert (event.place, event.status) == ("Tokyo", "occurred")
+
+
+def test_who_invited_whom_is_kept_as_a_disagreement() -> None:
+    invited = [_m("a", "invitation", "GBR", "JPN", date="2026-04-02", publisher="GOV.UK"),
+               _m("b", "invitation", "JPN", "GBR", date="2026-04-02", publisher="Wire"),
+               _m("c", "invitation", "GBR", "JPN", date="2026-04-03", publisher="Daily")]
+    g = group(invited)
+    (event,) = g.events
+    assert (event.source, event.target) == ("GBR", "JPN")  # as most reports tell it
+    assert _claims(event, "direction") == {"GBR→JPN": ["a", "c"], "JPN→GBR": ["b"]}
+    (b,) = [d for d in g.decisions if d.report.first.doc == "b"]
+    assert "the other direction (JPN→GBR; disputed)" in b.reason
+    # One document telling both directions tells of two invitations (each invited the other),
+    # and a report of one direction joins that one.
+    mutual = [_m("m", "invitation", "GBR", "JPN", date="2026-05-10"),
+              _m("m", "invitation", "JPN", "GBR", date="2026-05-10"),
+              _m("n", "invitation", "JPN", "GBR", date="2026-05-10", evidence="Takaichi asked.")]
+    events = group(mutual).events
+    assert sorted(((e.source, e.target), sorted(e.documents)) for e in events) == [
+        (("GBR", "JPN"), ["m"]), (("JPN", "GBR"), ["m", "n"])]
+    assert all("direction" not in e.disagreements() for e in events)
+    # Visits keep their direction: who went where is what a visit is.
+    assert _events([_m("a", "visit", "GBR", "JPN", date="2026-03-02"),
+                    _m("b", "visit", "JPN", "GBR", date="2026-03-02")]) == [["a"], ["b"]]
+
+
 def test_undirected_kinds_join_in_either_order() -> None:
     assert _events([_m("a", date="2026-03-02"), _m("b", source="JPN", target="GBR",
                                                     date="2026-03-02")]) == [["a", "b"]]
@@ -206,3 +245,30 @@ def test_a_full_refresh_gives_what_builds_kept() -> None:
     before = _event_quads(graph)
     refresh_events(graph.store)
     assert _event_quads(graph) == before
+
+
+INVITATIONS = [
+    {"id": "inv-gov", "date": "2026-04-02", "source": "GOV.UK",
+     "text": "Prime Minister Keir Starmer invited Prime Minister Takaichi Sanae to visit London "
+             "on 2 April 2026."},
+    {"id": "inv-wire", "date": "2026-04-02", "source": "Wire",
+     "text": "Japanese Prime Minister Takaichi Sanae invited British Prime Minister Keir "
+             "Starmer for talks on Thursday."},
+    {"id": "inv-daily", "date": "2026-04-03", "source": "Daily",
+     "text": "Takaichi Sanae was invited by Keir Starmer to visit Britain, officials said on "
+             "Thursday."},
+]
+
+
+def test_the_graph_keeps_who_invited_whom_with_its_reports() -> None:
+    from kg.events.records import load_events
+
+    graph = kg.connect()
+    graph.build(INVITATIONS)
+    (event,) = [e for e in load_events(graph.store) if e.kind == "invitation"]
+    assert (event.source, event.target, event.report_count) == ("GBR", "JPN", 3)
+    disagree = dict(event.disagreements)
+    assert set(disagree) == {"direction", "place"}  # London and Britain, too
+    assert {c.value: sorted(event.documents_of(c)) for c in disagree["direction"]} == {
+        "GBR→JPN": ["inv-daily", "inv-gov"], "JPN→GBR": ["inv-wire"]}
+    assert validate_store(graph.store).conforms

@@ -53,8 +53,14 @@ _DAY_CUE = re.compile(
 _REPEAT_CUE = re.compile(r"\b(?:again|once more|anew|another|second|third|fourth|new round)\b",
                          re.IGNORECASE)
 
+# Directed kinds whose reports of one event may disagree on the direction: who invited whom
+# is often told both ways ("Starmer invited Takaichi", "Takaichi invited Starmer" of one
+# exchange). Their reports are grouped whatever the direction, and a disagreement says so,
+# unless one document gives both directions (each invited the other: two events).
+DIRECTION_DISPUTED_KINDS = frozenset({"invitation"})
+
 # Fields on which reports of one event may differ; each value is kept with its reports.
-DISAGREEMENT_FIELDS = ("date", "place", "status")
+DISAGREEMENT_FIELDS = ("date", "place", "status", "direction")
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,20 @@ class Mention:
         if self.kind not in DIRECTED_KINDS:
             a, b = sorted((a, b))
         return self.kind, a, b
+
+    @property
+    def group_key(self) -> tuple[str, str, str]:
+        """The key reports are grouped under: `key`, undirected for kinds whose reports may
+        disagree on the direction."""
+        if self.kind in DIRECTION_DISPUTED_KINDS:
+            return self.kind, *self.pair
+        return self.key
+
+    @property
+    def direction(self) -> str:
+        """Who acted on whom, as `key` orders the sides ("GBR→JPN")."""
+        _, a, b = self.key
+        return f"{a}→{b}"
 
     @property
     def open_date(self) -> bool:
@@ -203,8 +223,12 @@ def _persons(r: Report) -> dict[str, str | None]:
 
 def conflict(r: Report, s: Report) -> str | None:
     """Why two reports cannot tell of one event, or None if they can."""
-    if r.key != s.key:
+    if r.group_key != s.group_key:
         return f"kinds or sides differ ({'/'.join(r.key)} vs {'/'.join(s.key)})"
+    if r.key != s.key:
+        both = sorted(set(r.documents) & set(s.documents))
+        if both:
+            return f"{both[0]} gives both directions ({r.direction}, {s.direction})"
     if (r.status == "planned") != (s.status == "planned"):
         return f"one is planned, the other {s.status if r.status == 'planned' else r.status}"
     gap = date_gap(r.date, s.date)
@@ -251,12 +275,18 @@ class Event:
         return self.founder.kind
 
     @property
+    def _sides(self) -> tuple[str, str]:
+        # The direction most reports give; on a tie, the founder's.
+        counts = Counter(r.key[1:] for r in self.reports)
+        return max(counts, key=lambda k: (counts[k], k == self.founder.key[1:]))
+
+    @property
     def source(self) -> str:
-        return self.founder.key[1]
+        return self._sides[0]
 
     @property
     def target(self) -> str:
-        return self.founder.key[2]
+        return self._sides[1]
 
     def values(self, name: str) -> dict[str, list[Report]]:
         """Each value the reports give for a field, with the reports giving it."""
@@ -353,8 +383,11 @@ def affinity(report: Report, event: Event) -> int:
 
 
 def _why_joined(r: Report, event: Event) -> str:
-    parts = [f"same {r.kind}", "same sides" + (" and direction" if r.kind in DIRECTED_KINDS
-                                                else "")]
+    if r.kind in DIRECTED_KINDS and r.key[1:] != (event.source, event.target):
+        sides = f"same sides, the other direction ({r.direction}; disputed)"
+    else:
+        sides = "same sides" + (" and direction" if r.kind in DIRECTED_KINDS else "")
+    parts = [f"same {r.kind}", sides]
     dates = sorted({x.date for x in event.reports if x.date})
     if r.date and dates:
         parts.append(f"date {r.date} fits {', '.join(dates)}")
@@ -370,13 +403,13 @@ def group(mentions: Iterable[Mention]) -> Grouping:
     """Mentions (of any pairs) grouped into events, deterministically."""
     by_key: dict[tuple[str, str, str], list[Mention]] = {}
     for m in mentions:
-        by_key.setdefault(m.key, []).append(m)
+        by_key.setdefault(m.group_key, []).append(m)
     events: list[Event] = []
     decisions: list[Decision] = []
     for key in sorted(by_key):
         bucket: list[Event] = []
         for report in reports_of(by_key[key]):
-            fits: list[tuple[int, int, Event]] = []
+            fits: list[tuple[int, int, int, int, Event]] = []
             rejected: list[tuple[str, str]] = []
             for i, event in enumerate(bucket):
                 why = next((c for c in (conflict(report, r) for r in event.reports) if c), None)
@@ -384,10 +417,11 @@ def group(mentions: Iterable[Mention]) -> Grouping:
                     rejected.append((event.id, why))
                 else:
                     gap = date_gap(report.date, event.date)
-                    fits.append((gap if gap is not None and gap >= 0 else 99,
+                    fits.append((int(report.key[1:] != (event.source, event.target)),
+                                 gap if gap is not None and gap >= 0 else 99,
                                  -affinity(report, event), i, event))
             if fits:
-                event = min(fits, key=lambda f: f[:3])[3]
+                event = min(fits, key=lambda f: f[:4])[4]
                 reason = _why_joined(report, event)
                 event.reports.append(report)
                 decisions.append(Decision(report, event.id, True, reason, tuple(rejected)))
