@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from ..records import DIRECTED_KINDS, Document, Fact, Side
+from . import cues
 from .actors import Actors, load_actors
 from .clauses import clause_span as _clause
 from .confidence import rate
@@ -284,8 +285,11 @@ class Extractor:
                         m: Hit, left: list[Mention], right: list[Mention],
                         decision: Decision, read: Sides | None) -> list[Pair] | None:
         kind = trigger.kind
+        # A place acts only for a body of its state named before it ("a court in Guyana",
+        # "security forces in Guinea"), not for people there ("settlers in the West Bank").
         acting_left = [x for x in left if not x.locative] or [
-            x for x in left if x.how in ("name", "demonym")]
+            x for x in left if x.how in ("name", "demonym")
+            and _INSTITUTION_IN.search(ctx.doc.text, max(0, x.start - 60), x.start)]
         clause_hi = _clause(sent, m.start(), m.end())[1]
         relative = re.search(r"\s(?:that|which|who)\s", sent.text[m.end():])
         if relative and relative.start() > 0 and kind in ("support", "aid"):
@@ -668,6 +672,10 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
 _BODY = re.compile(r"\b(?:ministry|government|foreign office|presidency|embassy|cabinet|"
                    r"state department|spokes\w+|statement|junta|authorities|officials)\b",
                    re.I)
+
+
+_INSTITUTION_IN = re.compile(
+    rf"\b{cues.alternation('institutions')}\s+(?:in|of)\s+(?:the\s+)?$", re.I)
 
 
 def _one_reading(hits: list[tuple]) -> list[tuple]:
