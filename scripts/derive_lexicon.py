@@ -390,8 +390,10 @@ def derive(cameo_text: str, plover_text: str, kinds_rows: list[list[str]],
                 alternatives.append(behind + "".join(f"(?<!\\b{w} )" for w in JOINING)
                                     + _alternation(third))
             if gerunds:
+                # Not ", killing or wounding 50": the result of the act just told, whose
+                # sides are the main clause's, not the words around it.
                 alternatives.append("".join(f"(?<!\\b{w} )" for w in NOMINAL)
-                                    + _alternation(gerunds))
+                                    + "(?<!, )(?<!, or )" + _alternation(gerunds))
             if base:
                 behind = "".join(f"(?<=\\b{a} )|" for a in AUXILIARY).rstrip("|")
                 alternatives.append(f"(?:{behind})" + _alternation(base))
