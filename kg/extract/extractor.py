@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from ..kinds import kinds_with
 from ..records import DIRECTED_KINDS, Document, Fact, Side
 from . import cues
 from .actors import Actors, load_actors
@@ -606,10 +607,17 @@ class Extractor:
                 countries.setdefault(c, x)
         if len(countries) == 1 and len(ctx.main_pair) == 2:
             (only,) = countries
-            if only in ctx.main_pair and (kind != "partnership" or re.search(
+            other = ctx.main_pair[1] if ctx.main_pair[0] == only else ctx.main_pair[0]
+            # The other side of the document, if it is ever more than a place there ("was
+            # arrested in Lebanon for collaborating with Israel" pairs Israel with no one);
+            # officials meet where one of them is at home ("talks during a visit to Beirut").
+            named = kind in _ENCOUNTERS or any(
+                x.country == other and not (x.locative and _WHERE.search(
+                    ctx.doc.text, max(0, x.start - 40), x.start))
+                for ms in ctx.mentions for x in ms)
+            if only in ctx.main_pair and named and (kind != "partnership" or re.search(
                     r"\b(?:with|counterpart|bilateral|both|two|each other|between|we|our|us)\b",
                     sent.text, re.I)):
-                other = ctx.main_pair[1] if ctx.main_pair[0] == only else ctx.main_pair[0]
                 countries[other] = Mention(0, 0, "", "group", (other,))
         if len(countries) > 3:
             decision.reason = f"{len(countries)} countries in one clause: too many to pair"
@@ -674,6 +682,9 @@ _BODY = re.compile(r"\b(?:ministry|government|foreign office|presidency|embassy|
                    re.I)
 
 
+_ENCOUNTERS = kinds_with("encounter")
+# Where something happened ("arrested in Lebanon"), not where one went or came from.
+_WHERE = re.compile(r"\b(?:in|at|near|inside)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
 _INSTITUTION_IN = re.compile(
     rf"\b{cues.alternation('institutions')}\s+(?:in|of)\s+(?:the\s+)?$", re.I)
 
