@@ -230,10 +230,6 @@ class Extractor:
             decision.reason = "the act is banned or halted: the ban is the fact"
             decision.rule = "banned-act"
             return
-        if threatened(sent, m, kind):
-            decision.reason = "the act is only threatened: the threat is the fact"
-            decision.rule = "threatened-act"
-            return
         met = received(sent, m, kind) if trigger.roles == "forward" else None
         if met is not None:
             pairs = [p for p in pairs if p[0].start >= met]
@@ -246,7 +242,12 @@ class Extractor:
             decision.reason = "the act is a condition set, neither done nor planned"
             decision.rule = "conditional-act"
             return
-        if threat_kind(kind, cond) != kind:
+        if threatened(sent, m, kind):
+            # "wants to attack Switzerland", "threatened to break off relations with Congo":
+            # the threat is the fact, with the sides of the act threatened.
+            kind = threat_kind(kind, "conditional")
+            decision.rule = f"{decision.rule}+threatened-act"
+        elif threat_kind(kind, cond) != kind:
             kind = threat_kind(kind, cond)
             decision.rule = f"{decision.rule}+conditional-threat"
         status = fact_status(sent, m, kind)
