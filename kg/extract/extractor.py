@@ -13,7 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from ..kinds import kinds_with
 from ..records import DIRECTED_KINDS, Document, Fact, Side
+from . import cues
 from .actors import Actors, load_actors
 from .clauses import clause_span as _clause
 from .confidence import rate
@@ -22,11 +24,15 @@ from .mentions import DocumentContext, Mention, MentionFinder, in_compound
 from .qualifiers import (
     TOPIC_PATTERN,
     banned,
+    condition,
     fact_date,
     fact_location,
     fact_status,
+    received,
+    refusal,
     relation_label,
     report_date,
+    threat_kind,
     threatened,
 )
 from .sentences import Sentence, parser, split_sentences
@@ -224,10 +230,26 @@ class Extractor:
             decision.reason = "the act is banned or halted: the ban is the fact"
             decision.rule = "banned-act"
             return
-        if threatened(sent, m, kind):
-            decision.reason = "the act is only threatened: the threat is the fact"
-            decision.rule = "threatened-act"
+        met = received(sent, m, kind) if trigger.roles == "forward" else None
+        if met is not None:
+            pairs = [p for p in pairs if p[0].start >= met]
+            if not pairs:
+                decision.reason = "the subject meets this criticism, it does not make it"
+                decision.rule = "received-criticism"
+                return
+        cond = condition(sent, m)
+        if cond == "condition":
+            decision.reason = "the act is a condition set, neither done nor planned"
+            decision.rule = "conditional-act"
             return
+        if threatened(sent, m, kind):
+            # "wants to attack Switzerland", "threatened to break off relations with Congo":
+            # the threat is the fact, with the sides of the act threatened.
+            kind = threat_kind(kind, "conditional")
+            decision.rule = f"{decision.rule}+threatened-act"
+        elif threat_kind(kind, cond) != kind:
+            kind = threat_kind(kind, cond)
+            decision.rule = f"{decision.rule}+conditional-threat"
         status = fact_status(sent, m, kind)
         date = fact_date(sent, dates, m, kind, status, event_date)
         attribution = "commentary" if ctx.doc.commentary_start is not None and \
@@ -249,13 +271,27 @@ class Extractor:
                 label=label, topics=topics, rule=decision.rule,
             )
             yield rate(fact, trigger, m, sent, ctx.mentions[i])
+            refused = refusal(sent, m, kind) if status == "negated" else None
+            if refused:
+                # The refusing side is the one named before the act ("Israel refused to
+                # meet Jordan's king"), whichever order an undirected fact keeps.
+                src_side, tgt_side = (fact.source, fact.target) if src.start <= tgt.start \
+                    or kind in DIRECTED_KINDS else (fact.target, fact.source)
+                yield rate(Fact(
+                    doc=fact.doc, kind=refused, source=src_side, target=tgt_side,
+                    evidence=fact.evidence, span=fact.span, date=fact.date,
+                    location=None, status="occurred", attribution=attribution,
+                    rule=f"{decision.rule}+refusal"), trigger, m, sent, ctx.mentions[i])
 
     def _directed_sides(self, ctx: DocumentContext, sent: Sentence, trigger: Trigger,
                         m: Hit, left: list[Mention], right: list[Mention],
                         decision: Decision, read: Sides | None) -> list[Pair] | None:
         kind = trigger.kind
+        # A place acts only for a body of its state named before it ("a court in Guyana",
+        # "security forces in Guinea"), not for people there ("settlers in the West Bank").
         acting_left = [x for x in left if not x.locative] or [
-            x for x in left if x.how in ("name", "demonym")]
+            x for x in left if x.how in ("name", "demonym")
+            and _INSTITUTION_IN.search(ctx.doc.text, max(0, x.start - 60), x.start)]
         clause_hi = _clause(sent, m.start(), m.end())[1]
         relative = re.search(r"\s(?:that|which|who)\s", sent.text[m.end():])
         if relative and relative.start() > 0 and kind in ("support", "aid"):
@@ -572,10 +608,17 @@ class Extractor:
                 countries.setdefault(c, x)
         if len(countries) == 1 and len(ctx.main_pair) == 2:
             (only,) = countries
-            if only in ctx.main_pair and (kind != "partnership" or re.search(
+            other = ctx.main_pair[1] if ctx.main_pair[0] == only else ctx.main_pair[0]
+            # The other side of the document, if it is ever more than a place there ("was
+            # arrested in Lebanon for collaborating with Israel" pairs Israel with no one);
+            # officials meet where one of them is at home ("talks during a visit to Beirut").
+            named = kind in _ENCOUNTERS or any(
+                x.country == other and not (x.locative and _WHERE.search(
+                    ctx.doc.text, max(0, x.start - 40), x.start))
+                for ms in ctx.mentions for x in ms)
+            if only in ctx.main_pair and named and (kind != "partnership" or re.search(
                     r"\b(?:with|counterpart|bilateral|both|two|each other|between|we|our|us)\b",
                     sent.text, re.I)):
-                other = ctx.main_pair[1] if ctx.main_pair[0] == only else ctx.main_pair[0]
                 countries[other] = Mention(0, 0, "", "group", (other,))
         if len(countries) > 3:
             decision.reason = f"{len(countries)} countries in one clause: too many to pair"
@@ -638,6 +681,13 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
 _BODY = re.compile(r"\b(?:ministry|government|foreign office|presidency|embassy|cabinet|"
                    r"state department|spokes\w+|statement|junta|authorities|officials)\b",
                    re.I)
+
+
+_ENCOUNTERS = kinds_with("encounter")
+# Where something happened ("arrested in Lebanon"), not where one went or came from.
+_WHERE = re.compile(r"\b(?:in|at|near|inside)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
+_INSTITUTION_IN = re.compile(
+    rf"\b{cues.alternation('institutions')}\s+(?:in|of)\s+(?:the\s+)?$", re.I)
 
 
 def _one_reading(hits: list[tuple]) -> list[tuple]:
