@@ -431,7 +431,7 @@ def speaker_of_quote(c: Candidate) -> Sides | None:
     tok = f.trigger
     for _ in range(4):
         if tok.head == tok.i or tok.i != f.trigger.i and any(
-                t.dep in _SUBJECTS for t in _children(c.tokens, tok.i)):
+                t.dep in _SUBJECTS and t.i not in f.verbs for t in _children(c.tokens, tok.i)):
             return None  # a clause between with a subject of its own
         if tok.dep in ("ccomp", "parataxis") and c.tokens[tok.head].text.lower() in _SPEECH:
             break
