@@ -71,7 +71,8 @@
         target_person: r[4], date: r[5], status: data.statuses[r[6]],
         attribution: data.attributions[r[7]], label: r[8], doc: doc[0], title: doc[1],
         url: doc[2], evidence: r[10], source_label: data.labels[r[1]] || r[1],
-        target_label: data.labels[r[2]] || r[2], cut: false
+        target_label: data.labels[r[2]] || r[2], cut: false,
+        confidence: typeof r[11] === "number" ? r[11] : null
       };
     });
     data.cut.forEach(function (i) { facts[i].cut = true; });
@@ -104,6 +105,7 @@
     row(list, "date", fact.date || "unknown");
     row(list, "status", fact.status);
     row(list, "attribution", fact.attribution);
+    if (fact.confidence !== null) row(list, "confidence", fact.confidence.toFixed(2));
     if (fact.label) row(list, "label", fact.label);
     if (fact.title || fact.doc) row(list, "document", fact.title || fact.doc);
     box.appendChild(list);
@@ -203,7 +205,7 @@
   var DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 
   function resetFilter() {
-    filter = { kinds: {}, status: {}, attribution: {}, since: "", until: "" };
+    filter = { kinds: {}, status: {}, attribution: {}, since: "", until: "", confidence: 0 };
     if (!KG) return;
     data.kinds.forEach(function (k) { filter.kinds[k.name] = true; });
     data.statuses.forEach(function (s) {
@@ -224,6 +226,9 @@
   function passes(f) {
     if (!filter.kinds[f.kind] || !filter.status[f.status] ||
         !filter.attribution[f.attribution]) return false;
+    // Unrated facts (written before kg rated facts) drop out once a minimum is set.
+    if (filter.confidence > 0 && (f.confidence === null || f.confidence < filter.confidence))
+      return false;
     if (!filter.since && !filter.until) return true;
     if (!f.date) return false;
     var n = f.date.length;
@@ -254,6 +259,7 @@
     }
     if (filter.since) words.push("since " + filter.since);
     if (filter.until) words.push("until " + filter.until);
+    if (filter.confidence > 0) words.push("confidence at least " + filter.confidence.toFixed(2));
     return words;
   }
 
@@ -573,6 +579,15 @@
         if (ok) { filter[which] = value; refresh(); }
       });
     });
+    var slider = byId("kg-confidence");
+    function showConfidence() {
+      byId("kg-confidence-value").textContent = Number(slider.value).toFixed(2);
+    }
+    slider.addEventListener("input", function () {
+      filter.confidence = Number(slider.value);
+      showConfidence();
+      refresh();
+    });
     if (data.level === "actors" && Object.keys(personsOf).length) {
       var persons = byId("kg-persons");
       persons.hidden = false;
@@ -587,6 +602,8 @@
       resetFilter();
       boxes.forEach(function (b) { b[0].checked = filter[b[1]][b[2]]; });
       byId("kg-since").value = byId("kg-until").value = "";
+      slider.value = "0";
+      showConfidence();
       refresh();
     });
   }
