@@ -205,7 +205,22 @@ class _Frame:
         return any(r.dep in ("nsubj:pass", "obl:agent") for r in self.roles)
 
 
+# The last candidate's frame: every rule of `decide` reads the same candidate, whose frame is
+# made once (a pair, replaced whole, so that a reader never mixes two candidates).
+_LAST: tuple[Candidate | None, _Frame | None] = (None, None)
+
+
 def _frame(c: Candidate) -> _Frame | None:
+    global _LAST
+    last, frame = _LAST
+    if last is c:
+        return frame
+    frame = _make_frame(c)
+    _LAST = (c, frame)
+    return frame
+
+
+def _make_frame(c: Candidate) -> _Frame | None:
     if not c.tokens:
         return None
     trig = _trigger_token(c)
