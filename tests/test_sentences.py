@@ -106,6 +106,10 @@ def _base(rule: str) -> str:
     return rule.split("+")[0]
 
 
+# Rules of the parse that only ever drop a candidate.
+_REJECTING_PARSE_RULES = {"owner-no-country", "modifier"}
+
+
 def _rule_problems(record: dict[str, Any], rule: str) -> list[str]:
     """Whether the record's side rule did what the record shows: gave one of the facts it
     must give, or dropped a candidate (the rules that only reject)."""
@@ -114,7 +118,7 @@ def _rule_problems(record: dict[str, Any], rule: str) -> list[str]:
                and any(matches(f, w) for w in record["gives"])
                for d in decisions for f in d.produced)
     dropped = any(_base(d.rule) == rule and not d.produced for d in decisions)
-    if gave or dropped and (rule in REJECTING_RULES or rule == "owner-no-country"):
+    if gave or dropped and (rule in REJECTING_RULES or rule in _REJECTING_PARSE_RULES):
         return []
     return [f"no fact it gives is decided by {rule}: " + "; ".join(
         f"{d.kind} by {d.rule or '-'} ({d.reason or len(d.produced)})" for d in decisions)]

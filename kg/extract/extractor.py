@@ -269,8 +269,8 @@ class Extractor:
             r"(?:ed|en|wn)$", m.group(0).split()[0])
         if read is not None:
             decision.rule = read.rule
-            if read.rule == "owner-no-country":
-                decision.reason = "the act's owner is named and is no country"
+            if read.reject:
+                decision.reason = read.reject
                 return None
             sources, targets = list(read.sources), list(read.targets)
         else:
@@ -509,6 +509,9 @@ class Extractor:
             return None
         if read is not None:
             decision.rule = read.rule
+            if read.reject:
+                decision.reason = read.reject
+                return None
             return _pairs_of(read, decision)
         decision.rule = "order-undirected"
         if kind in ("meeting", "call") and not re.match(r"\s*(?:with|between)\b",

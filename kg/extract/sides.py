@@ -60,6 +60,7 @@ class Sides:
     sources: tuple[Mention, ...]
     targets: tuple[Mention, ...]
     pairwise: bool = False
+    reject: str = ""  # why the candidate is no fact at all, where the rule says so
 
 
 @dataclass(frozen=True)
@@ -382,7 +383,7 @@ def owner_no_country(c: Candidate) -> Sides | None:
         return None  # "its support", "the ministry's protest": a government may stand behind
     if any(m.start - c.offset <= owner.start < m.end - c.offset for m in c.mentions):
         return None
-    return Sides("owner-no-country", (), ())
+    return Sides("owner-no-country", (), (), reject="the act's owner is named and is no country")
 
 
 # Nouns "of" a country that stand for it ("the foreign ministers of Chile"), unlike acts
@@ -398,6 +399,28 @@ _BODIES = {"ministry", "government", "office", "presidency", "embassy", "cabinet
            "spokesman", "spokeswoman", "spokesperson", "junta", "authorities", "officials",
            "administration", "parliament", "army", "military", "navy", "forces", "minister",
            "president", "leader", "country", "nation", "state", "regime", "kremlin"}
+
+
+_AUXILIARIES = {"have", "has", "had", "having", "is", "are", "was", "were", "be", "been",
+                "being", "will", "would", "can", "could", "may", "might", "must", "shall",
+                "should", "did", "does", "do"}
+
+
+def modifier(c: Candidate) -> Sides | None:
+    """ "exiled dissidents", "the sanctioned firms": a verb's participle describing a noun
+    tells what was done to someone, at no time and by no one named: no fact."""
+    f = _frame(c)
+    if f is None or " " in c.hit.group(0).strip() or f.trigger.dep != "amod" or not (
+            f.trigger.tag.startswith("VB") or f.trigger.text.lower().endswith(("ed", "ing"))):
+        return None
+    # Only after a word that opens a noun phrase ("the", "two", "of", "expel"): elsewhere
+    # ("Estonia condemned", "strongly condemned", "to expel") a misread verb.
+    before = c.tokens[f.trigger.i - 1] if f.trigger.i else None
+    if before is None or not (before.tag in ("DT", "CD", "IN", "PRP$", "JJ")
+                              or before.tag.startswith("VB")) or \
+            before.text.lower() in _AUXILIARIES or before.dep in ("aux", "aux:pass"):
+        return None  # "have tortured", misread
+    return Sides("modifier", (), (), reject="the trigger word only describes a noun")
 
 
 def subject_object(c: Candidate) -> Sides | None:
@@ -509,8 +532,9 @@ def oblique_with(c: Candidate) -> Sides | None:
 
 
 RULES: tuple[Rule, ...] = tuple(Rule(fn.__name__.replace("_", "-"), fn, (fn.__doc__ or "").strip())
-                                for fn in (passive_agent, passive_no_agent, agent_of_noun,
-                                           possessor, owner_no_country, subject_object,
+                                for fn in (modifier, passive_agent, passive_no_agent,
+                                           agent_of_noun, possessor, owner_no_country,
+                                           subject_object,
                                            subject_oblique, speaker_of_quote, between,
                                            conjoined_subjects, oblique_with))
 
