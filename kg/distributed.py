@@ -21,6 +21,8 @@ from typing import Any
 from .errors import ClusterError
 from .records import Document, Fact
 
+PARSE_BATCH = 32  # documents whose sentences a worker parses in one stream
+
 # One extractor per worker process and actors file: building one loads tables and matchers.
 _EXTRACTORS: dict[str | None, Any] = {}
 
@@ -40,7 +42,14 @@ def extract_batch(items: Iterable[Any], actors_file: str | None = None
     from .extract.documents import as_documents
 
     extractor = _extractor(actors_file)
-    return [(doc, extractor.extract(doc)) for doc in as_documents(list(items))]
+    docs = list(as_documents(list(items)))
+    # The candidate sentences of `PARSE_BATCH` documents are parsed together
+    # (`Extractor.extract_many`): a partition may be large, a batch stays small.
+    found: list[tuple[Document, list[Fact]]] = []
+    for low in range(0, len(docs), PARSE_BATCH):
+        chunk = docs[low:low + PARSE_BATCH]
+        found += zip(chunk, extractor.extract_many(chunk), strict=True)
+    return found
 
 
 def _facts_of(items: Iterable[Any], actors_file: str | None) -> list[Fact]:
@@ -113,7 +122,7 @@ def connect(address: str, *, timeout: float = 5.0) -> Any:
 
 
 def extract_on_cluster(docs: Iterable[Document], address: str, *,
-                       actors_file: str | None = None, batch: int = 32,
+                       actors_file: str | None = None, batch: int = PARSE_BATCH,
                        timeout: float = 5.0) -> Iterator[tuple[Document, list[Fact]]]:
     """(document, facts) for each document, in input order, extracted by the cluster at
     `address` in batches of `batch` documents; a few batches per worker are in flight."""

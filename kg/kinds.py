@@ -17,11 +17,12 @@ from .errors import KgError
 
 # Not found through importlib.resources: that costs more to import than the file to read.
 KINDS_FILE = Path(__file__).parent / "data" / "kinds.yaml"
-_FIELDS = ("directed", "plover_type", "plover_mode", "weight", "cameo", "class", "link",
+_FIELDS = ("directed", "traits", "plover_type", "plover_mode", "weight", "cameo", "class", "link",
            "color", "definition")
 _COLOR = re.compile(r"#[0-9a-f]{6}")
 _NAME = re.compile(r"[a-z]+")
 _TERM = re.compile(r"[A-Za-z]+")
+_TRAIT = re.compile(r"[a-z]+(?:-[a-z]+)*")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Kind:
     link: str
     color: str
     definition: str
+    traits: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1)
@@ -72,9 +74,26 @@ def _kind(name: Any, entry: Any) -> Kind:
     for key in ("plover_type", "plover_mode"):
         if not isinstance(entry[key], list) or not all(isinstance(v, str) for v in entry[key]):
             raise KgError(f"{where}: {key} must be a list of words")
+    if not isinstance(entry["traits"], list) or not all(
+            isinstance(v, str) and _TRAIT.fullmatch(v) for v in entry["traits"]):
+        raise KgError(f"{where}: traits must be a list of lower-case words (with hyphens)")
     for key in ("cameo", "definition"):
         if not isinstance(entry[key], str) or not entry[key].strip():
             raise KgError(f"{where}: {key} must be a sentence")
     return Kind(name, entry["directed"], tuple(entry["plover_type"]),
                 tuple(entry["plover_mode"]), float(entry["weight"]), entry["cameo"],
-                entry["class"], entry["link"], entry["color"], entry["definition"])
+                entry["class"], entry["link"], entry["color"], entry["definition"],
+                tuple(entry["traits"]))
+
+
+@functools.cache
+def kinds_with(trait: str) -> tuple[str, ...]:
+    """The names of the kinds that have `trait` (see kinds.yaml), in the file's order.
+
+    Rules name a group of kinds by its trait, never the kinds themselves: a new kind joins
+    a rule by its entry in kinds.yaml. An unknown trait is an error, not an empty group.
+    """
+    names = tuple(k.name for k in load_kinds() if trait in k.traits)
+    if not names:
+        raise KgError(f"kinds.yaml: no kind has the trait {trait!r}")
+    return names

@@ -64,7 +64,9 @@ def _work(doc: Document) -> tuple[Document, list[Fact]]:
 
 
 def _work_many(docs: list[Document]) -> list[tuple[Document, list[Fact]]]:
-    return [_work(doc) for doc in docs]
+    assert _WORKER is not None
+    # A chunk's candidate sentences are parsed together: batches parse faster.
+    return list(zip(docs, _WORKER.extract_many(docs), strict=True))
 
 
 def default_workers() -> int:
@@ -87,13 +89,15 @@ def extract_documents(docs: Iterable[Document], *, workers: int | None = None,
         return  # nothing to read (every document unchanged): no extractor to build
     extractor = Extractor(load_actors(actors_file))
     if workers == 1 or len(head) < 4 * workers:
-        for doc in itertools.chain(head, stream):
-            yield doc, extractor.extract(doc)
+        rest = itertools.chain(head, stream)
+        for chunk in iter(lambda: list(itertools.islice(rest, chunksize)), []):
+            yield from zip(chunk, extractor.extract_many(chunk), strict=True)
         return
     fork = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if fork else "spawn")
     if fork:
         extractor.extract(head[0])  # builds the tokenizer before the workers copy it
+        extractor.warm()  # and the parser
         _WORKER = extractor
         pool = context.Pool(workers, initializer=_ignore_interrupts)
     else:

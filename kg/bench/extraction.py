@@ -3,7 +3,8 @@ page's size and time to interactive (`kg.bench.viz`).
 
 The corpus is the dev set (../shared/eval/dev) when present, else the bundled sample,
 repeated under new ids until it holds `--articles` documents; it is timed with one worker
-and with all cores, end to end (reading excluded, extraction and record encoding included).
+and with all cores, end to end (reading excluded, extraction and record encoding included),
+then in one process with the parse and without it (the word-order rules alone).
 
 `--unpunctuated` times instead one document of 10 KB to 10 MB without a full stop (names,
 triggers and filler words): seconds per MB should stay flat, since long runs are read as
@@ -102,7 +103,25 @@ def main(argv: list[str] | None = None) -> None:
         run(docs[:20], workers)  # warm up: imports, tables, matcher
         seconds, facts = run(docs, workers)
         print(f"workers {workers}: {seconds:.2f} s  {len(docs) / seconds:.0f} articles/s  "
-              f"{words / seconds:.0f} words/s  ({facts} facts)")
+              f"{words / seconds:.0f} words/s  ({facts} facts, with parse)")
+    for parse in (True, False):
+        seconds, facts = one_process(docs, parse)
+        print(f"one process, {'parse + rules' if parse else 'rules only'}: "
+              f"{len(docs) / seconds:.0f} articles/s  ({facts} facts)")
+
+
+def one_process(docs: list[Document], parse: bool, batch: int = 32) -> tuple[float, int]:
+    """Seconds to extract `docs` in batches of `batch` in this process, with or without the
+    parse (without: the word-order rules alone), and the facts found."""
+    from ..extract.actors import load_actors
+    from ..extract.extractor import Extractor
+
+    extractor = Extractor(load_actors(None), parse=parse)
+    extractor.extract_many(docs[:batch])  # warm up
+    start, facts = time.perf_counter(), 0
+    for low in range(0, len(docs), batch):
+        facts += sum(len(found) for found in extractor.extract_many(docs[low:low + batch]))
+    return time.perf_counter() - start, facts
 
 
 if __name__ == "__main__":

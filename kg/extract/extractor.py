@@ -29,7 +29,8 @@ from .qualifiers import (
     report_date,
     threatened,
 )
-from .sentences import Sentence, split_sentences
+from .sentences import Sentence, parser, split_sentences
+from .sides import SPOKEN, Candidate, Sides, decide, named_words, tokens_of
 from .triggers import Hit, Trigger, load_triggers
 from .triggers import find as find_triggers
 
@@ -46,6 +47,7 @@ class Decision:
     source: str = "kg"  # which trigger data: kg's own, or the CAMEO lexicon's block and codes
     produced: list[Fact] = field(default_factory=list)
     reason: str = ""
+    rule: str = ""  # the side rule that decided or rejected (kg/extract/sides.py)
 
 
 @dataclass
@@ -59,35 +61,85 @@ class SentenceReport:
     dates: list[str]
 
 
-class Extractor:
-    """Reads facts from documents. Build once, call `extract` per document."""
+@dataclass
+class _Reading:
+    """A document between its two passes: what is known before the parse."""
 
-    def __init__(self, actors: Actors | None = None):
+    ctx: DocumentContext
+    event_date: str | None
+    hits: list[list[tuple]]
+    candidates: list[int]  # sentences with a trigger and an acting country: to be parsed
+    parses: dict[int, tuple] = field(default_factory=dict)
+
+
+class Extractor:
+    """Reads facts from documents. Build once, call `extract` per document, or
+    `extract_many` for a batch (the candidate sentences of a batch are parsed together).
+
+    `parse=False` reads sides by word order alone (the `order-*` rules of sides.py): faster,
+    less accurate.
+    """
+
+    def __init__(self, actors: Actors | None = None, *, parse: bool = True):
         self.actors = actors or load_actors()
         self.finder = MentionFinder(self.actors)
         self.triggers = load_triggers()
+        self.parse = parse
 
     def extract(self, doc: Document) -> list[Fact]:
-        return self._run(doc, None)
+        return self.extract_many([doc])[0]
+
+    def warm(self) -> None:
+        """Load the parser now (before worker processes copy this extractor)."""
+        if self.parse:
+            parser()
+
+    def extract_many(self, docs: Iterable[Document]) -> list[list[Fact]]:
+        """The facts of each document, in order."""
+        readings = [self._read(doc) for doc in docs]
+        self._parse(readings)
+        return [self._run(r, None) for r in readings]
 
     def explain(self, doc: Document) -> list[SentenceReport]:
         reports: list[SentenceReport] = []
-        self._run(doc, reports)
+        reading = self._read(doc)
+        self._parse([reading])
+        self._run(reading, reports)
         return reports
 
-    def _run(self, doc: Document, reports: list[SentenceReport] | None) -> list[Fact]:
+    def _read(self, doc: Document) -> _Reading:
         sentences = split_sentences(doc.text)
         ctx = self.finder.read(doc, sentences)
-        event_date = report_date(doc, sentences)
-        facts: dict[tuple[str, str, str], Fact] = {}
         hits = self._hits(doc.text, sentences)
+        candidates = [i for i, found in enumerate(hits) if found and any(
+            x.countries and x.how in ACTING for x in ctx.mentions[i])]
+        return _Reading(ctx, report_date(doc, sentences), hits, candidates)
+
+    def _parse(self, readings: list[_Reading]) -> None:
+        """Parse the candidate sentences of all `readings` in one stream."""
+        if not self.parse:
+            return
+        wanted = [(r, i) for r in readings for i in r.candidates]
+        if not wanted:
+            return
+        nlp = parser()
+        words = [named_words(nlp, r.ctx.sentences[i], r.ctx.mentions[i],
+                             [h[3] for h in r.hits[i]]) for r, i in wanted]
+        docs = (w.doc(nlp) for w in words)
+        for (r, i), w, parsed in zip(wanted, words, nlp.pipe(docs, batch_size=64), strict=True):
+            r.parses[i] = tokens_of(parsed, w.offsets)
+
+    def _run(self, reading: _Reading, reports: list[SentenceReport] | None) -> list[Fact]:
+        ctx, event_date, hits = reading.ctx, reading.event_date, reading.hits
+        doc, sentences = ctx.doc, ctx.sentences
+        facts: dict[tuple[str, str, str], Fact] = {}
         for i, sent in enumerate(sentences):
             decisions = []
             dates = find_dates(sent.text, doc.date)
             for _, _, trigger, m in sorted(hits[i], key=lambda h: h[:2]):
                 decision = Decision(trigger.kind, m.group(0), trigger.source)
                 for fact in self._facts_at(ctx, i, sent, trigger, m, dates, event_date,
-                                           decision):
+                                           decision, reading.parses.get(i, ())):
                     if fact.key in facts:
                         decision.reason = decision.reason or \
                             "already found earlier in the document"
@@ -129,7 +181,7 @@ class Extractor:
     # -- one trigger ---------------------------------------------------------------------
     def _facts_at(self, ctx: DocumentContext, i: int, sent: Sentence, trigger: Trigger,
                   m: Hit, dates: list, event_date: str | None,
-                  decision: Decision) -> Iterator[Fact]:
+                  decision: Decision, tokens: tuple = ()) -> Iterator[Fact]:
         t_start, t_end = sent.start + m.start(), sent.start + m.end()
         clause_start, clause_end = _clause(sent, m.start(), m.end())
         # Only the trigger's first word hides a mention: "linked agents of India's government
@@ -152,12 +204,17 @@ class Extractor:
         if name and not any(sent.start + name.start() <= x.start < t_start for x in named) \
                 and not re.search(r"\b(?:a|an)\s+$", sent.text[:name.start()]):
             decision.reason = f"'{word}' is part of a name"
+            decision.rule = "part-of-name"
             return
+        read = decide(Candidate(
+            sent.text, sent.start, kind, kind in DIRECTED_KINDS, trigger.roles, m,
+            tuple(sorted(mentions + [x for x in right if x not in mentions],
+                         key=lambda x: x.start)), tokens)) if tokens else None
         if kind in DIRECTED_KINDS:
-            pairs = self._directed_sides(ctx, sent, trigger, m, left, right, decision)
+            pairs = self._directed_sides(ctx, sent, trigger, m, left, right, decision, read)
         else:
             pairs = self._undirected_sides(ctx, sent, trigger, m, mentions, left, right,
-                                           clause_start, clause_end, decision)
+                                           clause_start, clause_end, decision, read)
         if pairs is None:
             return
         if not pairs:
@@ -165,9 +222,11 @@ class Extractor:
             return
         if banned(sent, m, kind):
             decision.reason = "the act is banned or halted: the ban is the fact"
+            decision.rule = "banned-act"
             return
         if threatened(sent, m, kind):
             decision.reason = "the act is only threatened: the threat is the fact"
+            decision.rule = "threatened-act"
             return
         status = fact_status(sent, m, kind)
         date = fact_date(sent, dates, m, kind, status, event_date)
@@ -187,13 +246,13 @@ class Extractor:
                             tgt.role if len(tgt.countries) == 1 else None),
                 evidence=sent.text, span=(sent.start, sent.end), date=date,
                 location=location, status=status, attribution=attribution,
-                label=label, topics=topics,
+                label=label, topics=topics, rule=decision.rule,
             )
             yield rate(fact, trigger, m, sent, ctx.mentions[i])
 
     def _directed_sides(self, ctx: DocumentContext, sent: Sentence, trigger: Trigger,
                         m: Hit, left: list[Mention], right: list[Mention],
-                        decision: Decision) -> list[Pair] | None:
+                        decision: Decision, read: Sides | None) -> list[Pair] | None:
         kind = trigger.kind
         acting_left = [x for x in left if not x.locative] or [
             x for x in left if x.how in ("name", "demonym")]
@@ -208,158 +267,171 @@ class Extractor:
         subject = _subject(sent, left)
         passive = _PASSIVE.search(sent.text[:m.start()]) and re.search(
             r"(?:ed|en|wn)$", m.group(0).split()[0])
-        if trigger.roles == "backward" and passive and trigger.adjacent:
-            # "will be received by President Prabowo": the guest is the subject, the host
-            # the agent after "by".
-            sources = list(reversed(acting_left))
-            targets = [x for x in right if x.acting and x.end <= clause_hi and re.search(
-                r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", sent.text[:x.start - sent.start])]
-        elif trigger.roles == "backward":
-            agentive = re.search(r"\b(?:from|by|of)$", m.group(0))
-            sources = [x for x in right if x.acting and x.end <= clause_hi
-                       and (agentive or not x.locative or x.how != "capital")
-                       and (not trigger.adjacent or x.start - sent.start - m.end() <= 30)]
-            if trigger.adjacent and trigger.kind == "visit":
-                # "hosted his counterpart": a guest is a person, not "hosting the meeting".
-                sources = [x for x in sources if x.how in ("person", "title")]
-            if not left and sources:
-                # "At the invitation of Wang Yi, Nepal's minister will visit": the side acted
-                # on is the subject after the fronted phrase.
-                left = [x for x in right if x.acting and x.start > sources[0].end
-                        and not set(x.countries) & set(sources[0].countries)][:1]
-            if re.match(r"(?:was|were|been|being|is|are|had been|has been)\b", m.group(0), re.I):
-                # A passive names its agent after "by", or not at all.
-                sources = [x for x in sources if re.search(
-                    r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$",
-                    sent.text[:x.start - sent.start])]
-            targets = [x for x in reversed(left) if not (x.locative and x.how == "capital")]
-            if sources and re.search(r"\b(?:from|by)$", m.group(0)):
-                # "an invitation from X to Y", "a visit by X to Z": the one after "to".
-                onward = [x for x in right if x.start > sources[0].end and x.end <= clause_hi
-                          and re.search(r"\bto\s+(?:the\s+)?(?:[\w'’-]+\s+){0,5}$",
-                                        sent.text[:x.start - sent.start])
-                          and not set(x.countries) & set(sources[0].countries)]
-                if onward or kind == "visit" and any(
-                        x.locative for x in right if x.start > sources[0].end):
-                    targets = onward[:1]
-            if not sources and targets and kind in ("protest", "sanction"):
-                # "X's envoy was summoned" with no agent: the other side of the report.
-                other = _other(ctx, targets[0])
-                sources = [other] if other else []
-        elif trigger.roles == "host":
-            # "accepted an invitation to visit Ankara": the host of the place invited.
-            sources = [x for x in right if x.locative and x.end <= clause_hi][:1]
-            targets = list(reversed(acting_left))
-        elif trigger.roles == "possessive":
-            owner = [x for x in left if re.match(r"(?:'s|’s)?\s*(?:[\w-]+\s+){0,2}$",
-                                                 sent.text[x.end - sent.start:m.start()])]
-            targets = owner[-1:]
-            sources = [subject] if subject and owner and subject is not owner[-1] else []
-        elif trigger.roles == "deed" or (trigger.roles == "forward" and passive):
-            if trigger.roles == "deed":
-                # "X said that Y had abused the immunities": Y is blamed, by the subject.
-                targets = list(reversed([x for x in acting_left if x is not subject]))[:1]
-                sources = [subject] if subject is not None and targets else []
-            else:
-                # "Kenya's envoy was summoned by the Sudanese ministry": the agent follows "by".
-                targets = list(reversed(acting_left))
-                sources = [x for x in right if x.acting and x.end <= clause_hi and re.search(
+        if read is not None:
+            decision.rule = read.rule
+            if read.rule == "owner-no-country":
+                decision.reason = "the act's owner is named and is no country"
+                return None
+            sources, targets = list(read.sources), list(read.targets)
+        else:
+            decision.rule = f"order-{trigger.roles}"
+            if trigger.roles == "backward" and passive and trigger.adjacent:
+                # "will be received by President Prabowo": the guest is the subject, the host
+                # the agent after "by".
+                sources = list(reversed(acting_left))
+                targets = [x for x in right if x.acting and x.end <= clause_hi and re.search(
                     r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", sent.text[:x.start - sent.start])]
+            elif trigger.roles == "backward":
+                agentive = re.search(r"\b(?:from|by|of)$", m.group(0))
+                sources = [x for x in right if x.acting and x.end <= clause_hi
+                           and (agentive or not x.locative or x.how != "capital")
+                           and (not trigger.adjacent or x.start - sent.start - m.end() <= 30)]
+                if trigger.adjacent and trigger.kind == "visit":
+                    # "hosted his counterpart": a guest is a person, not "hosting the meeting".
+                    sources = [x for x in sources if x.how in ("person", "title")]
+                if not left and sources:
+                    # "At the invitation of Wang Yi, Nepal's minister will visit": the side acted
+                    # on is the subject after the fronted phrase.
+                    left = [x for x in right if x.acting and x.start > sources[0].end
+                            and not set(x.countries) & set(sources[0].countries)][:1]
+                if re.match(r"(?:was|were|been|being|is|are|had been|has been)\b", m.group(0),
+                            re.I):
+                    # A passive names its agent after "by", or not at all.
+                    sources = [x for x in sources if re.search(
+                        r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$",
+                        sent.text[:x.start - sent.start])]
+                targets = [x for x in reversed(left) if not (x.locative and x.how == "capital")]
+                if sources and re.search(r"\b(?:from|by)$", m.group(0)):
+                    # "an invitation from X to Y", "a visit by X to Z": the one after "to".
+                    onward = [x for x in right if x.start > sources[0].end and x.end <= clause_hi
+                              and re.search(r"\bto\s+(?:the\s+)?(?:[\w'’-]+\s+){0,5}$",
+                                            sent.text[:x.start - sent.start])
+                              and not set(x.countries) & set(sources[0].countries)]
+                    if onward or kind == "visit" and any(
+                            x.locative for x in right if x.start > sources[0].end):
+                        targets = onward[:1]
                 if not sources and targets and kind in ("protest", "sanction"):
+                    # "X's envoy was summoned" with no agent: the other side of the report.
                     other = _other(ctx, targets[0])
                     sources = [other] if other else []
-        else:
-            clause_lo = sent.start + _clause(sent, m.start(), m.end())[0] - sent.start
-            in_clause = [x for x in acting_left if x.start >= clause_lo]
-            owner = [x for x in left if re.fullmatch(
-                r"(?:'s|’s|')\s+(?:[\w-]+\s+){0,2}", sent.text[x.end - sent.start:m.start()])
-                or x.how == "demonym" and x.end - sent.start >= m.start() - 1
-                and m.group(0)[:1].islower() and kind not in ("visit",)]
-            if owner:
-                # "Canberra's consistent support", "Starmer's visit": the owner acts.
-                sources = owner[-1:]
-            elif in_clause:
-                # The clause's subject: "Both leaders reiterated their support for Ukraine and
-                # agreed to keep up pressure on Moscow, including through sanctions".
-                sources = in_clause[:1] + list(reversed(in_clause[1:]))
-            elif re.search(r",\s*(?:who|which)\s*$", sent.text[:clause_lo - sent.start]) and \
-                    [x for x in acting_left if x.end <= clause_lo]:
-                # "Lapid, who during a visit to Morocco voiced concern": the relative
-                # clause's subject is the one named just before it.
-                sources = [x for x in acting_left if x.end <= clause_lo][-1:]
-            elif subject is not None and re.fullmatch(r"\W*(?:on\s+)?", sent.text[
-                    clause_lo - sent.start:m.start()]) and m.group(0).split()[0].endswith("ing"):
-                # "… before travelling on to Dakar": a gerund shares the sentence's subject.
-                sources = [subject]
-            elif _OWN_SUBJECT.search(sent.text[clause_lo - sent.start:m.start()]):
-                # "… after protesters stormed the embassy": a subject, but not a country;
-                # only an unnamed government body or a quotation's speaker may stand for it.
-                sources = []
-            elif subject is not None and re.search(
-                    r",\s*(?:and|but)\s*$", sent.text[:clause_lo - sent.start + 1]):
-                # "The Presidency regretted the decision, but has denied …": the second verb
-                # shares the sentence's subject.
-                sources = [subject] + [x for x in reversed(acting_left) if x is not subject]
+            elif trigger.roles == "host":
+                # "accepted an invitation to visit Ankara": the host of the place invited.
+                sources = [x for x in right if x.locative and x.end <= clause_hi][:1]
+                targets = list(reversed(acting_left))
+            elif trigger.roles == "possessive":
+                owner = [x for x in left if re.match(r"(?:'s|’s)?\s*(?:[\w-]+\s+){0,2}$",
+                                                     sent.text[x.end - sent.start:m.start()])]
+                targets = owner[-1:]
+                sources = [subject] if subject and owner and subject is not owner[-1] else []
+            elif trigger.roles == "deed" or (trigger.roles == "forward" and passive):
+                if trigger.roles == "deed":
+                    # "X said that Y had abused the immunities": Y is blamed, by the subject.
+                    targets = list(reversed([x for x in acting_left if x is not subject]))[:1]
+                    sources = [subject] if subject is not None and targets else []
+                else:
+                    # "Kenya's envoy was summoned by the Sudanese ministry": the agent follows "by".
+                    targets = list(reversed(acting_left))
+                    sources = [x for x in right if x.acting and x.end <= clause_hi and _BY.search(
+                        sent.text[:x.start - sent.start])]
+                    if not sources and targets and kind in ("protest", "sanction"):
+                        other = _other(ctx, targets[0])
+                        sources = [other] if other else []
             else:
-                sources = list(reversed(acting_left))
-            targets = objects
-            by_agent = re.match(r"[\"”]?\s*(?:[\w'’-]+\s+){0,2}(?:imposed|announced|levied|taken|"
-                                r"adopted|introduced|carried out|conducted|launched|made|issued|"
-                                r"signed|backed|supported)\s+by\s", sent.text[m.end():])
-            if by_agent:
-                agent = [x for x in right if x.start - sent.start >= m.end() + by_agent.end() - 1]
+                clause_lo = sent.start + _clause(sent, m.start(), m.end())[0] - sent.start
+                in_clause = [x for x in acting_left if x.start >= clause_lo]
+                owner = [x for x in left if re.fullmatch(
+                    r"(?:'s|’s|')\s+(?:[\w-]+\s+){0,2}", sent.text[x.end - sent.start:m.start()])
+                    or x.how == "demonym" and x.end - sent.start >= m.start() - 1
+                    and m.group(0)[:1].islower() and kind not in ("visit",)]
+                if owner:
+                    # "Canberra's consistent support", "Starmer's visit": the owner acts.
+                    sources = owner[-1:]
+                elif in_clause:
+                    # The clause's subject: "Both leaders reiterated their support for Ukraine and
+                    # agreed to keep up pressure on Moscow, including through sanctions".
+                    sources = in_clause[:1] + list(reversed(in_clause[1:]))
+                elif re.search(r",\s*(?:who|which)\s*$", sent.text[:clause_lo - sent.start]) and \
+                        [x for x in acting_left if x.end <= clause_lo]:
+                    # "Lapid, who during a visit to Morocco voiced concern": the relative
+                    # clause's subject is the one named just before it.
+                    sources = [x for x in acting_left if x.end <= clause_lo][-1:]
+                elif subject is not None and re.fullmatch(r"\W*(?:on\s+)?", sent.text[
+                        clause_lo - sent.start:m.start()]) and \
+                        m.group(0).split()[0].endswith("ing"):
+                    # "… before travelling on to Dakar": a gerund shares the sentence's subject.
+                    sources = [subject]
+                elif _OWN_SUBJECT.search(sent.text[clause_lo - sent.start:m.start()]):
+                    # "… after protesters stormed the embassy": a subject, but not a country;
+                    # only an unnamed government body or a quotation's speaker may stand for it.
+                    sources = []
+                elif subject is not None and re.search(
+                        r",\s*(?:and|but)\s*$", sent.text[:clause_lo - sent.start + 1]):
+                    # "The Presidency regretted the decision, but has denied …": the second verb
+                    # shares the sentence's subject.
+                    sources = [subject] + [x for x in reversed(acting_left) if x is not subject]
+                else:
+                    sources = list(reversed(acting_left))
+                targets = objects
+                by_agent = _BY_AGENT.match(sent.text[m.end():])
+                if by_agent:
+                    agent = [x for x in right
+                             if x.start - sent.start >= m.end() + by_agent.end() - 1]
+                    if agent:
+                        # "the sanctions imposed by the United States on Venezuela": theirs.
+                        sources = agent[:1]
+                        targets = [x for x in targets if x.start > agent[0].end] or targets
+                relative = re.match(r"\s+(?:that|which)\s+", sent.text[m.end():])
+                agent = [x for x in right if relative and x.start - sent.start - m.end() <= 60
+                         and x.start - sent.start >= m.end() + relative.end() - 1]
                 if agent:
-                    # "the sanctions imposed by the United States on Venezuela": theirs.
+                    # "the tariff that US President Donald Trump has threatened": his tariff.
                     sources = agent[:1]
-                    targets = [x for x in targets if x.start > agent[0].end] or targets
-            relative = re.match(r"\s+(?:that|which)\s+", sent.text[m.end():])
-            agent = [x for x in right if relative and x.start - sent.start - m.end() <= 60
-                     and x.start - sent.start >= m.end() + relative.end() - 1]
-            if agent:
-                # "the tariff that US President Donald Trump has threatened": his tariff.
-                sources = agent[:1]
-                targets = [x for x in targets if x is not agent[0]] or [
-                    x for x in acting_left if not set(x.countries) & set(agent[0].countries)][-1:]
-            elif subject is not None and kind not in ("visit", "invitation") and re.search(
-                    r"\bto\s+(?:immediately\s+|further\s+|jointly\s+)?$",
-                    sent.text[:m.start()]):
-                # "summoned the envoy to protest", "told the police to expel him": the act is
-                # the subject's.
-                sources = [subject]
-        urged = re.search(r"\b(?:urged|urges|urging|called on|calls on|asked|asks|pressed|"
-                          r"encouraged|encourages)\s+(.{1,80}?)\s+to\s+(?:[\w'’-]+\s+){0,2}$",
-                          sent.text[:m.start()])
-        if urged and trigger.roles == "forward":
-            # "urged Ukraine's partners to tighten sanctions": the ones urged would act.
-            named = [x for x in left if x.start - sent.start >= urged.start(1)
-                     and x.end - sent.start <= urged.end(1)
-                     and not re.match(r"(?:'s|’s)", sent.text[x.end - sent.start:])
-                     and x.text.lower() not in ("its", "their", "his", "her", "our")]
-            if not named:
-                decision.reason = "those urged to act are no country"
-                return None
-            sources = named[-1:]
-        antecedent = re.search(
-            r"((?:\S+\s+){0,2}\S+?)\s*,?\s+(?:that|which|who)\s+((?:[\w'’-]+\s+){0,2})$",
-            sent.text[:m.start()])
-        if antecedent and trigger.roles == "forward" and not _COMPLEMENT.search(
-                sent.text[:antecedent.end(1)]) and not any(
-                x.start - sent.start >= antecedent.start(2) for x in left):
-            # "attempts that threaten Sudan's unity", "an administration that has slapped
-            # tariffs": the relative clause's subject is the noun before "that", a country
-            # only if one is named there.
-            named = [x for x in left if x.end - sent.start >= antecedent.start(1)
-                     and x.start - sent.start <= antecedent.end(1)]
-            if not named:
-                decision.reason = "the subject is no country"
-                return None
-            sources = named[-1:]
+                    targets = [x for x in targets if x is not agent[0]] or [
+                        x for x in acting_left
+                        if not set(x.countries) & set(agent[0].countries)][-1:]
+                elif subject is not None and kind not in ("visit", "invitation") and re.search(
+                        r"\bto\s+(?:immediately\s+|further\s+|jointly\s+)?$",
+                        sent.text[:m.start()]):
+                    # "summoned the envoy to protest", "told the police to expel him": the act is
+                    # the subject's.
+                    sources = [subject]
+        if read is None:
+            urged = re.search(r"\b(?:urged|urges|urging|called on|calls on|asked|asks|pressed|"
+                              r"encouraged|encourages)\s+(.{1,80}?)\s+to\s+(?:[\w'’-]+\s+){0,2}$",
+                              sent.text[:m.start()])
+            if urged and trigger.roles == "forward":
+                # "urged Ukraine's partners to tighten sanctions": the ones urged would act.
+                decision.rule += "+urged"
+                named = [x for x in left if x.start - sent.start >= urged.start(1)
+                         and x.end - sent.start <= urged.end(1)
+                         and not re.match(r"(?:'s|’s)", sent.text[x.end - sent.start:])
+                         and x.text.lower() not in ("its", "their", "his", "her", "our")]
+                if not named:
+                    decision.reason = "those urged to act are no country"
+                    return None
+                sources = named[-1:]
+            antecedent = re.search(
+                r"((?:\S+\s+){0,2}\S+?)\s*,?\s+(?:that|which|who)\s+((?:[\w'’-]+\s+){0,2})$",
+                sent.text[:m.start()])
+            if antecedent and trigger.roles == "forward" and not _COMPLEMENT.search(
+                    sent.text[:antecedent.end(1)]) and not any(
+                    x.start - sent.start >= antecedent.start(2) for x in left):
+                # "attempts that threaten Sudan's unity", "an administration that has slapped
+                # tariffs": the relative clause's subject is the noun before "that", a country
+                # only if one is named there.
+                decision.rule += "+relative-subject"
+                named = [x for x in left if x.end - sent.start >= antecedent.start(1)
+                         and x.start - sent.start <= antecedent.end(1)]
+                if not named:
+                    decision.reason = "the subject is no country"
+                    return None
+                sources = named[-1:]
         if trigger.needs_place and not any(x.locative for x in right):
             decision.reason = "no place named"
             return None
         before = sent.text[:m.start()]
         quoted = before.count('"') % 2 == 1 or before.count("“") > before.count("”")
-        if not sources and quoted:
+        if not sources and quoted and kind in SPOKEN:
             # '"… a flagrant violation of our sovereignty," the President wrote': the speaker.
             quote_end = re.search(r"[\"”]\s*,?\s*(?:[\w.'’-]+\s+){0,8}?(?:said|says|wrote|"
                                   r"writes|added|told|stated|declared)?", sent.text[m.end():])
@@ -368,12 +440,15 @@ class Extractor:
                 after_quote = sent.start + m.end() + quote_end.start()
                 sources = [x for x in right if x.start >= after_quote
                            and x.how in ("person", "title")][:1]
-        if not sources and targets and kind in SPEECH_KINDS + ("sanction",) and _BODY.search(
-                sent.text[:m.start()]):
+                decision.rule += "+quote-speaker" if sources else ""
+        if not sources and targets and (kind in SPEECH_KINDS + ("sanction",) and _BODY.search(
+                sent.text[:m.start()]) or decision.rule == "passive-no-agent"
+                and kind in ("protest", "sanction")):
             # "the ministry accused Kenya's government": an unnamed government body of the
-            # report's other side.
+            # report's other side; "X's envoy was summoned", with no agent, likewise.
             other = _other(ctx, targets[0])
             sources = [other] if other else []
+            decision.rule += "+other-side" if sources else ""
         if not sources:
             decision.reason = "no acting side found"
             return None
@@ -381,9 +456,11 @@ class Extractor:
             # A denial answers the last accuser, else the report's other side.
             accuser = ctx.last_accuser(sources[0].countries)
             targets = [accuser] if accuser else []
+            decision.rule += "+last-accuser" if accuser else ""
         if not targets and (kind in ("threat", "rejection") or trigger.aimed == "other"):
             # Threats and rejections answer someone: in a report on two countries, the other.
             targets = [t for t in [_other(ctx, sources[0])] if t is not None]
+            decision.rule += "+other-side" if targets else ""
         if not targets:
             decision.reason = "no side acted on"
             return None
@@ -399,7 +476,10 @@ class Extractor:
         if set(tgt.countries) <= set(src.countries) and kind in ("sanction", "threat",
                                                                  "rejection"):
             # "recalled its ambassador", "despite pressure": aimed at the report's other side.
-            tgt = _other(ctx, src) or tgt
+            other = _other(ctx, src)
+            if other is not None:
+                tgt = other
+                decision.rule += "+other-side"
         if len(tgt.countries) >= 2 and set(tgt.countries) <= set(src.countries) and not \
                 re.match(r"(?i)(?:each|the) other", tgt.text):
             # "They welcomed progress on a UK-Poland treaty": the pair about itself.
@@ -415,6 +495,7 @@ class Extractor:
                         r"(?:[\w-]+\s+){0,3}$", sent.text[:other.start - sent.start]):
                     pairs += [(src, a, other, b) for a in src.countries
                               for b in other.countries if a != b]
+                    decision.rule += "" if "+and-to" in decision.rule else "+and-to"
         if not pairs:
             decision.reason = "both sides are one country"
         return pairs
@@ -422,14 +503,19 @@ class Extractor:
     def _undirected_sides(self, ctx: DocumentContext, sent: Sentence, trigger: Trigger,
                           m: Hit, mentions: list[Mention], left: list[Mention],
                           right: list[Mention], clause_start: int, clause_end: int,
-                          decision: Decision) -> list[Pair] | None:
+                          decision: Decision, read: Sides | None) -> list[Pair] | None:
         kind = trigger.kind
         if kind == "partnership" and (re.search(
                 r"\b(?:with|among|other|and|of|(?:his|her)(?:\s+\w+)?)\s+$",
                 sent.text[:m.start()]) or m.group(0).lower() in ("allies", "partners") and
                 re.search(r"(?:\b(?:their|its)|'s|’s)\s+(?:[\w-]+\s+)?$", sent.text[:m.start()])):
             decision.reason = "partners of no named country ('with allies')"
+            decision.rule = "partners-unnamed"
             return None
+        if read is not None:
+            decision.rule = read.rule
+            return _pairs_of(read, decision)
+        decision.rule = "order-undirected"
         if kind in ("meeting", "call") and not re.match(r"\s*(?:with|between)\b",
                                                         sent.text[m.end():]):
             # "discussed the situation in Ukraine": what follows is the topic.
@@ -493,6 +579,7 @@ class Extractor:
                 countries[other] = Mention(0, 0, "", "group", (other,))
         if len(countries) > 3:
             decision.reason = f"{len(countries)} countries in one clause: too many to pair"
+            decision.rule = "too-many-countries"
             return None
         split = sent.start + m.start()
         lefts = {c for c, x in countries.items() if x.end <= split and x.start > 0}
@@ -510,6 +597,23 @@ class Extractor:
 Pair = tuple[Mention, str, Mention, str]
 
 
+def _pairs_of(read: Sides, decision: Decision) -> list[Pair] | None:
+    """The pairs of an undirected fact as a side rule read them: each with each, or the
+    subject with each partner."""
+    if not read.pairwise:
+        return [(s, a, t, b) for s in read.sources[:1] for a in s.countries
+                for t in read.targets for b in t.countries if a != b]
+    countries: dict[str, Mention] = {}
+    for x in read.sources:
+        for c in x.countries:
+            countries.setdefault(c, x)
+    if len(countries) > 3:
+        decision.reason = f"{len(countries)} countries in one clause: too many to pair"
+        decision.rule = "too-many-countries"
+        return None
+    return [(countries[a], a, countries[b], b) for a, b in combinations(list(countries), 2)]
+
+
 SPEECH_KINDS = ("criticism", "protest", "support", "rejection", "threat")
 # A clause that opens with a noun of its own ("protesters stormed …", "the forces that …"),
 # not only conjunctions, adverbs and auxiliaries before its verb.
@@ -522,6 +626,12 @@ _COMPLEMENT = re.compile(
     r"warned|noted|argued|insisted|claimed|claims|believes?|thinks?|knows?|agreed|told|"
     r"reported|confirmed|denied|hopes?|expects?|fears?)\b(?:\s+[\w'’-]+){0,3}$|"
     r"\b(?:and|or|but)$", re.I)
+# The agent of a passive: "by the Sudanese ministry".
+_BY = re.compile(r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$")
+# "the sanctions imposed by", "the tariff announced by": an act with its agent after it.
+_BY_AGENT = re.compile(r"[\"”]?\s*(?:[\w'’-]+\s+){0,2}(?:imposed|announced|levied|taken|"
+                       r"adopted|introduced|carried out|conducted|launched|made|issued|"
+                       r"signed|backed|supported)\s+by\s")
 # A passive before the trigger: "was summoned", "have been expelled".
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
 # A government body speaking without its country named: "the ministry said", "it".
@@ -577,7 +687,7 @@ def _visit_of_meeting(fact: Fact) -> Fact | None:
     return Fact(doc=fact.doc, kind="visit", source=guest, target=host_side,
                 evidence=fact.evidence, span=fact.span, date=fact.date,
                 location=fact.location, status=fact.status, attribution=fact.attribution,
-                confidence=fact.confidence)
+                confidence=fact.confidence, rule=f"{fact.rule}+meeting-place")
 
 
 _DEFAULT: Extractor | None = None

@@ -14,62 +14,45 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from importlib import resources
 
+from ..kinds import kinds_with
 from ..records import Document
+from . import cues
 from .actors import Actors
 from .clauses import _FRONTED, clause_span
 from .gazetteer import FORM_KINDS, Gazetteer
 from .sentences import Sentence
 
 TITLE_WORDS = (
-    r"(?:(?:former|then|outgoing|incoming|acting|interim|late)\s+)?"
-    r"(?:(?:Vice|Deputy|Federal|First|Chief|State|Senior|Crown|Prime)\s+)*"
-    r"(?:Prime\s+Minister|President|Chancellor|Foreign\s+Minister(?:-Designate)?|"
-    r"Foreign\s+Secretary|Secretary\s+of\s+State|Foreign\s+Affairs\s+Minister|"
-    r"Minister\s+of\s+(?:Foreign|External)\s+Affairs|External\s+Affairs\s+Minister|"
-    r"Defen[cs]e\s+(?:Minister|Secretary)|Minister|Secretary|Premier|King|Queen|Emperor|"
-    r"Crown\s+Prince|Prince|Ambassador|ambassador|Councilor|Councillor|Spokesperson|"
-    r"top\s+diplomat|foreign\s+policy\s+chief|Government|Foreign\s+Ministry|Presidency|"
-    r"spokesperson|head\s+of\s+government|head\s+of\s+state|leader|counterpart|"
-    r"[Pp]rime\s+[Mm]inister|[Pp]resident|[Cc]hancellor|[Ff]oreign\s+[Mm]inister)"
+    rf"(?:{cues.alternation('title_modifiers')}\s+)?"
+    rf"(?:{cues.alternation('title_ranks')}\s+)*"
+    rf"{cues.alternation('titles')}"
 )
 _TITLE = re.compile(rf"\b{TITLE_WORDS}\b")
 _NAME_WORD = r"[A-Z][\w'’.\-]*[\w.]"
-_PARTICLE = r"(?:bin|bint|ibn|al|Al|al-|El|el|de|da|dos|das|del|van|von|der|den|la|le|Le)"
+_PARTICLE = cues.alternation("name_particles")
+_HONORIFIC = cues.alternation("honorifics")
 _NAME = re.compile(
-    rf"(?:Prince\s+|Sheikh\s+|Dr\.?\s+|Mr\.?\s+|Ms\.?\s+|Mrs\.?\s+)?"
+    rf"(?:{_HONORIFIC}\s+)?"
     rf"{_NAME_WORD}(?:\s+(?:{_PARTICLE}\s+)*{_NAME_WORD}){{0,4}}"
 )
-_NOT_NAMES = {
-    "The", "This", "That", "Today", "On", "In", "At", "And", "But", "He", "She", "It", "They",
-    "We", "I", "His", "Her", "Their", "Our", "Monday", "Tuesday", "Wednesday", "Thursday",
-    "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December", "Jan.", "Feb.",
-    "Prime", "Minister", "President", "Foreign", "Secretary", "Chancellor", "Department",
-    "Ministry", "Office", "Embassy", "Government", "Summit", "State", "Federal",
-}
-_GROUP = re.compile(
-    r"\b(?:(?:the|our|both|these)\s+two\s+(?:sides|leaders|countries|nations|governments|men|"
-    r"ministers|peoples|parties|heads\s+of\s+state|prime\s+ministers|presidents|"
-    r"foreign\s+ministers|states)|both\s+(?:sides|leaders|countries|nations|governments|men|"
-    r"ministers|parties)|(?:the\s+)?(?:three|four|six)\s+(?:ministers|leaders|officials)|"
-    r"the\s+two|both|they|them|their|each\s+other|bilateral|each\s+side|the\s+parties|"
-    r"the\s+other(?:\s+side)?|the\s+pair|the\s+leaders|the\s+ministers)\b",
-    re.IGNORECASE,
-)
+_NOT_NAMES = set(cues.words("not_names"))
+_GROUP = cues.pattern("groups")
 _DATELINE = re.compile(
     r"(?:,\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d|\s*:|"
     r"\s*\((?:[A-Z][\w.]*\s*)+\)\s*[-–—])")
 _PRONOUN = re.compile(r"\b(?:he|she|him|his|her)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"\b(?:I|me|my|we|We|us|our|Our|ours)\b")
-_SPEECH = re.compile(
-    r"\b(?:said|says|say|told|tells|stated|states|added|adding|posted|wrote|writes|tweeted|"
-    r"noted|stressed|emphasi[sz]ed|highlighted|announced|declared|explained|remarked)\b"
-)
+_SPEECH = cues.pattern("speech_verbs", ignore_case=False)
+_SPEAKER_BEFORE = re.compile(rf"\b{cues.alternation('speaker_verbs_before')}\s+$")
+_SPEAKER_AFTER = re.compile(rf"\s+{cues.alternation('speaker_verbs_after')}\b")
+_QUOTED_SPEAKER = re.compile(
+    rf"[\"”’]\s*,?\s*(?:(?:he|she)\s+{cues.alternation('quote_verbs')})\b")
+_PRONOUN_SPEAKS = re.compile(rf"\s*{cues.alternation('quote_verbs')}\b")
+_OFFICIAL = cues.pattern("official_words")
 # Words before a mention that make it a place where something happens, not an actor.
 _LOCATIVE = re.compile(
-    r"\b(?:in|at|to|into|from|near|visit|visits|visited|visiting|toward|towards|across)\b"
-    r"(?:\s+(?:the|a|an|east|west|north|south|eastern|western|northern|southern|central|"
-    r"of|[A-Z][\w'’\-]*|\w+(?:'s|’s)))*\s*$",
+    rf"\b{cues.alternation('locative_words')}\b"
+    rf"(?:\s+(?:{cues.alternation('locative_fillers')}|[A-Z][\w'’\-]*|\w+(?:'s|’s)))*\s*$",
 )
 
 
@@ -110,7 +93,7 @@ class DocumentContext:
     def last_accuser(self, accused: tuple[str, ...]) -> Mention | None:
         """Whoever made the latest accusation against `accused` (all of them, if a list)."""
         for fact in reversed(self.found):
-            if fact.kind in ("criticism", "protest", "threat") and \
+            if fact.kind in kinds_with("accusation") and \
                     fact.target.country in accused:
                 sources = [f.source.country for f in self.found if f.span == fact.span
                            and f.kind == fact.kind and f.target.country in accused]
@@ -291,9 +274,7 @@ class MentionFinder:
             inside = [k for k in known if m.start(2) <= k.start - sent.start < m.end(2)
                       and k.how in ("name", "demonym") and not k.locative]
             if inside and len(name.split()) >= 2 and _TITLE.search(m.group(2)) is None \
-                    or inside and re.search(r"\b(?:minister|director|ambassador|head|chief|"
-                                            r"spokes\w+|envoy|secretary|official)\b",
-                                            m.group(2), re.I):
+                    or inside and _OFFICIAL.search(m.group(2)):
                 title = _TITLE.search(m.group(2))
                 self._learn(learned, name, inside[0].countries[0],
                             _clean_role(title.group(0)) if title else None)
@@ -301,7 +282,7 @@ class MentionFinder:
 
     def _learn(self, learned: dict[str, tuple[str, str | None, str]], name: str, iso3: str,
                role: str | None) -> None:
-        name = re.sub(r"^(?:Prince|Sheikh|Dr\.?|Mr\.?|Ms\.?|Mrs\.?)\s+", "", name)
+        name = re.sub(rf"^{_HONORIFIC}\s+", "", name)
         parts = name.split()
         forms = {name}
         if len(parts) >= 2:
@@ -328,13 +309,12 @@ class MentionFinder:
                     key = _role_key(m.role)
                     bare = bool(re.match(r"(?i)the\s", doc.text[max(0, m.start - 4):m.start]))
                     if publisher and (bare or key in _HEAD_TITLES) and \
-                            key not in ("ambassador", "envoy", "leader"):
+                            key not in _FOREIGN_TITLES:
                         m.countries = (publisher,)
                     elif key in last_by_title:
                         m.countries = last_by_title[key].countries
                         m.person = m.person or last_by_title[key].person
-                    elif dateline and not publisher and key not in (
-                            "ambassador", "envoy", "leader", "counterpart"):
+                    elif dateline and not publisher and key not in _FOREIGN_TITLES:
                         # "WARSAW (Reuters) - Interior Minister X said": the reporter is
                         # where the officials quoted without a country serve.
                         m.countries = (dateline,)
@@ -410,8 +390,8 @@ class MentionFinder:
                         p.group(0).lower() in ("him", "her"):
                     others = [r for r in recent if r.person != speaker.person]
                     ref = others[-1] if others else ref
-                elif not earlier and last_speaker is not None and re.match(
-                        r"\s*(?:said|added|noted|stressed|told)\b", sent.text[p.end():]):
+                elif not earlier and last_speaker is not None and _PRONOUN_SPEAKS.match(
+                        sent.text[p.end():]):
                     ref = last_speaker
                 if ref is not None and ref.country:
                     extra.append(Mention(s, e, p.group(0), "pronoun", ref.countries,
@@ -440,20 +420,9 @@ class MentionFinder:
                             last_speaker = m
 
 
-_OFFICE_OF_ROLE = {
-    "prime minister": "head_of_government", "premier": "head_of_government",
-    "chancellor": "head_of_government", "president": "head_of_state",
-    "king": "head_of_state", "queen": "head_of_state", "emperor": "head_of_state",
-    "foreign minister": "foreign_minister", "foreign secretary": "foreign_minister",
-    "secretary of state": "foreign_minister", "top diplomat": "foreign_minister",
-    "foreign policy chief": "foreign_minister", "foreign affairs minister": "foreign_minister",
-    "minister of foreign affairs": "foreign_minister", "external affairs minister":
-    "foreign_minister", "minister of external affairs": "foreign_minister",
-}
-
-
-_HEAD_TITLES = {"prime minister", "president", "chancellor", "secretary", "foreign secretary",
-                "foreign minister", "premier"}
+_OFFICE_OF_ROLE = cues.mapping("offices")
+_HEAD_TITLES = set(cues.words("head_titles"))
+_FOREIGN_TITLES = set(cues.words("foreign_titles"))
 
 
 def _role_key(role: str | None) -> str:
@@ -533,16 +502,13 @@ def _speaks(sent: Sentence, m: Mention) -> bool:
     """Whether a person is the one speaking: "said Sheinbaum", "Sheinbaum described"."""
     before = sent.text[:m.start - sent.start]
     after = sent.text[m.end - sent.start:]
-    return bool(re.search(r"\b(?:said|says|added|wrote|posted)\s+$", before)
-                or re.match(r"\s+(?:said|says|added|described|told|stated|wrote|posted|noted|"
-                            r"stressed|explained)\b", after))
+    return bool(_SPEAKER_BEFORE.search(before) or _SPEAKER_AFTER.match(after))
 
 
 def _sentence_speaker(sent: Sentence, mentions: list[Mention],
                       last_person: Mention | None) -> Mention | None:
     """The person a sentence quotes ("…," she said; Wang said that …), if any."""
-    m = re.search(r"[\"”’]\s*,?\s*(?:(?:he|she)\s+(?:said|added|noted|stressed|told))\b",
-                  sent.text)
+    m = _QUOTED_SPEAKER.search(sent.text)
     if m and last_person is not None:
         return last_person
     m = _SPEECH.search(sent.text)
@@ -555,17 +521,10 @@ def _sentence_speaker(sent: Sentence, mentions: list[Mention],
 
 
 # Nouns after a demonym that name people or firms, not a government ("Japanese firms").
-_NON_STATE = re.compile(
-    r"\s+(?:citizens?|people|peoples|nationals?|children|students?|firms?|compan(?:y|ies)|"
-    r"business(?:es)?|workers?|communit(?:y|ies)|media|public|tourists?|fans?|investors?|"
-    r"families|family|residents?|diaspora|population|language|cuisine|culture|soil|territory|"
-    r"youths?|man|woman|men|women|boys?|girls?|migrants?|refugees?|victims?|journalists?|"
-    r"activists?|fishermen|civilians?|hostages?|prisoners?|detainees?|"
-    r"waters|economy|market|markets|goods|imports|exports|products?|brands?)\b")
+_NON_STATE = re.compile(rf"\s+{cues.alternation('non_state_nouns')}\b")
 # Nouns after a country's name that make it a topic ("the Taiwan issue", "the China Sea").
-_TOPIC_NOUN = re.compile(
-    r"\s+(?:issue|issues|question|affairs|strait|sea|seas|crisis|conflict|war|situation|file|"
-    r"problem|border|independence|policy|nuclear|peninsula|region)\b", re.I)
+_TOPIC_NOUN = re.compile(rf"\s+{cues.alternation('topic_nouns')}\b", re.I)
+_DEMONYM_TOPIC = re.compile(rf"\s+{cues.alternation('demonym_topic_nouns')}\b", re.I)
 
 
 def _acting(text: str, m: Mention) -> bool:
@@ -576,8 +535,7 @@ def _acting(text: str, m: Mention) -> bool:
         return False
     if m.how in ("name", "capital") and _TOPIC_NOUN.match(after):
         return False
-    if m.how == "demonym" and re.match(r"\s+(?:border|issue|question|crisis|conflict|war|"
-                                       r"situation|peninsula|sea|seas)\b", after, re.I):
+    if m.how == "demonym" and _DEMONYM_TOPIC.match(after):
         return False
     return not in_compound(text, m)
 

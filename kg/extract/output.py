@@ -78,11 +78,14 @@ def _explain(reports: list[SentenceReport], doc: Document, out: _Printable) -> N
             # Which data gave the trigger, when it is the CAMEO lexicon's: block and codes.
             via = f" ({d.source})" if d.source != "kg" else ""
             if d.produced:
+                # Each fact names the side rule that decided it (kg/extract/sides.py).
                 made = ", ".join(f"{f.kind} {f.source.country}→{f.target.country} "
-                                 f"[{f.status}]" for f in d.produced)
+                                 f"[{f.status}] by {f.rule}"
+                                 for f in d.produced)
                 out.write(f"    {d.kind} '{d.trigger}'{via}: fact {made}\n")
             else:
+                by = f" (rule {d.rule})" if d.rule else ""
                 out.write(f"    {d.kind} '{d.trigger}'{via}: no fact: "
-                          f"{d.reason or 'no sides'}\n")
+                          f"{d.reason or 'no sides'}{by}\n")
         if not r.decisions:
             out.write("    no trigger\n")

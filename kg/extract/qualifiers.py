@@ -4,46 +4,25 @@ from __future__ import annotations
 
 import re
 
+from ..kinds import kinds_with
 from ..records import Document, Place
+from . import cues
 from .clauses import clause_span as _clause
 from .dates import find_dates
 from .mentions import DocumentContext
 from .sentences import Sentence
 from .triggers import Hit
 
-TOPICS = (
-    "trade and investment", "industrial strategy", "economic security", "energy security",
-    "climate change", "supply chains", "critical minerals", "artificial intelligence",
-    "human rights", "border security", "drug trafficking", "security", "defence", "defense",
-    "trade", "investment", "economy", "energy", "cyber", "cybersecurity", "space", "technology",
-    "climate", "health", "education", "agriculture", "infrastructure", "industry", "culture",
-    "tourism", "finance", "science", "migration", "tariffs", "maritime", "semiconductors",
-    "digital", "nuclear", "development", "counterterrorism", "terrorism", "fisheries",
-)
-
-
+TOPICS = cues.words("topics")
 TOPIC_PATTERN = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in TOPICS) + r")\b", re.I)
 
-
-_NEGATION = re.compile(
-    r"\b(?:not|n't|never|no longer|no intention|no plans?|refused to|refuses to|declined to|"
-    r"failed to|without|"
-    r"put off|postpone\w*|cancel\w*|call(?:ed)? off|pause|halt\w*|scrap\w*|lift\w*|"
-    r"withdr[ae]w\w*)\b", re.I)
-
-
-_PLANNED = re.compile(
-    r"\b(?:will|would|shall|'ll|plans? to|planned|planning to|intends? to|intended to|"
-    r"expects? to|expected to|(?:is|are) set to|to be held|look(?:s|ed|ing)? forward to|"
-    r"upcoming|hopes? to|hoped to|aims? to|readiness to|going to|invited? (?:\w+ ){0,3}to|"
-    r"scheduled|slated to|due to|proposed|would like to|is to|are to|ways to|how to|"
-    r"pledged to|pledges to|agreed to|vowed to|promised to|committed to|urged|called on|"
-    r"invitation (?:\w+ ){0,6}to|future|next|soon|later this|to visit)\b", re.I)
-
-
-_COMMITTED = re.compile(
-    r"\b(?:agreed|confirmed|pledged|vowed|reaffirmed|committed|decided|promised|stands ready|"
-    r"stressed|reached|signed)\b", re.I)
+_NEGATION = cues.pattern("negation")
+_POSTPONED = cues.pattern("postponement")
+_PLANNED = cues.pattern("planned")
+_COMMITTED = cues.pattern("committed")
+_SCHEDULED_AFTER = re.compile(rf"[^.;]{{0,40}}?\b{cues.alternation('scheduled_after')}\b")
+_CONDITION = cues.pattern("conditions")
+_SOON_AFTER = re.compile(rf"\s+{cues.alternation('soon_after')}")
 
 
 _PLACE_NP = re.compile(
@@ -57,18 +36,18 @@ _APPOSITIVE_PLACE = re.compile(r",\s+((?:[A-Z][\w'’\-]*)(?:\s+[A-Z][\w'’\-]*
 # An act refused or asked for in vain: "rejected calls to impose sanctions", "dismissed
 # demands for aid". The act is not done, whatever its kind.
 _REFUSED = re.compile(
-    r"\b(?:reject\w*|refus\w*|dismiss\w*|rebuff\w*|turn\w* down|den(?:y|ies|ied))\s+"
-    r"(?:[\w'’-]+\s+){0,3}(?:calls?|demands?|requests?|proposals?|offers?|"
-    r"appeals?|pressure|suggestions?|plans?)\s+(?:to|for|of)\b", re.I)
+    rf"\b{cues.alternation('refusal_verbs')}\s+(?:[\w'’-]+\s+){{0,3}}"
+    rf"{cues.alternation('request_nouns')}\s+(?:to|for|of)\b", re.I)
 # A ban on a friendly act: "prohibit all aid", "halted military cooperation". The ban is a
 # sanction of its own; the act banned is negated.
 _BANNED = re.compile(
-    r"\b(?:prohibit\w*|ban|bans|banned|banning|forbid\w*|forbade|bar|bars|barred|barring|"
-    r"block\w*|stop\w*|halt\w*|suspend\w*|cut(?:s|ting)? off|withh[eo]ld\w*|outlaw\w*|"
-    r"end(?:s|ed|ing)?|freez\w*|froze)(?:\s+(?:all|any|further|new|the|its|their))?"
-    r"(?:\s+[\w'’-]+)?\s*$", re.I)
-_FRIENDLY = ("aid", "cooperation", "support", "visit", "meeting", "agreement", "call",
-             "partnership", "invitation")
+    rf"\b{cues.alternation('ban_verbs')}(?:\s+{cues.alternation('ban_portions')})?"
+    rf"(?:\s+{cues.alternation('ban_determiners')})?(?:\s+[\w'’-]+)?\s*$", re.I)
+# A side's own refusal: "refused to commit to any direct assistance".
+_REFUSAL = re.compile(
+    rf"\b{cues.alternation('refusal_of_act')}\b(?!\s+{cues.alternation('refusal_not_of_act')}\b)",
+    re.I)
+_FRIENDLY = kinds_with("friendly")
 
 
 def banned(sent: Sentence, m: Hit, kind: str) -> bool:
@@ -84,8 +63,9 @@ def banned(sent: Sentence, m: Hit, kind: str) -> bool:
 # impose sanctions". The threat is the fact (CAMEO 13x), not the act. Only the act the threat
 # governs: in "vowed to answer the tariffs that X imposed" the tariffs are X's own.
 _THREATENED = re.compile(
-    r"\b(?:threat\w*|wants?|wanted|ultimatum)\s+to\b(?:\s+[\w'’-]+)?\s*$", re.I)
-_HOSTILE = ("force", "sanction")
+    rf"\b{cues.alternation('threat_cues')}(?:\s+(?:today|again|now|on\s+\w+day|\w+ly)){{0,2}}"
+    r"\s+to\b(?:\s+[\w'’-]+)?\s*$", re.I)
+_HOSTILE = kinds_with("threatened")
 
 
 def threatened(sent: Sentence, m: Hit, kind: str) -> bool:
@@ -96,28 +76,38 @@ def threatened(sent: Sentence, m: Hit, kind: str) -> bool:
     return bool(_THREATENED.search(" ".join(sent.text[lo:m.start()].split()[-6:])))
 
 
+_SAID_IS_DONE = kinds_with("said-is-done")
+_STANDING = kinds_with("standing")
+_ENCOUNTERS = kinds_with("encounter")
+_LOCATED = kinds_with("located")
+_HOSTED = kinds_with("hosted")
+_LEADS_ON = kinds_with("leads-on")
+
+
 def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
     """occurred, planned or negated, from the words of the trigger's clause before it."""
     lo = _clause(sent, m.start(), m.end())[0] - sent.start
     before = sent.text[lo:m.start()]
     window = " ".join(before.split()[-8:])
-    if _NEGATION.search(" ".join(window.split()[-5:])) or re.search(
-            r"\b(?:put off|postpone\w*|called off|cancel\w*|pause|delay\w*|suspend\w*)\b",
-            window, re.I) or _REFUSED.search(window):
+    if _NEGATION.search(" ".join(window.split()[-5:])) or _POSTPONED.search(window) \
+            or _REFUSED.search(window) or _REFUSAL.search(window):
         return "negated"
-    if kind in ("agreement", "invitation", "partnership", "threat", "rejection"):
+    if kind in _SAID_IS_DONE:
         return "occurred"  # the agreeing, inviting, threatening itself happened
     after = sent.text[m.end():m.end() + 60]
-    if re.match(r"[^.;]{0,40}?\b(?:to be held|will be held|is scheduled|are scheduled|"
-                r"scheduled for|planned for)\b", after):
+    if _SCHEDULED_AFTER.match(after):
         return "planned"
     # A commitment made is itself the fact for standing relations ("pledged to continue our
     # cooperation"); for acts ("pledged to continue aid") it is the act, still to come.
-    committed = kind in ("cooperation", "support") and _COMMITTED.search(before)
+    committed = kind in _STANDING and _COMMITTED.search(before)
     if _PLANNED.search(window) and not committed:
         return "planned"
-    if kind in ("meeting", "visit", "call") and re.match(
-            r"\s+(?:again\s+)?(?:soon|next|in the future)", after):
+    if kind in _ENCOUNTERS and _SOON_AFTER.match(after):
+        return "planned"
+    hi = _clause(sent, m.start(), m.end())[1] - sent.start
+    if _CONDITION.search(window) or _CONDITION.search(sent.text[m.end():hi][:60]):
+        # "would impose sanctions if it resumed enrichment", "if Israel attacks Iran": an
+        # act under a condition is not done, whatever tense it is told in.
         return "planned"
     return "occurred"
 
@@ -133,7 +123,7 @@ def fact_date(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
     lo, hi = _clause(sent, m.start(), m.end())
     lo, hi = lo - sent.start, hi - sent.start
     nested = re.search(r"\bto\s+(?:visit|attend|come|travel|hold|meet)\b",
-                       sent.text[m.end():hi]) if kind == "invitation" else None
+                       sent.text[m.end():hi]) if kind in _LEADS_ON else None
     if nested:
         hi = m.end() + nested.start()
     usable = [d for d in dates if lo <= d.start and d.end <= hi
@@ -177,7 +167,7 @@ def report_date(doc: Document, sentences: list[Sentence]) -> str | None:
 
 def fact_location(ctx: DocumentContext, i: int, sent: Sentence, m: Hit,
               kind: str) -> Place | None:
-    if kind not in ("meeting", "visit", "invitation", "call"):
+    if kind not in _LOCATED:
         return None
     places = [x for x in ctx.mentions[i] if x.locative and x.how in ("capital", "seat", "name")]
     if places:
@@ -191,25 +181,24 @@ def fact_location(ctx: DocumentContext, i: int, sent: Sentence, m: Hit,
         inside = [x for x in ctx.mentions[i] if sent.start + np.start(1) <= x.start
                   < sent.start + np.end(1) and x.how in ("name", "capital")]
         return Place(name, inside[0].country if inside else None)
-    if kind in ("invitation", "visit"):
+    if kind in _HOSTED:
         ap = _APPOSITIVE_PLACE.search(sent.text)
         if ap and ap.group(1).split()[0] not in _NOT_PLACES:
             return Place(ap.group(1), None)
     return None
 
 
-_NOT_PLACES = {"The", "This", "That", "January", "February", "March", "April", "May", "June",
-               "July", "August", "September", "October", "November", "December", "Monday",
-               "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "Prime",
-               "President", "Minister", "I", "We", "He", "She", "It", "They"}
+_NOT_PLACES = set(cues.words("not_places"))
+_LABEL_WORD = re.compile(cues.alternation("label_words"), re.I)
+_LABEL_NAME = re.compile(
+    rf"\b(?:the|a|an)\s+((?:[A-Z][\w\-+]*\s+){{1,6}}{cues.alternation('label_heads')})")
 
 
 def relation_label(text: str, m: Hit) -> str | None:
     """The relation's own name: a quoted or capitalised phrase around the trigger."""
     quoted = re.search(r"[\"“‘']([^\"”’']{3,80})[\"”’']", text)
     word = m.group(0).lower()
-    if quoted and re.search(r"partner|agreement|declaration|statement|treaty|pact|vision",
-                            quoted.group(1), re.I):
+    if quoted and _LABEL_WORD.search(quoted.group(1)):
         label = quoted.group(1).strip().rstrip(",")
         return re.sub(r"\bpartners\b", "partnership", label)
     if word.startswith("partner"):
@@ -219,14 +208,10 @@ def relation_label(text: str, m: Hit) -> str | None:
         keep = [w for w in mods if w.lower() in _PARTNER_MODS]
         if keep:
             return " ".join(keep + ["partnership"])
-    cap = re.search(r"\b(?:the|a|an)\s+((?:[A-Z][\w\-+]*\s+){1,6}(?:Agreement|Partnership|"
-                    r"Programme|Program|Declaration|Treaty|Accord|Pact|Initiative|Statement))",
-                    text)
+    cap = _LABEL_NAME.search(text)
     if cap:
         return cap.group(1).strip()
     return None
 
 
-_PARTNER_MODS = {"strategic", "comprehensive", "global", "enhanced", "special", "privileged",
-                 "all-round", "all-weather", "close", "key", "important", "economic",
-                 "long-term", "trusted", "development", "maritime"}
+_PARTNER_MODS = set(cues.words("partner_modifiers"))
