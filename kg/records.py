@@ -96,11 +96,11 @@ class Fact:
     attribution: str = "reported"
     label: str | None = None
     topics: tuple[str, ...] = field(default_factory=tuple)
-    # How far to trust the fact, in [0, 1] (kg/extract/confidence.py); None when not rated.
-    confidence: float | None = None
     # The side rule that decided it (kg/extract/sides.py), for --explain and confidence; not
     # part of the record written out.
     rule: str = field(default="", compare=False)
+    # How far to trust the fact, in [0, 1] (kg/extract/confidence.py); None when not rated.
+    confidence: float | None = None
 
     @property
     def directed(self) -> bool:

@@ -687,7 +687,7 @@ def _visit_of_meeting(fact: Fact) -> Fact | None:
     return Fact(doc=fact.doc, kind="visit", source=guest, target=host_side,
                 evidence=fact.evidence, span=fact.span, date=fact.date,
                 location=fact.location, status=fact.status, attribution=fact.attribution,
-                confidence=fact.confidence, rule=f"{fact.rule}+meeting-place")
+                rule=f"{fact.rule}+meeting-place", confidence=fact.confidence)
 
 
 _DEFAULT: Extractor | None = None
