@@ -13,6 +13,10 @@
     python scripts/confidence_table.py --dev DIR        the table on the dev set (reporting
                                                         only: the weights never see it)
 
+Options combine; with more than one table, a last one puts them side by side (the table of
+docs/facts.md). The peers' facts carry the confidence they were extracted with: rerun
+run.sh after a refit.
+
 Labels come from the gold of tests/data/articles, scored as tests/scoring.py scores (the
 matcher of ../shared/eval/score.py): a fact is right when leaving it out loses a true
 positive, wrong when leaving it out loses a false positive; facts that meet an optional gold
@@ -40,7 +44,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import scoring  # noqa: E402
 
-from kg.extract.confidence import collect_signals, score  # noqa: E402
+from kg.extract.confidence import collect_signals, load_weights, score  # noqa: E402
 from kg.extract.documents import read_documents  # noqa: E402
 from kg.extract.extractor import Extractor  # noqa: E402
 
@@ -247,6 +251,18 @@ def write_weights(weights: dict[str, float], n_facts: int, n_pos: int, cv: list[
     WEIGHTS.write_text("\n".join(lines) + "\n" + body, encoding="utf-8")
 
 
+def combined(tables: dict[str, list[dict]]) -> None:
+    """One table of every set asked for: precision (share of facts kept) at each threshold,
+    as docs/facts.md shows it."""
+    names = list(tables)
+    print("\n| threshold | " + " | ".join(names) + " |")
+    print("|---" * (len(names) + 1) + "|")
+    for i, t in enumerate(THRESHOLDS):
+        cells = [f"{tables[n][i]['precision']:.3f} ({tables[n][i]['coverage']:.0%})"
+                 for n in names]
+        print(f"| {t:.1f} | " + " | ".join(cells) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--fit", action="store_true")
@@ -256,6 +272,7 @@ def main() -> None:
     parser.add_argument("--dev", type=Path)
     args = parser.parse_args()
     gold = scoring.load_gold(ARTICLES)
+    tables: dict[str, list[dict]] = {}
     if args.fit or args.cross or args.articles:
         records, signals = extract(ARTICLES)
         ys = labels(gold, records)
@@ -266,15 +283,25 @@ def main() -> None:
             rows, out = training_rows(signals, ys, range(len(records)))
             write_weights(shifted(fit(rows, out), out), len(rows), sum(out), cv)
             print(f"\nwrote {WEIGHTS.relative_to(ROOT)}")
+            # What follows rates with the weights just written.
+            load_weights.cache_clear()
+            records, signals = extract(ARTICLES)
         if args.articles:
-            show("48 articles, shipped weights", gold_table(gold, records))
+            tables["48 articles"] = gold_table(gold, records)
+            show("48 articles, shipped weights", tables["48 articles"])
+        if args.cross:
+            tables["48 articles, cross-validated"] = cv
     if args.peers:
-        show("peers (PLOVER, PETRARCH-2), shipped weights", peers_table(args.peers),
+        tables["peers (precision-like)"] = peers_table(args.peers)
+        show("peers (PLOVER, PETRARCH-2), shipped weights", tables["peers (precision-like)"],
              "precision_like", "recall_lenient")
     if args.dev:
         dev_gold = scoring.load_gold(args.dev)
         records, _ = extract(args.dev)
-        show("dev set, shipped weights (reporting only)", gold_table(dev_gold, records))
+        tables["dev (reporting only)"] = gold_table(dev_gold, records)
+        show("dev set, shipped weights (reporting only)", tables["dev (reporting only)"])
+    if len(tables) > 1:
+        combined(tables)
 
 
 if __name__ == "__main__":
