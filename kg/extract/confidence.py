@@ -66,8 +66,11 @@ def features(fact: Fact, trigger: Trigger, hit: Hit, sent: Sentence,
     """The signals of one fact, by name (the names of kg/data/confidence.yaml's weights)."""
     found: dict[str, float] = {"bias": 1.0}
     words = hit.group(0).split()
-    if trigger.source != "kg":
-        found["trigger:cameo-bare" if len(words) == 1 else "trigger:cameo-pattern"] = 1.0
+    # The lexicon a trigger came from is the first word of its source ("kg", "cameo 0231
+    # ..."): a new lexicon gets its own signals at the next refit, with no code change.
+    origin = trigger.source.split()[0] if trigger.source.strip() else "kg"
+    if origin != "kg":
+        found[f"trigger:{origin}-bare" if len(words) == 1 else f"trigger:{origin}-pattern"] = 1.0
     elif len(words) > 1:
         found["trigger:kg-phrase"] = 1.0
     for side in (fact.source, fact.target):
