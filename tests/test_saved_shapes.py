@@ -82,8 +82,11 @@ def store() -> OxigraphStore:
     return load()
 
 
-def test_every_saved_query_is_guarded() -> None:
-    assert {name for name, _ in CASES} == set(saved_queries())
+def test_every_guarded_query_is_still_saved() -> None:
+    # Queries saved after the recording (confident-facts, pair-events) are not in it: the
+    # fixed store predates the facts they read, so their answers here would be empty and
+    # guard nothing. One is added to CASES, recorded, before it is itself rewritten.
+    assert {name for name, _ in CASES} <= set(saved_queries())
 
 
 @pytest.mark.parametrize(("name", "params"), CASES, ids=[_key(n, p) for n, p in CASES])
