@@ -37,6 +37,7 @@ test: install-test $(CHROMIUM)
 	$(BIN)/python -m pytest -q
 
 eval: install
+	$(BIN)/python -m kg.events.fusion tests/data/fusion
 	@test -d $(DEV) || { echo "no dev set at $(DEV)"; exit 1; }
 	mkdir -p .kg
 	$(KG) extract $(DEV)/*.txt --format jsonl -o .kg/dev-facts.jsonl

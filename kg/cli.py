@@ -639,9 +639,13 @@ def viz(obj: Context, output: str, level: str, country: str | None,
 
     filters = {"country": country, "pair": pair, "kinds": kinds or None, "since": since,
                "until": until, "min_confidence": min_confidence}
+    from .events.records import events_by_fact
+
     with obj.open_store() as store:
         facts = load_facts(store, **filters)
-    report = write_html(facts, output, level=level, title=title, filters=filters)
+        events = events_by_fact(store)
+    report = write_html(facts, output, level=level, title=title, filters=filters,
+                        events=events)
     for line in report.lines():
         click.echo(printable(line), err=output == "-")  # stdout holds the page
 
@@ -684,21 +688,28 @@ def export(obj: Context, fmt: str, output: str | None) -> None:
 @click.option("--top", type=click.IntRange(min=1), default=None, metavar="N",
               help="Also the N most active pairs (with their cooperation–conflict score) "
                    "and the N most central countries.")
+@click.option("--reports", "by_reports", is_flag=True,
+              help="Count facts (every report of every document) by kind, not events.")
 @min_confidence_option
 @click.pass_obj
 @handle_errors
 def stats(obj: Context, fmt: str, output: str | None, top: int | None,
-          min_confidence: float | None) -> None:
-    """Count documents, facts by kind, countries and triples in the store.
+          by_reports: bool, min_confidence: float | None) -> None:
+    """Count documents, events (or, with --reports, facts) by kind, countries and triples.
+
+    An event is counted once however many documents report it (see kg events).
 
     Example:
 
         kg stats --top 10
     """
+    from .events.records import event_counts
     from .views.stats import store_stats
 
     with obj.open_store() as store:
         result = store_stats(store, min_confidence=min_confidence)
+        # Events are grouped over all reports: a confidence bound counts the facts it keeps.
+        counted = None if min_confidence else event_counts(store)
         ranking = None
         if top:
             from .views.analysis import load_facts
@@ -708,15 +719,21 @@ def stats(obj: Context, fmt: str, output: str | None, top: int | None,
                                  if min_confidence else store, top)
     if fmt == "json":
         data = result.to_dict()
+        data.update(counted.to_dict() if counted else {"events": None})
         if ranking is not None:
             data["top"] = ranking.to_dict()
         _emit(output, lambda out: out.write(json.dumps(data, indent=2, ensure_ascii=False)
                                             + "\n"))
         return
     lines = [*ranking.lines(), ""] if ranking is not None else []
-    lines += [f"documents  {result.documents}", f"facts      {result.facts}",
-              *(f"  {kind:<12} {n}" for kind, n in result.by_kind),
-              f"countries  {result.countries}", f"triples    {result.triples}"]
+    if counted is None or by_reports:
+        lines += [f"documents  {result.documents}", f"facts      {result.facts}",
+                  *(f"  {kind:<12} {n}" for kind, n in result.by_kind)]
+    else:
+        lines += [f"documents  {result.documents}", f"events     {counted.events}",
+                  *(f"  {kind:<12} {n}" for kind, n in counted.by_kind),
+                  f"reports    {counted.reports}", f"facts      {result.facts}"]
+    lines += [f"countries  {result.countries}", f"triples    {result.triples}"]
     _emit(output, lambda out: out.write("".join(printable(line) + "\n" for line in lines)))
 
 
@@ -766,6 +783,80 @@ def validate(obj: Context, everything: bool) -> None:
         click.echo(printable(line))
     click.echo(f"Invalid: {len(report.violations)} violations", err=True)
     sys.exit(1)
+
+
+@cli.command()
+@click.option("--pair", nargs=2, default=None, metavar="A B", type=TEXT,
+              help="Only events between these two countries (codes or names).")
+@click.option("--kind", default=None, metavar="KIND", type=TEXT, help="Only events of this kind.")
+@click.option("--since", default=None, metavar="DATE", help="Only events dated on or after.")
+@click.option("--until", default=None, metavar="DATE", help="Only events dated on or before.")
+@click.option("--explain", is_flag=True,
+              help="Say why each report joined its event or founded one, and which events it "
+                   "could not join and why.")
+@format_option(["table", "csv", "tsv", "json", "jsonl"], "table",
+               "table, csv, tsv, json: a row per event; jsonl: each event with its reports, "
+               "their documents and the disagreements.")
+@output_option(what="the events")
+@click.pass_obj
+@handle_errors
+def events(obj: Context, pair: tuple[str, str] | None, kind: str | None, since: str | None,
+           until: str | None, explain: bool, fmt: str, output: str | None) -> None:
+    """List events: the facts of many documents that report one happening, grouped.
+
+    Each event counts its reports (distinct texts; syndicated copies of one text are one
+    report), the documents that carry them and the independent sources behind them, and
+    names the fields its reports disagree on (date, place, status).
+
+    Examples:
+
+    \b
+        kg events --pair JPN GBR --since 2025-11
+        kg events --kind meeting -f jsonl
+        kg events --pair JPN GBR --explain
+    """
+    from .events.graph import regroup
+    from .events.output import write_events, write_explanation
+    from .events.records import load_events
+    from .graph.query import resolve_country
+
+    codes = (resolve_country(pair[0]), resolve_country(pair[1])) if pair else None
+    with obj.open_store() as store:
+        if explain:
+            grouping = regroup(store, pair=codes, kind=kind, since=since, until=until)
+            _emit(output, lambda out: write_explanation(grouping, out))
+            return
+        found = load_events(store, pair=codes, kind=kind, since=since, until=until,
+                            details=fmt == "jsonl")
+    _emit(output, lambda out: write_events(found, out, fmt))
+
+
+@cli.command()
+@click.argument("a", type=TEXT)
+@click.argument("b", type=TEXT)
+@format_option(["table", "csv", "tsv", "json", "jsonl"], "table",
+               "table, csv, tsv, json: a row per month; jsonl: each month with its events.")
+@output_option(what="the timeline")
+@click.pass_obj
+@handle_errors
+def timeline(obj: Context, a: str, b: str, fmt: str, output: str | None) -> None:
+    """Print two countries' events by month, with the cooperation–conflict balance and the
+    partnership labels in force (and the months they changed).
+
+    Each event counts once, however many documents report it; score is the month's mean
+    weight (-10 conflict … +10 cooperation), balance the mean up to that month.
+
+    Example:
+
+        kg timeline JPN GBR
+    """
+    from .events.output import write_timeline
+    from .events.timeline import pair_timeline
+    from .graph.query import resolve_country
+
+    with obj.open_store() as store:
+        found = pair_timeline(store, resolve_country(a), resolve_country(b))
+    _emit(output, lambda out: write_timeline(found, out, fmt))
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .errors import InputError
+from .events.graph import refresh_events
 from .extract.actors import load_actors
 from .extract.documents import as_documents
 from .extract.extractor import Extractor
@@ -303,6 +304,8 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
         write_summaries(store, counter.rows())
     elif report.documents or not has_summaries(store):
         update_summaries(store, touched | counter.keys)
+    if report.documents:
+        refresh_events(store, report.ids)
     if sync:
         if report.skipped:
             raise InputError(f"not syncing: {len(report.skipped)} documents were skipped, "
@@ -334,4 +337,5 @@ def remove_documents(store: GraphStore, ids: Iterable[str]) -> list[str]:
     for doc_id in wanted:
         store.replace_graph(graph_iri(doc_id), [])
     update_summaries(store, touched)
+    refresh_events(store, wanted)
     return wanted

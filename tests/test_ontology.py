@@ -12,6 +12,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS
 
 from kg.errors import KgError
+from kg.events.graph import refresh_events
 from kg.extract.actors import Country
 from kg.graph import validate as kv
 from kg.graph.rdf import country_quads, document_quads
@@ -90,7 +91,15 @@ def _sample() -> list[tuple[Document, list[Fact]]]:
         _fact("other 2", "meeting", Side("JPN", "Takaichi Sanae", "Prime Minister"),
               Side("CHN", "Li Qiang", "Premier"), 6),
     ]
-    return [(seed, seed_facts), (other, other_facts)]
+    # A second report of the seed's meeting, a day earlier (a disagreement on the date),
+    # and the visit that meeting was part of (a linked event).
+    wire = Document("wire", "text", date="2026-01-30", source="Wire")
+    wire_facts = [
+        _fact("wire", "meeting", "GBR", "JPN", 11, date="2026-01-30",
+              location=Place("Tokyo", "JPN")),
+        _fact("wire", "visit", "GBR", "JPN", 12, date="2026-01-30"),
+    ]
+    return [(seed, seed_facts), (other, other_facts), (wire, wire_facts)]
 
 
 def _store(countries: list[Country] = COUNTRIES) -> OxigraphStore:
@@ -99,7 +108,8 @@ def _store(countries: list[Country] = COUNTRIES) -> OxigraphStore:
         write_document(store, doc, facts)
         store.add([hash_quad(doc, extractor_identity())])  # as `build` writes it
     store.add(country_quads(countries))
-    refresh_summaries(store)  # as a build ends: the summary graph is written too
+    refresh_summaries(store)  # as a build ends: the summary and events graphs are written too
+    refresh_events(store)
     return store
 
 

@@ -77,14 +77,30 @@ class Graph:
 
         return load_facts(self.store, **filters)
 
+    def events(self, **filters: Any) -> list[Any]:
+        """Every event (the facts of many documents that report one happening) with its
+        reports: `pair=(a, b)`, `kind=`, `since=`, `until=` (see `kg events`)."""
+        from ..events.records import load_events
+
+        return load_events(self.store, **filters)
+
+    def timeline(self, a: str, b: str) -> list[Any]:
+        """Two countries' events by month, with the cooperation–conflict balance and the
+        partnership labels in force (see `kg timeline`)."""
+        from ..events.timeline import pair_timeline
+
+        return pair_timeline(self.store, a, b)
+
     def show(self, facts: Any = None, **options: Any) -> Any:
         """The interactive graph inline in a notebook (the page `kg viz` writes).
 
         `facts`: rows from `facts(...)` (default: all); options as for `kg.views.viz.show`
         (`level="actors"`, `title=`, `height=`).
         """
+        from ..events.records import events_by_fact
         from ..views.viz import show
 
+        options.setdefault("events", events_by_fact(self.store))
         return show(self.facts() if facts is None else facts, **options)
 
     def to_rdflib(self) -> Any:

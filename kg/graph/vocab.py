@@ -134,3 +134,21 @@ VALUE_IRI = {
 
 def sparql_prefixes() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+# Events above reports (kg/events/): one graph per pair of countries, in code order.
+EVENTS_GRAPHS = f"{RESERVED_GRAPHS}events/"
+
+
+def events_graph_iri(a: str, b: str) -> str:
+    a, b = sorted((a, b))
+    return f"{EVENTS_GRAPHS}{a}-{b}"
+
+
+def event_iri(event_id: str) -> str:
+    """`event_id` is `AAA-BBB/kind-hash` (kg.events.group.Event.id): already IRI-safe."""
+    return f"{DATA}event/{event_id}"
+
+
+def report_iri(a: str, b: str, report_id: str) -> str:
+    return f"{DATA}report/{a}-{b}/{report_id[:16]}"

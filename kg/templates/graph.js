@@ -64,7 +64,7 @@
   var facts = [];
   if (KG) {
     data.kinds.forEach(function (k) { kinds[k.name] = k; });
-    facts = data.facts.map(function (r) {
+    facts = data.facts.map(function (r, i) {
       var doc = data.docs[r[9]];
       return {
         kind: data.kinds[r[0]].name, source: r[1], target: r[2], source_person: r[3],
@@ -72,12 +72,28 @@
         attribution: data.attributions[r[7]], label: r[8], doc: doc[0], title: doc[1],
         url: doc[2], evidence: r[10], source_label: data.labels[r[1]] || r[1],
         target_label: data.labels[r[2]] || r[2], cut: false,
-        confidence: typeof r[11] === "number" ? r[11] : null
+        confidence: typeof r[11] === "number" ? r[11] : null,
+        event: data.eventOf ? data.eventOf[i] : -1
       };
     });
     data.cut.forEach(function (i) { facts[i].cut = true; });
   }
   state.facts = facts;
+
+  // Events (kg.events): facts of many documents that report one happening. A fact the
+  // page knows no event of counts as an event of its own.
+  function eventKey(i) { return facts[i].event >= 0 ? "e" + facts[i].event : "f" + i; }
+
+  // One fact per event: the first of each, in the order given.
+  function distinct(ids) {
+    var seen = {};
+    return ids.filter(function (i) {
+      var key = eventKey(i);
+      if (seen[key]) return false;
+      seen[key] = true;
+      return true;
+    });
+  }
 
   function who(fact, side) {
     var person = fact[side + "_person"];
@@ -184,7 +200,7 @@
     // as a row of a compact table.
     var cards = ids.filter(function (i) { return facts[i].evidence; }).slice(-PANEL_CARDS)
                    .reverse();
-    cards.forEach(function (i) { list.appendChild(factCard(facts[i])); });
+    eventBoxes(list, cards, ids);
     var rest = ids.filter(function (i) { return cards.indexOf(i) < 0; });
     if (rest.length) {
       var cut = rest.filter(function (i) { return facts[i].cut; }).length;
@@ -196,6 +212,80 @@
         list.appendChild(el("p", "kg-more", (rest.length - PANEL_ROWS) + " more not listed"));
       }
     }
+  }
+
+  // Cards event by event: each event once, its counts and disagreements, its reports inside.
+  function eventBoxes(list, cards, ids) {
+    if (!data.events) {
+      cards.forEach(function (i) { list.appendChild(factCard(facts[i])); });
+      return;
+    }
+    var boxes = {};
+    cards.forEach(function (i) {
+      var e = facts[i].event;
+      if (e < 0) { list.appendChild(factCard(facts[i])); return; }
+      if (!boxes[e]) {
+        var info = data.events[e];
+        var box = boxes[e] = el("div", "kg-event");
+        box.appendChild(el("div", "kg-event-head", "event: " + info[1] + " " + (info[2] || "(no date)") +
+          " · " + plural(info[3], "report") + " in " + plural(info[4], "document") + " · " +
+          plural(info[5], "source")));
+        info[6].forEach(function (d) {
+          box.appendChild(txt("div", "reports disagree on " + d[0] + ": " + d[1].map(function (c) {
+            return c[0] + " (" + plural(c[1], "report") + ")";
+          }).join(" · "), "kg-disagree"));
+        });
+        list.appendChild(box);
+      }
+      boxes[e].appendChild(factCard(facts[i]));
+    });
+    pairTimeline(list, ids);
+  }
+
+  // The pair's events by month (when every fact listed is between the same two countries):
+  // events shown, the month's balance and the running one.
+  function pairTimeline(list, ids) {
+    if (!ids.length) return;
+    var a = facts[ids[0]].source, b = facts[ids[0]].target;
+    var same = ids.every(function (i) {
+      var f = facts[i];
+      return (f.source === a && f.target === b) || (f.source === b && f.target === a);
+    });
+    if (!same) return;
+    var all = [];
+    facts.forEach(function (f, i) {
+      if (visible[i] && ((f.source === a && f.target === b) || (f.source === b && f.target === a))) {
+        all.push(i);
+      }
+    });
+    var months = {}, order = [];
+    distinct(all).forEach(function (i) {
+      var m = facts[i].date ? facts[i].date.slice(0, 7) : "undated";
+      if (!months[m]) { months[m] = []; order.push(m); }
+      months[m].push(i);
+    });
+    order.sort(function (x, y) { return x === "undated" ? 1 : y === "undated" ? -1 : x < y ? -1 : x > y ? 1 : 0; });
+    var box = el("div", "kg-timeline");
+    box.appendChild(el("h3", null, "Timeline: " + (data.labels[a] || a) + " – " + (data.labels[b] || b)));
+    var table = el("table", "kg-table");
+    var head = el("tr");
+    ["month", "events", "kinds", "score", "balance"].forEach(function (h) { head.appendChild(el("th", null, h)); });
+    table.appendChild(el("thead")).appendChild(head);
+    var body = table.appendChild(el("tbody")), seen = [];
+    order.forEach(function (m) {
+      seen = seen.concat(months[m]);
+      var by = {};
+      months[m].forEach(function (i) { by[facts[i].kind] = (by[facts[i].kind] || 0) + 1; });
+      var tr = el("tr");
+      tr.appendChild(el("td", null, m));
+      tr.appendChild(el("td", null, String(months[m].length)));
+      tr.appendChild(el("td", null, Object.keys(by).sort().map(function (k) { return k + " " + by[k]; }).join(", ")));
+      tr.appendChild(el("td", null, score(months[m]).toFixed(1)));
+      tr.appendChild(el("td", null, score(seen).toFixed(1)));
+      body.appendChild(tr);
+    });
+    box.appendChild(table);
+    list.appendChild(box);
   }
 
   // --- filters -----------------------------------------------------------------------------
@@ -348,25 +438,27 @@
   }
 
   function edgeLabel(g) {
-    var n = g.facts.length;
+    var n = distinct(g.facts).length;
     if (counting(g)) return g.status === "occurred" ? String(n) : n + " " + g.status;
     if (data.level === "actors") return data.styles.mark[g.status] + g.kind + (n > 1 ? " ×" + n : "");
     return undefined;
   }
 
   function edgeLines(g) {
-    var n = g.facts.length, words = g.status === "occurred" ? "" :
+    var one = distinct(g.facts), n = one.length, words = g.status === "occurred" ? "" :
       " (" + STATUS_WORDS[g.status] + ")";
-    if (!counting(g)) return [g.kind + ": " + plural(n, "fact") + words];
+    var what = data.events ? plural(n, "event") + " (" + plural(g.facts.length, "fact") + ")"
+                           : plural(n, "fact");
+    if (!counting(g)) return [g.kind + ": " + what + words];
     var a = g.from, b = g.to, ab = 0, ba = 0, mutual = 0, coop = 0, conflict = 0, by = {};
-    g.facts.forEach(function (i) {
+    one.forEach(function (i) {
       var f = facts[i], k = kinds[f.kind];
       if (!k.directed) mutual += 1; else if (f.source === a) ab += 1; else ba += 1;
       if (k.weight > 0) coop += 1; else if (k.weight < 0) conflict += 1;
       by[f.kind] = (by[f.kind] || 0) + 1;
     });
-    var s = score(g.facts);
-    return [(data.labels[a] || a) + " – " + (data.labels[b] || b) + ": " + plural(n, "fact") + words,
+    var s = score(one);
+    return [(data.labels[a] || a) + " – " + (data.labels[b] || b) + ": " + what + words,
             a + " → " + b + ": " + ab + " · " + b + " → " + a + ": " + ba + " · together: " + mutual,
             "balance " + (s >= 0 ? "+" : "") + s.toFixed(1) + " (" + coop + " cooperative, " +
             conflict + " conflictual)",
@@ -376,11 +468,11 @@
 
   function visEdge(g, rank) {
     var allCommentary = g.facts.every(function (i) { return facts[i].attribution === "commentary"; });
-    var color = counting(g) ? balanceColor(score(g.facts)) : kinds[g.kind].color;
+    var color = counting(g) ? balanceColor(score(distinct(g.facts))) : kinds[g.kind].color;
     var opacity = allCommentary ? data.styles.faint : 0.9;
     var edge = {
       id: g.id, from: g.from, to: g.to, label: edgeLabel(g),
-      value: data.level === "facts" ? 1 : g.facts.length,
+      value: data.level === "facts" ? 1 : distinct(g.facts).length,
       color: { color: color, highlight: color, hover: color, opacity: opacity },
       font: { color: allCommentary ? "#757575" : "#343434" },
       arrows: g.arrows || "", dashes: data.styles.dashes[g.status],
@@ -668,7 +760,10 @@
     });
     box.appendChild(colours);
     var notes = {
-      countries: "Edge label: how many facts. Edge width and colour count only the facts shown.",
+      countries: data.events
+        ? "Edge label: how many events (the facts of many documents that report one happening " +
+          "count once). Edge width and colour count only the events shown."
+        : "Edge label: how many facts. Edge width and colour count only the facts shown.",
       actors: "Edge label: the kind (and how many). Persons fold into their country when " +
               "there are many, and edges between folded countries count their facts as in " +
               "the countries view: tick \"show persons\" or double-click a country.",

@@ -151,7 +151,30 @@ def _evidence_kept(view: GraphView) -> set[int]:
     return kept
 
 
-def _payload(view: GraphView) -> dict[str, Any]:
+def _events_payload(view: GraphView, events: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Which event each fact reports (`kg.events.records.events_by_fact`), so that the page
+    counts events on edges and lists each event once with its reports; {} without events."""
+    if not events:
+        return {}
+    index: dict[str, int] = {}
+    listed: list[list[Any]] = []
+    of = []
+    for f in view.facts:
+        event = events.get(f.iri)
+        if event is None:
+            of.append(-1)
+            continue
+        if event.iri not in index:
+            index[event.iri] = len(listed)
+            listed.append([event.id, event.kind, event.date, event.report_count,
+                           event.document_count, event.source_count,
+                           [[name, [[c.value, len(c.reports)] for c in claims]]
+                            for name, claims in event.disagreements]])
+        of.append(index[event.iri])
+    return {"events": listed, "eventOf": of}
+
+
+def _payload(view: GraphView, events: Mapping[str, Any] | None = None) -> dict[str, Any]:
     kept = _evidence_kept(view)
     docs: dict[tuple[str | None, str | None, str | None], int] = {}
     facts = []
@@ -194,6 +217,7 @@ def _payload(view: GraphView) -> dict[str, Any]:
                    "status": e.status, "arrows": e.arrows, "facts": list(e.facts)}
                   for e in view.edges],
         "options": _vis_options(view),
+        **_events_payload(view, events),
     }
 
 
@@ -248,12 +272,12 @@ def render_page(payload: dict[str, Any], *, title: str, summary: str, filters_li
         vis_css=assets["vis_css"], page_js=assets["page_js"], page_css=assets["page_css"])
 
 
-def render_view(view: GraphView) -> str:
-    """The page of a view."""
+def render_view(view: GraphView, events: Mapping[str, Any] | None = None) -> str:
+    """The page of a view; `events` (fact IRI to event) makes edges count events."""
     summary = (f"{view.level} view · {plural(len(view.facts), 'fact')} · "
                f"{plural(len(view.nodes), 'node')} · {plural(len(view.edges), 'edge')}")
     empty = "" if view.facts else "No facts match. " + view.filters_line
-    return render_page(_payload(view), title=view.title, summary=summary,
+    return render_page(_payload(view, events), title=view.title, summary=summary,
                        filters_line=view.filters_line, omitted_note=view.omitted_note,
                        empty_note=empty)
 
@@ -261,14 +285,18 @@ def render_view(view: GraphView) -> str:
 def render_html(facts: Iterable[FactRow], *, level: str = "countries",
                 title: str = DEFAULT_TITLE, seed: int = DEFAULT_SEED,
                 max_nodes: int = MAX_NODES, max_edges: int = MAX_EDGES,
-                filters: Mapping[str, Any] | None = None) -> str:
+                filters: Mapping[str, Any] | None = None,
+                events: Mapping[str, Any] | None = None) -> str:
     """The graph of `facts` as a self-contained HTML page (same facts, same bytes).
 
     `filters`: how `facts` were selected (the arguments given to `load_facts`), stated
-    on the page.
+    on the page. `events`: the event of each fact by IRI
+    (`kg.events.records.events_by_fact`): edges then count events, and a pair's facts are
+    listed event by event, with a timeline of the pair by month.
     """
     return render_view(build_view(facts, level=level, title=title, seed=seed,
-                                  max_nodes=max_nodes, max_edges=max_edges, filters=filters))
+                                  max_nodes=max_nodes, max_edges=max_edges, filters=filters),
+                       events)
 
 
 @dataclass(frozen=True)
@@ -299,8 +327,9 @@ class VizReport:
 def write_html(facts: Iterable[FactRow], path: str | os.PathLike[str],
                **options: Any) -> VizReport:
     """Write the page to `path` whole or not at all; options as for `render_html`."""
+    events = options.pop("events", None)
     view = build_view(facts, **options)
-    page = render_view(view).encode("utf-8")
+    page = render_view(view, events).encode("utf-8")
     with atomic_output(path, "wb") as out:
         out.write(page)
     return VizReport(str(Path(path)), view.level, len(view.facts), len(view.nodes),
