@@ -35,8 +35,9 @@ def test_every_saved_query_is_timed_or_said_skipped(store: Path, tmp_path: Path,
         patch.setenv("KG_QUERIES", str(own))
         rows = scale.saved_times(store, rdflib_too=False)
         names = set(saved_queries())
-    timed = {name for name, *_ in rows}
+    timed = {row.name for row in rows}
     assert "by-tone" in names and "by-tone" not in timed
     assert "by-tone" in capsys.readouterr().out
     assert timed == names - {"by-tone"}
-    assert all(inproc >= 0 and cli > 0 for _, inproc, cli, _ in rows)
+    assert all(row.cli and row.cli > 0 and row.cli_rss and not row.failure for row in rows)
+    assert {row.name: row.rows for row in rows}["documents"] == 1
