@@ -174,6 +174,11 @@ def format_option(choices: list[str] | None, default: str | None, help: str) -> 
                         metavar=None if choices else "FORMAT", help=help)
 
 
+min_confidence_option = click.option(
+    "--min-confidence", type=click.FloatRange(0.0, 1.0), default=None, metavar="P",
+    help="Only facts whose confidence is at least P (0 to 1; see docs/facts.md).")
+
+
 def with_input_options(func: F) -> F:
     for option in reversed(input_options):
         func = option(func)
@@ -248,19 +253,21 @@ def cli(ctx: click.Context, store: str | None, endpoint: str | None,
 @click.option("--explain", is_flag=True, help="For each sentence: the actors found, the "
               "triggers matched and why a fact was or was not produced.")
 @output_option(what="the facts")
+@min_confidence_option
 @with_input_options
 @scheduler_option
 @click.pass_obj
 @handle_errors
 def extract(obj: Context, inputs: tuple[str, ...], fmt: str, explain: bool, output: str | None,
-            encoding: str | None, keep_going: bool, max_bytes: int | None,
-            workers: int | None, scheduler: str | None) -> None:
+            min_confidence: float | None, encoding: str | None, keep_going: bool,
+            max_bytes: int | None, workers: int | None, scheduler: str | None) -> None:
     """Print the facts found in articles (files, folders or JSON Lines).
 
     Example:
 
         kg extract examples/seed.txt --format table
     """
+    from .extract.confidence import at_least
     from .extract.output import write_facts
 
     skipped: list[str] = []
@@ -274,7 +281,7 @@ def extract(obj: Context, inputs: tuple[str, ...], fmt: str, explain: bool, outp
         _emit(output, lambda out: [write_explanation(extractor.explain(d), d, out) for d in docs])
     else:
         results = _extract_with(obj, scheduler, workers)(docs)
-        facts = (f for _, fs in results for f in fs)
+        facts = (f for _, fs in results for f in at_least(fs, min_confidence))
         _emit(output, lambda out: write_facts(facts, out, fmt))
     _report_skipped(skipped)
 
@@ -401,6 +408,10 @@ def remove(obj: Context, ids: tuple[str, ...]) -> None:
                    "(default: $KG_QUERIES).")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", type=TEXT,
               help="A value for a saved query's parameter, bound as a term (repeatable).")
+@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None, metavar="P",
+              help="Bind ?min_confidence to P (0 to 1, as decimal text): the parameter of "
+                   "saved queries such as confident-facts; a query of your own reads it as "
+                   "FILTER(?confidence >= xsd:decimal(?min_confidence)).")
 @format_option(None, "table", "Rows: table, csv, tsv, json, xml (SPARQL results), jsonl. "
                "Graphs (CONSTRUCT/DESCRIBE): ttl, nt, nq, trig, jsonld, xml (RDF/XML).")
 @output_option(what="the result")
@@ -421,7 +432,8 @@ def remove(obj: Context, ids: tuple[str, ...]) -> None:
 @click.pass_obj
 @handle_errors
 def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None, show: bool,
-          queries: str | None, params: tuple[str, ...], fmt: str, output: str | None,
+          queries: str | None, params: tuple[str, ...], min_confidence: float | None,
+          fmt: str, output: str | None,
           show_prefixes: bool, timeout: float, max_memory: int, limit: int | None,
           offset: int) -> None:
     """Run a read-only SPARQL query over the store.
@@ -438,6 +450,7 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None, 
         kg query "ASK { country:GBR kg:visited country:JPN }"
         kg query --saved pair-timeline --param a=JPN --param b=Germany -f csv -o t.csv
         kg query --saved documents --limit 50 --offset 100
+        kg query --saved confident-facts --min-confidence 0.8
     """
     from .graph import query as q
     from .views.render import GRAPH_FORMATS, ROW_FORMATS, write_boolean, write_rows, write_triples
@@ -454,6 +467,8 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None, 
         hint = " (-F FILE reads the query from a file)" if os.path.exists(fmt) else ""
         raise KgError(f"unknown format {fmt!r}; choose from {known}{hint}")
     bindings = _parse_params(params)
+    if min_confidence is not None:
+        bindings["min_confidence"] = q.confidence_text(min_confidence)
     if saved == "":
         _emit(output, lambda out: _list_saved(q.saved_queries(queries).values(), out))
         return
@@ -606,12 +621,13 @@ def import_(obj: Context, files: tuple[str, ...], fmt: str | None, graph: str | 
               help="Only facts of this kind (repeatable).")
 @click.option("--since", default=None, metavar="DATE", help="Only facts dated on or after.")
 @click.option("--until", default=None, metavar="DATE", help="Only facts dated on or before.")
+@min_confidence_option
 @click.option("--title", default="Bilateral relations", show_default=True, type=TEXT)
 @click.pass_obj
 @handle_errors
 def viz(obj: Context, output: str, level: str, country: str | None,
         pair: tuple[str, str] | None, kinds: tuple[str, ...], since: str | None,
-        until: str | None, title: str) -> None:
+        until: str | None, min_confidence: float | None, title: str) -> None:
     """Write an interactive HTML graph of the store that opens offline.
 
     Example:
@@ -622,7 +638,7 @@ def viz(obj: Context, output: str, level: str, country: str | None,
     from .views.viz import write_html
 
     filters = {"country": country, "pair": pair, "kinds": kinds or None, "since": since,
-               "until": until}
+               "until": until, "min_confidence": min_confidence}
     from .events.records import events_by_fact
 
     with obj.open_store() as store:
@@ -674,13 +690,15 @@ def export(obj: Context, fmt: str, output: str | None) -> None:
                    "and the N most central countries.")
 @click.option("--reports", "by_reports", is_flag=True,
               help="Count facts (every report of every document) by kind, not events.")
+@min_confidence_option
 @click.pass_obj
 @handle_errors
 def stats(obj: Context, fmt: str, output: str | None, top: int | None,
-          by_reports: bool) -> None:
+          by_reports: bool, min_confidence: float | None) -> None:
     """Count documents, events (or, with --reports, facts) by kind, countries and triples.
 
-    An event is counted once however many documents report it (see kg events).
+    An event is counted once however many documents report it (see kg events). Events
+    group facts whatever their confidence, so --min-confidence counts facts.
 
     Example:
 
@@ -690,13 +708,15 @@ def stats(obj: Context, fmt: str, output: str | None, top: int | None,
     from .views.stats import store_stats
 
     with obj.open_store() as store:
-        result = store_stats(store)
-        counted = event_counts(store)
+        result = store_stats(store, min_confidence=min_confidence)
+        counted = None if min_confidence else event_counts(store)
         ranking = None
         if top:
+            from .views.analysis import load_facts
             from .views.analysis import top as top_report
 
-            ranking = top_report(store, top)
+            ranking = top_report(load_facts(store, min_confidence=min_confidence)
+                                 if min_confidence else store, top)
     if fmt == "json":
         data = result.to_dict()
         data.update(counted.to_dict() if counted else {"events": None})

@@ -35,7 +35,13 @@ from .extract.documents import as_documents
 from .extract.extractor import Extractor
 from .graph.rdf import country_quads, document_quads
 from .graph.store import GraphStore
-from .graph.summaries import has_summaries, refresh_summaries
+from .graph.summaries import (
+    SummaryCounter,
+    graph_keys,
+    has_summaries,
+    update_summaries,
+    write_summaries,
+)
 from .graph.vocab import document_id, document_iri, graph_iri, kg
 from .records import Document, Fact
 
@@ -138,15 +144,30 @@ def write_document(store: GraphStore, doc: Document, facts: Iterable[Fact]) -> N
     store.replace_graph(graph_iri(doc.id), document_quads(doc, facts))
 
 
-def extractor_identity(actors_file: str | None = None) -> str:
-    """A hash of what decides the facts of a text: kg's version, the code and data tables
-    of the package, and the user's actor file (`actors_file`, else $KG_ACTORS)."""
+# What a document's facts do not depend on: reading and showing the store, timing, the
+# saved queries, the page templates. Everything else in the package is hashed, so a module
+# added to a new folder counts until it is named here.
+_NOT_EXTRACTION = frozenset({"views", "bench", "queries", "templates", "vendor", "__pycache__"})
+
+
+def identity_files(package: Path | None = None) -> list[Path]:
+    """The files whose bytes `extractor_identity` hashes: every module and data file of the
+    package (`package`, else kg's own folder) outside `_NOT_EXTRACTION`."""
+    package = package or Path(__file__).resolve().parent
+    return sorted(path for path in package.rglob("*")
+                  if path.is_file() and path.suffix not in (".pyc", ".pyo")
+                  and not _NOT_EXTRACTION & set(path.relative_to(package).parts[:-1]))
+
+
+def extractor_identity(actors_file: str | None = None, *, package: Path | None = None) -> str:
+    """A hash of what decides the facts of a text: kg's version, the code, data tables and
+    parser model of the package (`identity_files`), and the user's actor file
+    (`actors_file`, else $KG_ACTORS)."""
     digest = hashlib.sha256(__version__.encode())
-    package = Path(__file__).resolve().parent
-    for path in sorted([*package.glob("*.py"), *(package / "data").rglob("*")]):
-        if path.is_file():
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
+    package = package or Path(__file__).resolve().parent
+    for path in identity_files(package):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
     extra = actors_file or os.environ.get("KG_ACTORS") or None
     if extra:
         try:
@@ -216,6 +237,11 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
     # a graph left without it by a crash is extracted and replaced by the next build.
     bulk = not store.graphs()
     seen_countries: set[str] = set()
+    # The summaries: counted from the facts written, then only the rows these facts and
+    # the facts they replace count in are recounted (all of them, into an empty store,
+    # come from the count alone).
+    counter = SummaryCounter()
+    touched: set[tuple[str, str, str]] = set()
 
     def changed(stream: Iterable[Document]) -> Iterator[Document]:
         for doc in stream:
@@ -235,6 +261,8 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
     def flush() -> None:
         nonlocal size
         if graphs:
+            if stale:
+                touched.update(graph_keys(store, stale))
             _write_batch(store, graphs, stale, also, hashes, bulk)
             if progress is not None:
                 progress(len(graphs))
@@ -268,9 +296,14 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
         report.ids.append(doc.id)
         report.facts += len(facts)
         report.by_kind.update(f.kind for f in facts)
+        counter.add(facts)
         if len(graphs) >= BATCH_DOCUMENTS or size >= BATCH_QUADS:
             flush()
     flush()
+    if bulk and report.documents:
+        write_summaries(store, counter.rows())
+    elif report.documents or not has_summaries(store):
+        update_summaries(store, touched | counter.keys)
     if sync:
         if report.skipped:
             raise InputError(f"not syncing: {len(report.skipped)} documents were skipped, "
@@ -278,9 +311,6 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
         kept = {graph_iri(i) for i in (*report.ids, *report.unchanged)}
         report.removed = remove_documents(
             store, [d for d in document_ids(store) if graph_iri(d) not in kept])
-    if not sync and (report.documents or not has_summaries(store)):
-        # remove_documents refreshes for a sync; a build that wrote nothing changes none.
-        refresh_summaries(store)
     if report.documents:
         refresh_events(store, report.ids)
     return report
@@ -303,8 +333,9 @@ def remove_documents(store: GraphStore, ids: Iterable[str]) -> list[str]:
     if missing:
         raise InputError(f"no document {missing[0]!r} in the store"
                          + (f" (nor {len(missing) - 1} more)" if len(missing) > 1 else ""))
+    touched = graph_keys(store, map(graph_iri, wanted)) if wanted else set()
     for doc_id in wanted:
         store.replace_graph(graph_iri(doc_id), [])
-    refresh_summaries(store)
+    update_summaries(store, touched)
     refresh_events(store, wanted)
     return wanted

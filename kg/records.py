@@ -99,6 +99,8 @@ class Fact:
     # The side rule that decided it (kg/extract/sides.py), for --explain and confidence; not
     # part of the record written out.
     rule: str = field(default="", compare=False)
+    # How far to trust the fact, in [0, 1] (kg/extract/confidence.py); None when not rated.
+    confidence: float | None = None
 
     @property
     def directed(self) -> bool:
@@ -126,6 +128,7 @@ class Fact:
             "topics": list(self.topics),
             "evidence": self.evidence,
             "span": list(self.span),
+            "confidence": self.confidence,
         }
 
     @classmethod
@@ -144,4 +147,5 @@ class Fact:
             attribution=data.get("attribution", "reported"),
             label=data.get("label"),
             topics=tuple(data.get("topics") or ()),
+            confidence=data.get("confidence"),
         )

@@ -141,6 +141,7 @@ def test_load_facts_filters(store: OxigraphStore, options: dict, expected: list[
     ({"kinds": ["meeting", "hug"]}, "unknown kind 'hug'"),
     ({"since": "last year"}, "is not a date"),
     ({"until": "2026-1-1"}, "is not a date"),
+    ({"min_confidence": 1.5}, "not a number from 0 to 1"),
 ])
 def test_load_facts_refuses_bad_filters(store: OxigraphStore, options: dict,
                                         message: str) -> None:
@@ -158,13 +159,13 @@ def test_filter_values_never_reach_the_query_text(store: OxigraphStore) -> None:
             calls.append((sparql, kw))
             return store.query(sparql, **kw)
 
-    load_facts(Spy(), country="JPN", kinds=["call"], since="2025")
+    load_facts(Spy(), country="JPN", kinds=["call"], since="2025", min_confidence=0.5)
     load_facts(Spy())
     assert calls[0][0] == calls[1][0]
-    assert "JPN" not in calls[0][0]
+    assert "JPN" not in calls[0][0] and "0.5" not in calls[0][0]
     assert {k: v.value for k, v in calls[0][1]["substitutions"].items()} == {
         "p_country": "JPN", "p_a": "", "p_b": "", "p_kinds": " call ",
-        "p_since": "2025-00-00", "p_until": ""}
+        "p_since": "2025-00-00", "p_until": "", "p_confidence": "0.500000"}
 
 
 # --- graphs --------------------------------------------------------------------------------

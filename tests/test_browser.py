@@ -727,3 +727,33 @@ def test_edge_weights_count_only_the_facts_shown(browser, sample_facts, tmp_path
         assert kinds and not [k for k in kinds if k.endswith("invitation")]
     finally:
         page.close()
+
+
+def test_confidence_slider_hides_less_trusted_facts_and_cards_show_it(browser, tmp_path):
+    text = "Evidence."
+    doc = Document("rated", text, date="2026-02-01")
+    facts = [Fact(doc.id, "meeting", Side("GBR"), Side("JPN"), text, (0, len(text)),
+                  date="2026-02-01", confidence=0.92),
+             Fact(doc.id, "criticism", Side("CHN"), Side("JPN"), text, (0, len(text)),
+                  date="2026-02-01", confidence=0.41)]
+    store = OxigraphStore()
+    write_document(store, doc, facts)
+    page = open_page(browser, load_facts(store), tmp_path)
+    try:
+        assert set(page.edges()) == {"e:GBR-JPN", "e:CHN-JPN"}
+        page.page.fill("#kg-confidence", "0.5")
+        assert set(page.edges()) == {"e:GBR-JPN"}
+        assert page.eval("document.getElementById('kg-confidence-value').textContent") == "0.50"
+        shown = page.eval("document.getElementById('kg-shown').textContent")
+        assert shown.endswith("confidence at least 0.50"), shown
+        page.eval("kgGraph.network.emit('click', {nodes: [], edges: ['e:GBR-JPN']})")
+        panel = page.eval("document.getElementById('kg-facts').textContent")
+        assert "confidence0.92" in panel
+        page.page.fill("#kg-confidence", "0.95")
+        assert page.edges() == {}
+        page.page.click("#kg-reset")
+        assert set(page.edges()) == {"e:GBR-JPN", "e:CHN-JPN"}
+        assert page.eval("document.getElementById('kg-confidence').value") == "0"
+        assert page.errors == [] and page.requests == []
+    finally:
+        page.close()

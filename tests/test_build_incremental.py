@@ -210,3 +210,36 @@ def test_kill_9_mid_build_then_rebuild_completes_without_duplicates(tmp_path: Pa
     fresh = tmp_path / "fresh"
     assert kg("--store", fresh, "build", corpus).returncode == 0
     assert nquads(store) == nquads(fresh)
+
+
+def test_identity_covers_every_extraction_and_graph_module_and_data_file() -> None:
+    package = ROOT / "kg"
+    hashed = set(pipeline.identity_files(package))
+    wanted = [p for folder in ("extract", "graph", "data", "models") for p in
+              (package / folder).rglob("*") if p.is_file() and p.suffix != ".pyc"]
+    wanted += [package / "records.py", package / "kinds.py", package / "__init__.py"]
+    assert len(wanted) > 30
+    missing = sorted(str(p.relative_to(package)) for p in wanted if p not in hashed)
+    assert not missing, f"left out of the extractor's identity: {missing}"
+    # What cannot change a document's facts does not force a re-extraction of the corpus.
+    assert not any("views" in p.parts or "bench" in p.parts for p in hashed)
+
+
+def test_a_change_to_any_extraction_or_graph_module_changes_the_identity(
+        tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "kg"
+    shutil.copytree(ROOT / "kg", copy,
+                    ignore=shutil.ignore_patterns("__pycache__", "models", "vendor"))
+    before = pipeline.extractor_identity(package=copy)
+    modules = sorted([*(copy / "extract").glob("*.py"), *(copy / "graph").glob("*.py")])
+    assert len(modules) > 15
+    for module in modules:
+        text = module.read_text(encoding="utf-8")
+        module.write_text(text + "\n# changed\n", encoding="utf-8")
+        assert pipeline.extractor_identity(package=copy) != before, module.name
+        module.write_text(text, encoding="utf-8")
+    assert pipeline.extractor_identity(package=copy) == before
+    (copy / "views" / "stats.py").write_text("# changed\n", encoding="utf-8")
+    assert pipeline.extractor_identity(package=copy) == before

@@ -17,7 +17,7 @@ from kg.cli import cli
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = str(ROOT / "examples" / "seed.txt")
 FACT_FIELDS = ["doc", "kind", "source", "target", "date", "location", "status", "attribution",
-               "label", "topics", "evidence", "span"]
+               "label", "topics", "evidence", "span", "confidence"]
 
 
 def run(*args: str, store: Path | None = None, input: str | None = None):  # type: ignore[no-untyped-def]

@@ -140,7 +140,7 @@ def test_explain_names_the_lexicon_block_and_codes(extractor: Extractor) -> None
 
     write_explanation(extractor.explain(doc), doc, Out())
     assert "    force 'deported' (cameo DEPORT 174:COERCE/deport): fact force THA→KHM " \
-        "[occurred]\n" in lines
+        "[occurred] by subject-object\n" in lines
 
 
 @pytest.mark.parametrize(("text", "negated", "other"), [

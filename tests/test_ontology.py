@@ -66,7 +66,7 @@ def _sample() -> list[tuple[Document, list[Fact]]]:
     other = Document("other 2", "text", date="2025-11")  # an id that needs percent-encoding
     seed_facts = [
         _fact("seed", "meeting", TAKAICHI, STARMER, 1, date="2026-01-31",
-              location=Place("Tokyo", "JPN"), topics=("security", "trade")),
+              location=Place("Tokyo", "JPN"), topics=("security", "trade"), confidence=0.93),
         _fact("seed", "call", "GBR", "JPN", 2, date="2026-01"),
         _fact("seed", "visit", STARMER, "JPN", 3, date="2026", status="planned"),
         _fact("seed", "invitation", STARMER, TAKAICHI, 4, location=Place("Chequers", "GBR"),
@@ -176,7 +176,7 @@ def test_every_emitted_class_and_property_is_declared(store: OxigraphStore) -> N
     assert {ONTOLOGY + c for c in KIND_CLASS.values()} <= used_classes
     assert {ONTOLOGY + p for p in KIND_LINK.values()} <= used_properties
     for term in ("sourcePerson", "targetOffice", "location", "inCountry", "date", "label",
-                 "topic", "holds"):
+                 "topic", "holds", "confidence"):
         assert ONTOLOGY + term in used_properties
     assert sorted(used_classes - classes) == []
     assert sorted(used_properties - properties) == []
@@ -371,6 +371,16 @@ def test_missing_status(store: OxigraphStore) -> None:
     assert violation.focus == fact.value
     assert violation.path == ONTOLOGY + "status"
     assert violation.severity == "Violation"
+
+
+def test_confidence_above_one(store: OxigraphStore) -> None:
+    fact = ox.NamedNode(fact_iri("seed", "meeting", "GBR", "JPN"))
+    _edit(store, remove=_quads(store, fact, _k("confidence")),
+          add=[ox.Quad(fact, _k("confidence"), ox.Literal("1.5", datatype=ox.NamedNode(
+              "http://www.w3.org/2001/XMLSchema#decimal")), ox.NamedNode(graph_iri("seed")))])
+    report = validate_store(store)
+    assert not report.conforms
+    assert [v.path for v in report.violations] == [ONTOLOGY + "confidence"]
 
 
 def test_date_as_plain_string(store: OxigraphStore) -> None:

@@ -21,10 +21,18 @@ from kg.bench.extraction import corpus
 from kg.extract.documents import document_from_text, read_documents
 from kg.graph.query import run_saved
 from kg.graph.store import OxigraphStore
-from kg.graph.summaries import SummaryRow, read_summaries, refresh_summaries
-from kg.graph.vocab import SUMMARY_GRAPH
+from kg.graph.summaries import (
+    SummaryCounter,
+    SummaryRow,
+    compute_summaries,
+    graph_keys,
+    read_summaries,
+    refresh_summaries,
+    summary_quads,
+)
+from kg.graph.vocab import SUMMARY_GRAPH, graph_iri
 from kg.pipeline import build, remove_documents
-from kg.records import DIRECTED_KINDS
+from kg.records import DIRECTED_KINDS, Document, Fact, Side
 from kg.views.analysis import KIND_WEIGHTS, STATUS_FACTORS, load_facts, top
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +96,68 @@ def test_summaries_of_every_status_and_direction() -> None:
     rows = read_summaries(store)
     assert any(r.weighted != r.facts for r in rows)  # a planned or negated fact counts less
     assert any(r.first_date is None for r in rows)
+
+
+def test_the_count_a_build_keeps_is_what_the_store_holds() -> None:
+    # Two facts of one kind and pair in one document share a node: the store holds their
+    # statuses and dates together, and the count must say what the store says.
+    twice = Document(id="twice", text="...", date="2025-03-04")
+    facts = {**FACTS, twice: [
+        Fact("twice", "visit", Side("JPN"), Side("CHN"), "A visit.", (0, 8), date="2025-03"),
+        Fact("twice", "visit", Side("JPN"), Side("CHN"), "Another.", (9, 17),
+             date="2025-03-04", status="planned"),
+        Fact("twice", "meeting", Side("JPN"), Side("CHN"), "Met.", (18, 22)),
+        Fact("twice", "meeting", Side("CHN"), Side("JPN"), "Met again.", (23, 33),
+             date="2025-13-40"),
+    ]}
+    counter = SummaryCounter()
+    for doc_facts in facts.values():
+        counter.add(doc_facts)
+    store = store_of(facts, COUNTRIES)
+    assert counter.rows() == compute_summaries(store)
+    assert any(r.facts == 4 and r.kind == "visit" for r in counter.rows())  # 2 statuses × 2 dates
+
+
+def test_a_bulk_build_counts_its_summaries_exactly(tmp_path: Path) -> None:
+    docs = [*corpus(40), *read_documents(EXAMPLES)]
+    with OxigraphStore(tmp_path / "store") as store:
+        build(docs, store, workers=1)
+        assert read_summaries(store) == compute_summaries(store)
+        assert_exact(store)
+
+
+def test_an_incremental_build_recounts_only_the_pairs_it_touched(tmp_path: Path) -> None:
+    with OxigraphStore(tmp_path / "store") as store:
+        build([*corpus(30), *read_documents(EXAMPLES)], store, workers=1)
+        rows = read_summaries(store)
+        # A row no later build touches, made wrong on purpose: kept as it is, it shows the
+        # builds below recount only what they touched (and, fixed again, that they kept it).
+        first = "g20-talks"
+        replaced = graph_keys(store, [graph_iri(first)])
+        untouched = next(r for r in rows if (r.source, r.target, r.kind) not in replaced
+                         and "FRA" not in (r.source, r.target)
+                         and "RUS" not in (r.source, r.target)
+                         and {"CHN", "JPN"} != {r.source, r.target})
+        wrong = SummaryRow(untouched.source, untouched.target, untouched.kind,
+                           untouched.facts + 100, untouched.weighted, untouched.score,
+                           untouched.first_date, untouched.last_date)
+        store.replace_graph(SUMMARY_GRAPH, summary_quads(
+            [wrong if r == untouched else r for r in rows]))
+        changed = document_from_text(
+            "Japan and China held talks in Beijing. France sanctioned Russia.",
+            first, date="2024-05-06")
+        build([changed, document_from_text("Russia criticised France.", "new")], store,
+              workers=1)
+        after = {(r.source, r.target, r.kind): r for r in read_summaries(store)}
+        assert after[untouched.source, untouched.target, untouched.kind] == wrong
+        exact = {(r.source, r.target, r.kind): r for r in from_facts(store)}
+        assert {k: v for k, v in after.items() if v != wrong} == {
+            k: v for k, v in exact.items() if k != (wrong.source, wrong.target, wrong.kind)}
+        remove_documents(store, ["new"])
+        after = {(r.source, r.target, r.kind): r for r in read_summaries(store)}
+        assert after[untouched.source, untouched.target, untouched.kind] == wrong
+        refresh_summaries(store)
+        assert_exact(store)
 
 
 @pytest.fixture(scope="module", params=["examples", "synthetic"])

@@ -120,7 +120,7 @@ def data_of(page: str) -> dict:
 
 
 FIELDS = ("kind", "source", "target", "source_person", "target_person", "date", "status",
-          "attribution", "label", "doc", "evidence")
+          "attribution", "label", "doc", "evidence", "confidence")
 
 
 def facts_of(data: dict) -> list[dict]:

@@ -16,6 +16,7 @@ from itertools import combinations
 from ..records import DIRECTED_KINDS, Document, Fact, Side
 from .actors import Actors, load_actors
 from .clauses import clause_span as _clause
+from .confidence import rate
 from .dates import find_dates
 from .mentions import DocumentContext, Mention, MentionFinder, in_compound
 from .qualifiers import (
@@ -247,7 +248,7 @@ class Extractor:
                 location=location, status=status, attribution=attribution,
                 label=label, topics=topics, rule=decision.rule,
             )
-            yield fact
+            yield rate(fact, trigger, m, sent, ctx.mentions[i])
 
     def _directed_sides(self, ctx: DocumentContext, sent: Sentence, trigger: Trigger,
                         m: Hit, left: list[Mention], right: list[Mention],
@@ -686,7 +687,7 @@ def _visit_of_meeting(fact: Fact) -> Fact | None:
     return Fact(doc=fact.doc, kind="visit", source=guest, target=host_side,
                 evidence=fact.evidence, span=fact.span, date=fact.date,
                 location=fact.location, status=fact.status, attribution=fact.attribution,
-                rule=f"{fact.rule}+meeting-place")
+                rule=f"{fact.rule}+meeting-place", confidence=fact.confidence)
 
 
 _DEFAULT: Extractor | None = None

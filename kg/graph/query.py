@@ -348,7 +348,7 @@ def _first_line(exc: BaseException) -> str:
 
 # --- saved queries -----------------------------------------------------------------------
 
-PARAM_TYPES = ("text", "country", "date")
+PARAM_TYPES = ("text", "country", "date", "confidence")
 
 
 @dataclass(frozen=True)
@@ -356,7 +356,8 @@ class SavedQuery:
     """A query in `kg/queries/NAME.rq` (or a user's folder), described by its header comments.
 
     `# param: NAME (TYPE) — help` declares a parameter; TYPE is `country` (a code or name,
-    resolved to an ISO 3166-1 alpha-3 code), `date` (YYYY-MM-DD) or `text` (the default).
+    resolved to an ISO 3166-1 alpha-3 code), `date` (YYYY-MM-DD), `confidence` (a number
+    from 0 to 1, bound as its decimal text) or `text` (the default).
     A line `#%% without summaries` may end the query: the query after it is run instead
     on a store without the summary graph (kg/graph/summaries.py), with the same parameters.
     """
@@ -486,9 +487,22 @@ def _check_value(query: SavedQuery, name: str, value: str) -> str:
             except ValueError:
                 raise QueryError(f"{value!r} is not a day of the calendar") from None
             return text
+        if kind == "confidence":
+            return confidence_text(value)
     except QueryError as exc:
         raise QueryError(f"saved query {query.name}: {name}={exc}") from None
     return value
+
+
+def confidence_text(value: str | float) -> str:
+    """A confidence bound (0 to 1) as decimal text, for a query to read with xsd:decimal."""
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        number = float("nan")
+    if not 0 <= number <= 1:  # NaN fails too
+        raise QueryError(f"{value!r} is not a confidence: a number from 0 to 1")
+    return f"{number:.6f}".rstrip("0").rstrip(".") if number else "0"
 
 
 def resolve_saved(name: str, params: Mapping[str, str] | None = None, *,

@@ -2,7 +2,7 @@
 
 The model (see the README diagram): each fact is a node typed by its kind, with its two
 countries (`kg:source`, `kg:target`, both also `kg:involves`), the persons acting and the
-offices they hold, date, place, status, attribution, topics, label, and its evidence
+offices they hold, date, place, status, attribution, confidence, topics, label, and its evidence
 (sentence and offsets) with PROV-O provenance: the document it was derived from and the
 extractor that wrote it. Each fact also gives a plain country-to-country link
 (`country:GBR kg:invited country:JPN`), both ways for undirected kinds.
@@ -118,6 +118,9 @@ def fact_quads(fact: Fact, graph: NamedNode, doc_node: NamedNode,
     yield Quad(node, _k("attribution"), _n(VALUE_IRI[fact.attribution]), graph)
     if fact.label:
         yield Quad(node, _k("label"), Literal(fact.label), graph)
+    if fact.confidence is not None:
+        yield Quad(node, _k("confidence"),
+                   Literal(f"{fact.confidence:.3f}", datatype=NamedNode(XSD + "decimal")), graph)
     for topic in fact.topics:
         concept = _n(topic_iri(topic))
         yield Quad(node, _k("topic"), concept, graph)

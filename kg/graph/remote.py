@@ -1,13 +1,14 @@
 """A remote SPARQL endpoint behind the store interface (SPARQL 1.1 Protocol over HTTP).
 
 Queries go to the query endpoint; parameters are sent as a VALUES block of terms serialised
-by Oxigraph (escaped), never spliced in as raw text. Writes go through the SPARQL 1.1 Graph
-Store HTTP Protocol: a document's graph is replaced whole by one PUT of N-Triples (the
-server swaps it in one request, so a reader never sees half a document), removed by one
-DELETE, and shared graphs (countries) grow by POST. Graph IRIs travel URL-encoded in the
-`graph=` parameter. Failures are one-line `StoreError`s: a refused connection, a time-out
-and a 5xx answer are tried again a bounded number of times, a 4xx answer (a read-only
-server refusing a write) is not.
+by Oxigraph (escaped), never spliced in as raw text, first in the query's WHERE group, so
+that its FILTERs and BINDs see them as Oxigraph's own substitutions do. Writes go through
+the SPARQL 1.1 Graph Store HTTP Protocol: a document's graph is replaced whole by one PUT
+of N-Triples (the server swaps it in one request, so a reader never sees half a document),
+removed by one DELETE, and shared graphs (countries) grow by POST. Graph IRIs travel
+URL-encoded in the `graph=` parameter. Failures are one-line `StoreError`s: a refused
+connection, a time-out and a 5xx answer are tried again a bounded number of times, a 4xx
+answer (a read-only server refusing a write) is not.
 """
 
 from __future__ import annotations
@@ -96,7 +97,7 @@ class RemoteStore:
         if substitutions:
             names = " ".join(f"?{name}" for name in substitutions)
             values = " ".join(str(term) for term in substitutions.values())
-            text += f"\nVALUES ({names}) {{ ({values}) }}"
+            text = with_values(text, f"VALUES ({names}) {{ ({values}) }}")
         form = _form(sparql)
         accept = N_TRIPLES if form == "graph" else RESULTS_JSON
         body = self._post(self.endpoint, text, "application/sparql-query", accept)
@@ -179,3 +180,50 @@ def _form(sparql: str) -> str:
     if keyword.startswith(("CONSTRUCT", "DESCRIBE")):
         return "graph"
     return "select"
+
+
+# What the scan for the WHERE group steps over: IRIs, strings (long ones first), comments.
+_SKIP = re.compile("|".join((
+    r'<[^<>"{}|^`\\\x00-\x20]*>',  # an IRI (a "<" that is no IRI is an operator)
+    r'"{3}(?:[^\\]|\\.)*?"{3}', r"'{3}(?:[^\\]|\\.)*?'{3}",  # long strings
+    r'"(?:[^"\\\n]|\\.)*"', r"'(?:[^'\\\n]|\\.)*'",  # strings
+    r"#[^\n]*",  # a comment
+)), re.S)
+
+
+def with_values(sparql: str, block: str) -> str:
+    """The query with `block` (a VALUES clause) first inside its WHERE group.
+
+    A trailing VALUES clause is joined after the WHERE group is evaluated, so FILTERs and
+    BINDs there would see its variables unbound. The WHERE group is the first `{` outside
+    IRIs, strings, comments and parentheses (select expressions may hold EXISTS { }),
+    past a CONSTRUCT template. A query without one (DESCRIBE <iri>, CONSTRUCT WHERE, whose
+    group holds triples only) gets it at the end.
+    """
+    head = sparql[_PROLOGUE.match(sparql).end():]  # type: ignore[union-attr]
+    template = head[:9].upper() == "CONSTRUCT"
+    parens = braces = 0
+    i = 0
+    while i < len(sparql):
+        skipped = _SKIP.match(sparql, i)
+        if skipped:
+            i = skipped.end()
+            continue
+        ch = sparql[i]
+        if ch == "(":
+            parens += 1
+        elif ch == ")":
+            parens -= 1
+        elif ch == "{" and parens == 0:
+            if braces == 0 and not template:
+                return sparql[:i + 1] + " " + block + " " + sparql[i + 1:]
+            braces += 1
+        elif ch == "}" and parens == 0:
+            braces -= 1
+            if braces == 0:
+                template = False
+        elif template and braces == 0 and sparql[i:i + 5].upper() == "WHERE" and \
+                sparql[i + 5:i + 6] in ("", " ", "\n", "\t", "\r", "{"):
+            break  # CONSTRUCT WHERE { … } holds triples only: the block goes after it
+        i += 1
+    return sparql + "\n" + block

@@ -3,23 +3,27 @@
 Per pair and kind (ordered for directed kinds, in code order for undirected ones): the
 number of facts, the sum of their status factors, the mean cooperation–conflict weight and
 the first and last date; per country: its partners and facts. They live as RDF in their own
-named graph (`SUMMARY_GRAPH`), rewritten whole by `refresh_summaries` at the end of each
-build and removal from one aggregate query over the facts. `read_summaries` returns None
-for a store that has none (written by an older kg, or imported), and the readers
-(`kg.views.analysis.top`, `partners.rq`) then read the facts instead.
+named graph (`SUMMARY_GRAPH`). A build into an empty store counts them from the facts it
+writes (`SummaryCounter`); a build into a store that has documents, and a removal, recount
+only the rows of the pairs and kinds whose facts they wrote or dropped (`update_summaries`);
+`refresh_summaries` recounts them all from one aggregate query over the facts.
+`read_summaries` returns None for a store that has none (written by an older kg, or
+imported), and the readers (`kg.views.analysis.top`, `partners.rq`) then read the facts
+instead.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pyoxigraph as ox
 
-from ..records import DIRECTED_KINDS
+from ..records import DIRECTED_KINDS, Fact
 from ..views.analysis import KIND_WEIGHTS, STATUS_FACTORS
+from .rdf import date_literal
 from .store import GraphStore
 from .vocab import PREFIXES, SUMMARY_GRAPH, country_iri, kg, pair_summary_iri
 
@@ -33,6 +37,7 @@ SELECT ?s ?t ?kind ?st (COUNT(?fact) AS ?n) (MIN(STR(?date)) AS ?first)
        (MAX(STR(?date)) AS ?last)
 WHERE {
   { SELECT DISTINCT ?fact ?kind ?s ?t ?st ?date WHERE {
+      #where
       GRAPH ?g {
         ?fact kg:kind ?kind ; kg:source ?s ; kg:target ?t ; kg:status ?st ;
               kg:attribution ?at ; prov:wasDerivedFrom ?d .
@@ -73,26 +78,138 @@ class SummaryRow:
         return self.kind in DIRECTED_KINDS
 
 
-def compute_summaries(store: GraphStore) -> list[SummaryRow]:
-    """The summary rows, from the facts themselves."""
-    acc: dict[tuple[str, str, str], list[Any]] = defaultdict(lambda: [0, 0.0, None, None])
-    for s in store.query(_AGGREGATE, prefixes=PREFIXES):
-        source = s["s"].value.removeprefix(_COUNTRY_NS)
-        target = s["t"].value.removeprefix(_COUNTRY_NS)
-        kind = s["kind"].value
-        if kind not in DIRECTED_KINDS:
-            source, target = sorted((source, target))
-        status = s["st"].value.rsplit("#", 1)[-1].lower()
-        n = int(s["n"].value)
-        row = acc[source, target, kind]
-        row[0] += n
-        row[1] += n * STATUS_FACTORS.get(status, 1.0)
-        for i, value, pick in ((2, s["first"], min), (3, s["last"], max)):
-            if value is not None and value.value:
-                row[i] = value.value if row[i] is None else pick(row[i], value.value)
+_Acc = dict[tuple[str, str, str], list[Any]]
+
+
+def _new_acc() -> _Acc:
+    return defaultdict(lambda: [0, 0.0, None, None])
+
+
+def _count(acc: _Acc, source: str, target: str, kind: str, status: str, n: int,
+           first: str | None, last: str | None) -> None:
+    """`n` facts of one kind and status between two countries, dated `first` to `last`."""
+    if kind not in DIRECTED_KINDS:
+        source, target = sorted((source, target))
+    row = acc[source, target, kind]
+    row[0] += n
+    row[1] += n * STATUS_FACTORS.get(status, 1.0)
+    for i, value, pick in ((2, first, min), (3, last, max)):
+        if value:
+            row[i] = value if row[i] is None else pick(row[i], value)
+
+
+def _rows(acc: _Acc) -> list[SummaryRow]:
     return [SummaryRow(src, tgt, kind, n, weighted,
                        KIND_WEIGHTS.get(kind, 0.0) if weighted else 0.0, first, last)
             for (src, tgt, kind), (n, weighted, first, last) in sorted(acc.items())]
+
+
+def _aggregate(store: GraphStore, where: str = "") -> _Acc:
+    acc = _new_acc()
+    query = _AGGREGATE.replace("#where", where)
+    for s in store.query(query, prefixes=PREFIXES):
+        _count(acc, s["s"].value.removeprefix(_COUNTRY_NS),
+               s["t"].value.removeprefix(_COUNTRY_NS), s["kind"].value,
+               s["st"].value.rsplit("#", 1)[-1].lower(), int(s["n"].value),
+               s["first"].value if s["first"] is not None else None,
+               s["last"].value if s["last"] is not None else None)
+    return acc
+
+
+def compute_summaries(store: GraphStore) -> list[SummaryRow]:
+    """The summary rows, from the facts themselves."""
+    return _rows(_aggregate(store))
+
+
+Key = tuple[str, str, str]  # (source, target, kind) as a summary row names them
+
+
+class SummaryCounter:
+    """Summary rows counted from the facts a build writes, as `compute_summaries` would
+    read them back: a build into an empty store needs no aggregate query over the store.
+
+    Facts of one kind and pair in one document share a fact node (`kg.graph.rdf`), whose
+    statuses and dates the store then holds together: they are counted as the store holds
+    them, each status with each date.
+    """
+
+    def __init__(self) -> None:
+        self._acc = _new_acc()
+        self.keys: set[Key] = set()
+
+    def add(self, facts: Iterable[Fact]) -> None:
+        nodes: dict[tuple[str, str, str], tuple[set[str], set[str]]] = {}
+        for fact in facts:
+            kind, src, tgt = fact.key
+            statuses, dates = nodes.setdefault((kind, src, tgt), (set(), set()))
+            statuses.add(fact.status)
+            if fact.date and date_literal(fact.date) is not None:
+                dates.add(fact.date)
+        for (kind, src, tgt), (statuses, dates) in nodes.items():
+            self.keys.add(key_of(src, tgt, kind))
+            for status in statuses:
+                _count(self._acc, src, tgt, kind, status, max(1, len(dates)),
+                       min(dates) if dates else None, max(dates) if dates else None)
+
+    def rows(self) -> list[SummaryRow]:
+        return _rows(self._acc)
+
+
+def key_of(source: str, target: str, kind: str) -> Key:
+    """The summary row a fact of `kind` from `source` to `target` counts in."""
+    if kind not in DIRECTED_KINDS:
+        source, target = sorted((source, target))
+    return source, target, kind
+
+
+_GRAPH_KEYS = """
+SELECT DISTINCT ?s ?t ?kind WHERE {
+  VALUES ?g { #graphs }
+  GRAPH ?g { ?fact kg:kind ?kind ; kg:source ?s ; kg:target ?t }
+}"""
+
+
+def graph_keys(store: Any, graphs: Iterable[str]) -> set[Key]:
+    """The summary rows the facts of these named graphs count in (read before the graphs
+    are replaced or removed, so that their rows are recounted after)."""
+    wanted = [f"<{ox.NamedNode(g).value}>" for g in graphs]
+    keys: set[Key] = set()
+    for start in range(0, len(wanted), 500):
+        query = _GRAPH_KEYS.replace("#graphs", " ".join(wanted[start:start + 500]))
+        for s in store.query(query, prefixes=PREFIXES):
+            keys.add(key_of(s["s"].value.removeprefix(_COUNTRY_NS),
+                            s["t"].value.removeprefix(_COUNTRY_NS), s["kind"].value))
+    return keys
+
+
+def update_summaries(store: GraphStore, keys: set[Key]) -> list[SummaryRow]:
+    """Recount the summary rows `keys` from the facts and keep the others as they are: what
+    a build or removal that touched only those pairs and kinds leaves exact. A store
+    without summaries gets them whole (`refresh_summaries`)."""
+    current = read_summaries(store)
+    if current is None:
+        return refresh_summaries(store)
+    if not keys:
+        return current
+    acc = _new_acc()
+    for start in range(0, len(keys), 2000):
+        chunk = sorted(keys)[start:start + 2000]
+        values = " ".join(
+            f"({ox.NamedNode(country_iri(a))} {ox.NamedNode(country_iri(b))} {ox.Literal(kind)})"
+            for s, t, kind in chunk
+            for a, b in ([(s, t)] if kind in DIRECTED_KINDS or s == t else [(s, t), (t, s)]))
+        for key, row in _aggregate(store, f"VALUES (?s ?t ?kind) {{ {values} }}").items():
+            acc[key] = row
+    kept = {(r.source, r.target, r.kind): r for r in current if (r.source, r.target, r.kind)
+            not in keys}
+    rows = sorted([*kept.values(), *_rows(acc)], key=lambda r: (r.source, r.target, r.kind))
+    write_summaries(store, rows)
+    return rows
+
+
+def write_summaries(store: GraphStore, rows: list[SummaryRow]) -> None:
+    """Replace the summary graph with these rows (a few per pair: one small graph)."""
+    store.replace_graph(SUMMARY_GRAPH, summary_quads(rows))
 
 
 def _literal(value: float | int) -> ox.Literal:
@@ -143,7 +260,7 @@ def refresh_summaries(store: GraphStore) -> list[SummaryRow]:
     pass over the facts' few properties (see `make bench-scale` for its time).
     """
     rows = compute_summaries(store)
-    store.replace_graph(SUMMARY_GRAPH, summary_quads(rows))
+    write_summaries(store, rows)
     return rows
 
 

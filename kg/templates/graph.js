@@ -72,6 +72,7 @@
         attribution: data.attributions[r[7]], label: r[8], doc: doc[0], title: doc[1],
         url: doc[2], evidence: r[10], source_label: data.labels[r[1]] || r[1],
         target_label: data.labels[r[2]] || r[2], cut: false,
+        confidence: typeof r[11] === "number" ? r[11] : null,
         event: data.eventOf ? data.eventOf[i] : -1
       };
     });
@@ -120,6 +121,7 @@
     row(list, "date", fact.date || "unknown");
     row(list, "status", fact.status);
     row(list, "attribution", fact.attribution);
+    if (fact.confidence !== null) row(list, "confidence", fact.confidence.toFixed(2));
     if (fact.label) row(list, "label", fact.label);
     if (fact.title || fact.doc) row(list, "document", fact.title || fact.doc);
     box.appendChild(list);
@@ -293,7 +295,7 @@
   var DATE = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 
   function resetFilter() {
-    filter = { kinds: {}, status: {}, attribution: {}, since: "", until: "" };
+    filter = { kinds: {}, status: {}, attribution: {}, since: "", until: "", confidence: 0 };
     if (!KG) return;
     data.kinds.forEach(function (k) { filter.kinds[k.name] = true; });
     data.statuses.forEach(function (s) {
@@ -314,6 +316,9 @@
   function passes(f) {
     if (!filter.kinds[f.kind] || !filter.status[f.status] ||
         !filter.attribution[f.attribution]) return false;
+    // Unrated facts (written before kg rated facts) drop out once a minimum is set.
+    if (filter.confidence > 0 && (f.confidence === null || f.confidence < filter.confidence))
+      return false;
     if (!filter.since && !filter.until) return true;
     if (!f.date) return false;
     var n = f.date.length;
@@ -344,6 +349,7 @@
     }
     if (filter.since) words.push("since " + filter.since);
     if (filter.until) words.push("until " + filter.until);
+    if (filter.confidence > 0) words.push("confidence at least " + filter.confidence.toFixed(2));
     return words;
   }
 
@@ -665,6 +671,15 @@
         if (ok) { filter[which] = value; refresh(); }
       });
     });
+    var slider = byId("kg-confidence");
+    function showConfidence() {
+      byId("kg-confidence-value").textContent = Number(slider.value).toFixed(2);
+    }
+    slider.addEventListener("input", function () {
+      filter.confidence = Number(slider.value);
+      showConfidence();
+      refresh();
+    });
     if (data.level === "actors" && Object.keys(personsOf).length) {
       var persons = byId("kg-persons");
       persons.hidden = false;
@@ -679,6 +694,8 @@
       resetFilter();
       boxes.forEach(function (b) { b[0].checked = filter[b[1]][b[2]]; });
       byId("kg-since").value = byId("kg-until").value = "";
+      slider.value = "0";
+      showConfidence();
       refresh();
     });
   }

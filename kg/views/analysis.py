@@ -46,7 +46,8 @@ _ISO3 = re.compile(r"[A-Z]{3}")
 # place recurs in many graphs, and the union of all graphs would repeat it once per graph.
 _FACTS_QUERY = """
 SELECT ?fact ?kind ?s ?t ?sl ?tl ?sp ?tp ?date ?status ?attribution ?label ?evidence
-       ?doc ?url ?title ?p_country ?p_a ?p_b ?p_kinds ?p_since ?p_until
+       ?doc ?url ?title ?confidence ?p_country ?p_a ?p_b ?p_kinds ?p_since ?p_until
+       ?p_confidence
 WHERE {
   GRAPH ?g {
     ?fact kg:kind ?kind ; kg:source ?s ; kg:target ?t ; kg:status ?st ; kg:attribution ?at ;
@@ -55,6 +56,7 @@ WHERE {
     OPTIONAL { ?fact kg:sourcePerson ?spn . ?spn schema:name ?sp }
     OPTIONAL { ?fact kg:targetPerson ?tpn . ?tpn schema:name ?tp }
     OPTIONAL { ?fact kg:label ?label }
+    OPTIONAL { ?fact kg:confidence ?confidence }
     OPTIONAL { ?fact kg:evidence ?e . ?e kg:sentence ?evidence }
     OPTIONAL { ?d dcterms:identifier ?doc }
     OPTIONAL { ?d schema:url ?url }
@@ -69,6 +71,8 @@ WHERE {
          && STR(?date) >= SUBSTR(?p_since, 1, STRLEN(STR(?date)))))
   FILTER(?p_until = "" || (BOUND(?date)
          && STR(?date) <= SUBSTR(?p_until, 1, STRLEN(STR(?date)))))
+  FILTER(?p_confidence = "" || (BOUND(?confidence)
+         && ?confidence >= xsd:decimal(?p_confidence)))
   BIND(LCASE(STRAFTER(STR(?st), STR(kg:))) AS ?status)
   BIND(LCASE(STRAFTER(STR(?at), STR(kg:))) AS ?attribution)
   OPTIONAL { ?s rdfs:label ?sl FILTER(LANGMATCHES(LANG(?sl), "en")) }
@@ -96,6 +100,7 @@ class FactRow:
     doc: str | None
     url: str | None
     title: str | None
+    confidence: float | None = None  # None for facts written before kg rated facts
 
     @property
     def directed(self) -> bool:
@@ -140,19 +145,30 @@ def _bound(value: str | None, what: str, pad: str) -> str:
     return value + f"-{pad}" * ((10 - len(value)) // 3)
 
 
+def _share(value: float | None) -> str:
+    """A confidence bound as decimal text ("" for none), checked to lie in [0, 1]."""
+    if value is None or value == 0:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise QueryError(f"min_confidence: {value!r} is not a number from 0 to 1")
+    return f"{float(value):.6f}"
+
+
 def _plain(term: Any) -> str | None:
     return None if term is None else str(term.value)
 
 
 def load_facts(store: Any, *, country: str | None = None,
                pair: Sequence[str] | None = None, kinds: Iterable[str] | None = None,
-               since: str | None = None, until: str | None = None) -> list[FactRow]:
+               since: str | None = None, until: str | None = None,
+               min_confidence: float | None = None) -> list[FactRow]:
     """The facts of `store`, filtered, sorted by date (undated last), then IRI.
 
     `country` keeps facts with that country on either side, `pair` those between two
     countries (either direction), `kinds` those of the kinds named. `since` and `until`
     keep dated facts whose date, at its own precision, falls in the range: a fact dated
     `2025` is kept by `since="2025-06-01"`; undated facts are left out by either.
+    `min_confidence` keeps facts rated at least that (unrated facts are left out by it).
     """
     p_a = p_b = ""
     if pair is not None:
@@ -168,6 +184,7 @@ def load_facts(store: Any, *, country: str | None = None,
         "p_a": p_a, "p_b": p_b,
         "p_kinds": f" {' '.join(wanted)} " if wanted else "",
         "p_since": _bound(since, "since", "00"), "p_until": _bound(until, "until", "99"),
+        "p_confidence": _share(min_confidence),
     }
     try:
         solutions = store.query(_FACTS_QUERY, prefixes=PREFIXES,
@@ -186,7 +203,8 @@ def load_facts(store: Any, *, country: str | None = None,
                 date=_plain(s["date"]), status=_plain(s["status"]) or "occurred",
                 attribution=_plain(s["attribution"]) or "reported",
                 label=_plain(s["label"]), evidence=_plain(s["evidence"]),
-                doc=_plain(s["doc"]), url=_plain(s["url"]), title=_plain(s["title"]))
+                doc=_plain(s["doc"]), url=_plain(s["url"]), title=_plain(s["title"]),
+                confidence=float(s["confidence"].value) if s["confidence"] else None)
     except (SyntaxError, OSError, RuntimeError) as exc:
         raise QueryError(f"reading facts failed: {exc}") from None
     return sort_facts(rows.values())

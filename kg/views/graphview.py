@@ -123,10 +123,11 @@ class GraphView:
 
 
 def describe_filters(filters: Mapping[str, Any] | None) -> tuple[str, ...]:
-    """The arguments of `load_facts` (country, pair, kinds, since, until) in words."""
+    """The arguments of `load_facts` (country, pair, kinds, since, until, min_confidence) in
+    words."""
     if not filters:
         return ()
-    unknown = set(filters) - {"country", "pair", "kinds", "since", "until"}
+    unknown = set(filters) - {"country", "pair", "kinds", "since", "until", "min_confidence"}
     if unknown:
         raise ValueError(f"unknown filter {sorted(unknown)[0]!r}")
     words = []
@@ -141,6 +142,8 @@ def describe_filters(filters: Mapping[str, Any] | None) -> tuple[str, ...]:
         words.append(f"since {filters['since']}")
     if filters.get("until"):
         words.append(f"until {filters['until']}")
+    if filters.get("min_confidence"):
+        words.append(f"confidence at least {filters['min_confidence']:g}")
     return tuple(words)
 
 

@@ -33,10 +33,24 @@ class StoreStats:
                 "triples": self.triples, "by_kind": dict(self.by_kind)}
 
 
-def store_stats(store: GraphStore) -> StoreStats:
-    """The counts; facts and countries from the summary graph when the store has one."""
+def store_stats(store: GraphStore, *, min_confidence: float | None = None) -> StoreStats:
+    """The counts; facts and countries from the summary graph when the store has one.
+
+    With `min_confidence`, only the facts rated at least that count (read fact by fact:
+    the summary graph does not keep confidences).
+    """
     from ..graph.summaries import read_summaries
     from ..graph.vocab import PREFIXES
+
+    if min_confidence:
+        from .analysis import load_facts
+
+        facts = load_facts(store, min_confidence=min_confidence)
+        (row,) = list(store.query(_DOCUMENTS, prefixes=PREFIXES))
+        by_kind = Counter(f.kind for f in facts)
+        return StoreStats(int(row["documents"].value), len(facts),
+                          len({c for f in facts for c in (f.source, f.target)}), len(store),
+                          tuple(sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0]))))
 
     summary = read_summaries(store)
     if summary is not None:

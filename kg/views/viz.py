@@ -188,7 +188,7 @@ def _payload(view: GraphView, events: Mapping[str, Any] | None = None) -> dict[s
         facts.append([kinds.index(f.kind), f.source, f.target, f.source_person,
                       f.target_person, f.date, statuses.index(f.status),
                       attributions.index(f.attribution), f.label, doc,
-                      f.evidence if i in kept else None])
+                      f.evidence if i in kept else None, f.confidence])
     return {
         "mode": "kg", "level": view.level, "title": view.title, "seed": view.seed,
         "total": view.total, "omitted": view.omitted, "filters": list(view.filters),
