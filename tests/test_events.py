@@ -223,6 +223,38 @@ def test_builds_and_removals_keep_the_events_exact() -> None:
     assert _event_quads(one_by_one) == set()
 
 
+def _summary(graph: kg.Graph) -> dict[str, tuple[int, int]]:
+    from kg.events.records import load_events
+
+    return {e.iri: (e.report_count, e.document_count) for e in load_events(graph.store)
+            if e.kind == "meeting"}
+
+
+def test_new_documents_join_events_and_removals_take_their_reports_away() -> None:
+    by_id = {a["id"]: a for a in ARTICLES}
+    graph = kg.connect()
+    graph.build([by_id["gov"], by_id["later"]])
+    events = _summary(graph)
+    assert sorted(events.values()) == [(1, 1), (1, 1)]
+    # Kyodo's own account joins the summit: the same event, under the same IRI.
+    graph.build([by_id["kyodo"]])
+    grown = _summary(graph)
+    assert set(grown) == set(events)
+    assert sorted(grown.values()) == [(1, 1), (2, 2)]
+    # A reprint of GOV.UK's text is a document more, not a report more.
+    graph.build([by_id["copy"]])
+    assert sorted(_summary(graph).values()) == [(1, 1), (2, 3)]
+    assert set(_summary(graph)) == set(events)
+    graph.remove("copy")
+    assert _summary(graph) == grown
+    graph.remove("kyodo")
+    assert _summary(graph) == events
+    # The summit's last document gone, the summit is gone; the later meeting stays.
+    graph.remove("gov")
+    assert sorted(_summary(graph).values()) == [(1, 1)]
+    assert len(set(_summary(graph)) & set(events)) == 1
+
+
 def test_event_iris_are_stable_across_rebuilds() -> None:
     first, second = kg.connect(), kg.connect()
     first.build(ARTICLES)

@@ -19,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 KG = [sys.executable, "-m", "kg"]
 COPIES = 60
-PARAMS = {"a": "JPN", "b": "GBR", "country": "JPN", "since": "2020-01-01"}
+PARAMS = {"a": "JPN", "b": "GBR", "country": "JPN", "since": "2020-01-01", "min_confidence": "0.5"}
 
 
 def _store(folder: Path, copies: int) -> Path:

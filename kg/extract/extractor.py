@@ -305,8 +305,8 @@ class Extractor:
             r"(?:ed|en|wn)$", m.group(0).split()[0])
         if read is not None:
             decision.rule = read.rule
-            if read.rule == "owner-no-country":
-                decision.reason = "the act's owner is named and is no country"
+            if read.reject:
+                decision.reason = read.reject
                 return None
             sources, targets = list(read.sources), list(read.targets)
         else:
@@ -375,14 +375,9 @@ class Extractor:
             else:
                 clause_lo = sent.start + _clause(sent, m.start(), m.end())[0] - sent.start
                 in_clause = [x for x in acting_left if x.start >= clause_lo]
-                owner = [x for x in left if re.fullmatch(
-                    r"(?:'s|’s|')\s+(?:[\w-]+\s+){0,2}", sent.text[x.end - sent.start:m.start()])
-                    or x.how == "demonym" and x.end - sent.start >= m.start() - 1
-                    and m.group(0)[:1].islower() and kind not in ("visit",)]
-                if owner:
-                    # "Canberra's consistent support", "Starmer's visit": the owner acts.
-                    sources = owner[-1:]
-                elif in_clause:
+                # "Canberra's consistent support" is the parse's (`possessor` of sides.py); by word
+                # order, the owner is the clause's first side anyway.
+                if in_clause:
                     # The clause's subject: "Both leaders reiterated their support for Ukraine and
                     # agreed to keep up pressure on Moscow, including through sanctions".
                     sources = in_clause[:1] + list(reversed(in_clause[1:]))
@@ -550,6 +545,9 @@ class Extractor:
             return None
         if read is not None:
             decision.rule = read.rule
+            if read.reject:
+                decision.reason = read.reject
+                return None
             return _pairs_of(read, decision)
         decision.rule = "order-undirected"
         if kind in ("meeting", "call") and not re.match(r"\s*(?:with|between)\b",
@@ -557,16 +555,10 @@ class Extractor:
             # "discussed the situation in Ukraine": what follows is the topic.
             mentions = [x for x in mentions if x.end <= sent.start + m.start()
                         or x.how in ("person", "title", "group", "pronoun")]
-        between = re.match(r"\W*(?:[\w-]+\s+){0,4}(?:between|among)\s", sent.text[m.end():])
+        # "cooperation between North Korea and Russia" is the parse's (`between` of sides.py):
+        # read by word order, its pair is the one named after the trigger (below).
         groups_before = [x for x in mentions if x.end <= sent.start + m.start()
                          and len(x.countries) >= 2 and clause_start <= x.start]
-        if between:
-            # "cooperation between North Korea and Russia": the pair named after the trigger.
-            after_between = [x for x in mentions if x.start >= sent.start + m.end()
-                             + between.end() - 1 and x.end <= clause_end]
-            if len({c for x in after_between for c in x.countries}) >= 2:
-                mentions = after_between
-                groups_before = []
         linked = re.match(r"\s+(?:of|to)\s", sent.text[m.end():]) and kind == "partnership"
         if linked:
             # "Both are treaty allies of the United States", "a close ally of Rabat": the
