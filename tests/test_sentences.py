@@ -9,6 +9,7 @@ holds the fraction of records passing.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -179,3 +180,19 @@ def test_every_side_rule_has_its_records() -> None:
         "+" + name for name in SUFFIXES]
     assert sorted(set(names) - written) == []
     # test_every_rule_has_a_fact_and_a_near_miss holds each of them to both.
+
+
+def test_the_table_names_every_rule_the_extractor_gives() -> None:
+    """Each rule name the extractor writes into a decision or fact is one of the side table's
+    (kg/extract/sides.py), so that --explain's names are documented and have records."""
+    source = (Path(__file__).parent.parent / "kg" / "extract" / "extractor.py").read_text(
+        encoding="utf-8")
+    written = re.findall(r'rule\s*(?:=|\+=)\s*f?"([^"{]*(?:\{[^}]*\})?[^"]*)"', source)
+    assert written
+    names = set(rule_names()) | {"+" + name for name in SUFFIXES}
+    unknown = set()
+    for text in written:
+        for part in re.sub(r"\{[^}]*\}", "", text).replace("+", " +").split():
+            if part not in names and not part.startswith("order-"):
+                unknown.add(part)
+    assert not unknown, unknown

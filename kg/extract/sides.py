@@ -552,7 +552,8 @@ OTHER_RULES = {
 REJECTING_RULES = {
     "part-of-name": "the trigger word is part of a name ('the Support Fund')",
     "banned-act": "the act is banned or halted: the ban is the fact",
-    "threatened-act": "the act is only threatened: the threat is the fact",
+    "received-criticism": "the subject meets the criticism, it does not make it",
+    "conditional-act": "the act is a condition set ('if Togo closes its border'), not done",
     "too-many-countries": "more than three countries in one clause: too many to pair",
     "partners-unnamed": "partners of no named country ('with allies')",
 }
@@ -565,6 +566,9 @@ SUFFIXES = {
     "quote-speaker": "the speaker after a quotation",
     "and-to": "each one joined by 'and to' is acted on too",
     "meeting-place": "a meeting in one side's country: the other side visited it",
+    "threatened-act": "the act is only threatened: a threat, with the act's sides",
+    "conditional-threat": "a hostile act made conditional ('unless ...'): a threat",
+    "refusal": "the act refused: a rejection, by the side refusing",
 }
 
 
