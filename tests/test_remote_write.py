@@ -16,7 +16,7 @@ from kg.errors import StoreError
 from kg.graph.remote import RemoteStore
 from kg.graph.store import OxigraphStore
 from kg.graph.summaries import SUMMARY_GRAPH
-from kg.graph.vocab import graph_iri
+from kg.graph.vocab import EVENTS_GRAPHS, graph_iri
 from kg.pipeline import build, document_ids
 
 pytestmark = pytest.mark.server
@@ -49,7 +49,8 @@ def _export(*where: str) -> list[str]:
     return sorted(proc.stdout.splitlines())
 
 
-def test_a_build_on_the_server_equals_a_local_build(endpoint: str, local: Path) -> None:
+def test_a_build_on_the_server_equals_a_local_build(endpoint: str, local: Path,
+                                                    tmp_path: Path) -> None:
     built = kg("--endpoint", endpoint, "build", str(EXAMPLES), "-w", "1")
     assert built.returncode == 0, built.stderr
     assert built.stdout.startswith("Built 2 documents")
@@ -71,12 +72,24 @@ def test_a_build_on_the_server_equals_a_local_build(endpoint: str, local: Path) 
     assert (removed.returncode, removed.stdout) == (0, "Removed 1 documents: seed\n")
     left = _export("--endpoint", endpoint)
     assert not any(f"<{graph_iri('seed')}>" in line for line in left)
-    # The summary graph is recomputed from what is left (tests/test_summaries.py checks it).
+    # The summary graph is recomputed from what is left (tests/test_summaries.py checks it),
+    # and so are the events graphs: they are what a local build of what is left gives.
     summary = f"<{SUMMARY_GRAPH}>"
+    events = f"<{EVENTS_GRAPHS}"
+
+    def shared(line: str) -> bool:
+        return summary in line or events in line
+
     assert [line for line in expected
-            if f"<{graph_iri('seed')}>" not in line and summary not in line] == \
-        [line for line in left if summary not in line]
+            if f"<{graph_iri('seed')}>" not in line and not shared(line)] == \
+        [line for line in left if not shared(line)]
     assert any(summary in line for line in left)
+    rest = tmp_path / "rest"
+    assert kg("--store", str(rest), "build", str(EXAMPLES / "g20-talks.txt"), "-w", "1",
+              "-q").returncode == 0
+    assert [line for line in _export("--store", str(rest)) if events in line] == \
+        [line for line in left if events in line]
+    assert any(events in line for line in left)
 
 
 def test_a_changed_document_replaces_its_graph(endpoint: str, tmp_path: Path) -> None:
