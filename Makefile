@@ -5,8 +5,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 KG     := $(BIN)/kg
 DEV    ?= ../shared/eval/dev
+PEERS  ?= ../shared/eval/peers
 
-.PHONY: demo test eval bench bench-scale bench-import lint clean install install-test parser
+.PHONY: demo test eval confidence confidence-fit bench bench-scale bench-import lint clean install install-test parser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,19 @@ eval: install
 	mkdir -p .kg
 	$(KG) extract $(DEV)/*.txt --format jsonl -o .kg/dev-facts.jsonl
 	$(BIN)/python $(DEV)/../score.py $(DEV) .kg/dev-facts.jsonl
+
+# The precision-coverage table of docs/facts.md: the 48 articles (as shipped and
+# cross-validated), the peers' sentences and the dev set (read in place, reported only).
+confidence: install
+	@test -d $(DEV) || { echo "no dev set at $(DEV)"; exit 1; }
+	@test -x $(PEERS)/run.sh || { echo "no peers yardstick at $(PEERS)"; exit 1; }
+	rm -rf .kg/peers
+	$(PEERS)/run.sh . .kg/peers
+	$(BIN)/python scripts/confidence_table.py --articles --cross --peers .kg/peers --dev $(DEV)
+
+# Refit kg/data/confidence.yaml on the 48 articles (after a change to triggers, rules or signals).
+confidence-fit: install
+	$(BIN)/python scripts/confidence_table.py --fit
 
 bench: install-test $(CHROMIUM)
 	$(BIN)/python -m kg.bench.extraction

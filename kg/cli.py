@@ -129,6 +129,22 @@ class Seconds(click.ParamType):
         return seconds
 
 
+class Confidence(click.ParamType):
+    """A confidence bound: a number from 0 to 1 (nan, which every comparison fails, refused:
+    it would keep no fact without saying why)."""
+
+    name = "confidence"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        if not 0 <= number <= 1:
+            self.fail(f"{value!r} is not a confidence: a number from 0 to 1", param, ctx)
+        return number
+
+
 scheduler_option = click.option(
     "--scheduler", default=None, metavar="ADDRESS", envvar="KG_SCHEDULER",
     help="Extract on the Dask cluster whose scheduler is at ADDRESS (e.g. "
@@ -175,7 +191,7 @@ def format_option(choices: list[str] | None, default: str | None, help: str) -> 
 
 
 min_confidence_option = click.option(
-    "--min-confidence", type=click.FloatRange(0.0, 1.0), default=None, metavar="P",
+    "--min-confidence", type=Confidence(), default=None, metavar="P",
     help="Only facts whose confidence is at least P (0 to 1; see docs/facts.md).")
 
 
@@ -408,7 +424,7 @@ def remove(obj: Context, ids: tuple[str, ...]) -> None:
                    "(default: $KG_QUERIES).")
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", type=TEXT,
               help="A value for a saved query's parameter, bound as a term (repeatable).")
-@click.option("--min-confidence", type=click.FloatRange(0.0, 1.0), default=None, metavar="P",
+@click.option("--min-confidence", type=Confidence(), default=None, metavar="P",
               help="Bind ?min_confidence to P (0 to 1, as decimal text): the parameter of "
                    "saved queries such as confident-facts; a query of your own reads it as "
                    "FILTER(?confidence >= xsd:decimal(?min_confidence)).")
@@ -697,8 +713,7 @@ def stats(obj: Context, fmt: str, output: str | None, top: int | None,
           by_reports: bool, min_confidence: float | None) -> None:
     """Count documents, events (or, with --reports, facts) by kind, countries and triples.
 
-    An event is counted once however many documents report it (see kg events). Events
-    group facts whatever their confidence, so --min-confidence counts facts.
+    An event is counted once however many documents report it (see kg events).
 
     Example:
 
@@ -709,6 +724,7 @@ def stats(obj: Context, fmt: str, output: str | None, top: int | None,
 
     with obj.open_store() as store:
         result = store_stats(store, min_confidence=min_confidence)
+        # Events are grouped over all reports: a confidence bound counts the facts it keeps.
         counted = None if min_confidence else event_counts(store)
         ranking = None
         if top:

@@ -51,6 +51,17 @@ GAP_TO_OBJECT, GAP_TO_PHRASE, GAP_IN_PHRASE = ("{" + name + "}" for name in GAPS
 # "Georgia's occupied territories", "terrorist attacks"), not an act with a subject.
 NOMINAL = ("the", "a", "an", "'s", "’s", "of", "this", "that", "its", "their", "his", "her",
            "terrorist", "militant", "rebel", "insurgent", "jihadist", "separatist")
+# After a number or a quantifier a past or third-person form is a noun or an adjective too
+# ("two exiled dissidents", "several raids"); after a preposition a past form is an
+# adjective ("met with exiled dissidents", "settlers in occupied territories"), while an
+# -ing form there is a verb ("accused of attacking").
+QUANTIFIER = ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "dozens",
+              "hundreds", "thousands", "several", "many", "some", "these", "those", "other",
+              "0", "1", "2", "3", "4", "5", "6", "7", "8", "9")
+PREPOSITION = ("with", "from", "for", "in", "on", "at", "into", "among", "against", "about")
+# After a conjunction or a preposition a third-person form is a plural noun ("as shells
+# continued crashing", "with attacks on"); "Russia shells Kyiv" has its subject there.
+JOINING = PREPOSITION + ("as", "and", "or", "by", "amid", "after", "before", "despite", "under")
 # The base form is also a noun or an imperative: only after words that make it a verb.
 AUXILIARY = ("to", "will", "would", "could", "not", "did", "may", "might", "shall", "must")
 # Words that say too little to stand for a pattern's object: "- * OFF [130]", "- * (IN)".
@@ -365,18 +376,26 @@ def derive(cameo_text: str, plover_text: str, kinds_rows: list[list[str]],
             alternatives.append(_alternation(entry["forms"]) + _trie(tails))
         if entry["bare"]:
             base = sorted(f for f, t in entry["bare"] if t == "base")
-            inflected = sorted(f for f, t in entry["bare"] if t in ("s", "ed"))
             gerunds = sorted(f for f, t in entry["bare"] if t == "ing")
             # "the killing of", "Nijjar's killing", "Georgia's occupied territories",
             # "terrorist attacks": a noun or an adjective, whose sides are no subject and
             # object; "bombing Kyiv", "Russia attacks Ukraine" are verbs.
-            behind = "".join(f"(?<!{w} )" for w in NOMINAL)
-            if inflected:
-                alternatives.append(behind + _alternation(inflected))
+            behind = "".join(f"(?<!\\b{w} )" for w in NOMINAL + QUANTIFIER)
+            past = sorted(f for f, t in entry["bare"] if t == "ed")
+            third = sorted(f for f, t in entry["bare"] if t == "s")
+            if past:
+                alternatives.append(behind + "".join(f"(?<!\\b{w} )" for w in PREPOSITION)
+                                    + _alternation(past))
+            if third:
+                alternatives.append(behind + "".join(f"(?<!\\b{w} )" for w in JOINING)
+                                    + _alternation(third))
             if gerunds:
-                alternatives.append(behind + _alternation(gerunds))
+                # Not ", killing or wounding 50": the result of the act just told, whose
+                # sides are the main clause's, not the words around it.
+                alternatives.append("".join(f"(?<!\\b{w} )" for w in NOMINAL)
+                                    + "(?<!, )(?<!, or )" + _alternation(gerunds))
             if base:
-                behind = "".join(f"(?<={a} )|" for a in AUXILIARY).rstrip("|")
+                behind = "".join(f"(?<=\\b{a} )|" for a in AUXILIARY).rstrip("|")
                 alternatives.append(f"(?:{behind})" + _alternation(base))
         out.append("\t".join([name, kind, roles, " ".join(sorted(entry["codes"])),
                               " ".join(sorted(v.replace(" ", "_") for v in entry["verbs"])),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 from typing import Any
@@ -37,16 +38,46 @@ def test_every_fact_has_a_confidence_in_the_unit_interval(records: list[dict[str
     assert len(set(values)) > 10
 
 
-def test_precision_does_not_fall_as_the_threshold_rises(records: list[dict[str, Any]]) -> None:
-    """On the 48 articles, with the shipped weights: the facts above a higher threshold are
-    at least as often right as all of them, and a high threshold still keeps most facts."""
+def test_precision_rises_with_the_threshold(records: list[dict[str, Any]]) -> None:
+    """On the 48 articles, with the shipped weights: precision never falls from one threshold
+    to the next while the kept facts are many (100 or more), rises above the base by 0.7,
+    and no threshold keeps facts less often right than all of them."""
     gold = scoring.load_gold(OURS)
     assert len(gold) == 48
     base = scoring.score(gold, records).prf()[0]
-    for threshold in (0.5, 0.7, 0.9):
+    last = base
+    for threshold in (0.3, 0.5, 0.7, 0.9):
         kept = [r for r in records if r["confidence"] >= threshold]
-        assert len(kept) >= 0.5 * len(records), threshold
-        assert scoring.score(gold, kept).prf()[0] >= base, threshold
+        precision = scoring.score(gold, kept).prf()[0]
+        assert len(kept) >= 20 and precision >= base, threshold
+        if len(kept) >= 100:
+            assert precision >= last, (threshold, precision, last)
+            last = precision
+    assert last >= base + 0.02
+    # The thresholds cut: most facts pass 0.5, fewer than half pass 0.9.
+    assert sum(r["confidence"] >= 0.5 for r in records) > 0.9 * len(records)
+    assert sum(r["confidence"] >= 0.9 for r in records) < 0.5 * len(records)
+
+
+def test_the_weights_are_the_fit_on_the_48_articles() -> None:
+    """The shipped weights are what `scripts/confidence_table.py --fit` gives today: a change
+    to triggers, side rules or signals that moves the fit fails here until it is rerun. Each
+    weight may differ by 0.05 (about a point of confidence), so that a small change merged
+    from elsewhere does not fail it."""
+    spec = importlib.util.spec_from_file_location("confidence_table",
+                                                  ROOT / "scripts" / "confidence_table.py")
+    assert spec and spec.loader
+    table = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(table)
+    assert table.ARTICLES == OURS  # the 48 articles, and nothing else, are fitted
+    records, signals = table.extract(table.ARTICLES)
+    ys = table.labels(scoring.load_gold(OURS), records)
+    rows, out = table.training_rows(signals, ys, range(len(records)))
+    fitted = table.shifted(table.fit(rows, out), out)
+    shipped = load_weights()
+    drift = {n: (shipped.get(n), fitted.get(n)) for n in set(shipped) | set(fitted)
+             if abs(shipped.get(n, 0.0) - fitted.get(n, 0.0)) > 0.05}
+    assert not drift, f"run python scripts/confidence_table.py --fit: {drift}"
 
 
 def test_weights_are_data_with_their_provenance() -> None:
@@ -58,6 +89,7 @@ def test_weights_are_data_with_their_provenance() -> None:
     # Every weight names a signal the model can give.
     known = ("bias", "trigger:", "side:", "hedge", "modal", "negation-cue", "status:",
              "attribution:", "quoted", "question", "countries", "length", "distance", "kind:",
+             "intervening",
              "rule:")
     assert all(name.startswith(known) for name in weights), weights
 
@@ -118,10 +150,20 @@ def test_extract_min_confidence_keeps_the_confident_facts() -> None:
     assert kept == [v for v in values if v >= cut] and len(kept) < len(values)
 
 
-def test_min_confidence_outside_the_unit_interval_is_one_line() -> None:
-    out = CliRunner().invoke(cli, ["extract", str(SEED), "--min-confidence", "1.5"])
-    assert out.exit_code != 0
-    assert "Traceback" not in out.output and "1.5" in out.output
+@pytest.mark.parametrize("command", [["extract", str(SEED)], ["viz", "-o", "page.html"],
+                                     ["stats"], ["query", "--saved", "confident-facts"]])
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "nan", "inf", "high"])
+def test_min_confidence_outside_the_unit_interval_is_one_line(
+        tmp_path: Path, command: list[str], value: str) -> None:
+    """Every command that takes the bound refuses the same way, before it reads anything
+    (nan too, which every comparison fails: it would keep no fact without a word)."""
+    out = CliRunner().invoke(cli, ["--store", str(tmp_path / "s"), *command,
+                                   "--min-confidence", value])
+    assert out.exit_code == 2
+    errors = [line for line in out.output.splitlines() if line.startswith("Error")]
+    assert errors == [f"Error: Invalid value for '--min-confidence': {value!r} is not a "
+                      "confidence: a number from 0 to 1"], out.output
+    assert "Traceback" not in out.output and not (tmp_path / "page.html").exists()
 
 
 def test_stats_and_viz_count_only_the_confident_facts(tmp_path: Path) -> None:
@@ -156,8 +198,8 @@ def test_a_remote_store_binds_the_confidence_too(tmp_path: Path) -> None:
     store = tmp_path / "store"
     built = runner.invoke(cli, ["--store", str(store), "build", str(SEED), "-w", "1"])
     assert built.exit_code == 0, built.output
-    asks = [["query", "--saved", "confident-facts", "--min-confidence", "0.95", "-f", "tsv"],
-            ["stats", "--min-confidence", "0.95", "--format", "json"]]
+    asks = [["query", "--saved", "confident-facts", "--min-confidence", "0.8", "-f", "tsv"],
+            ["stats", "--min-confidence", "0.8", "--format", "json"]]
     local = [runner.invoke(cli, ["--store", str(store), *ask]) for ask in asks]
     assert all(out.exit_code == 0 for out in local), [out.output for out in local]
     assert len(local[0].output.splitlines()) > 1

@@ -13,7 +13,7 @@ import re
 from .sentences import Sentence
 
 _FRONTED = re.compile(r"(?:As|While|Although|Though|Since|Because|When|Whereas|If|In|At|"
-                      r"During|Following|Amid|Under|Despite|To|[A-Z][a-z]+ing)\b")
+                      r"Before|After|During|Following|Amid|Under|Despite|To|[A-Z][a-z]+ing)\b")
 _CLAUSE_BREAK = re.compile(
     r"[;:]|\s[-–—]\s|,\s+(?:and|but|while|whereas|which|who|where|when)\b|"
     r"\s(?:after|before|because|although|though|whereas|while|until|since)\s|"

@@ -66,8 +66,11 @@ def features(fact: Fact, trigger: Trigger, hit: Hit, sent: Sentence,
     """The signals of one fact, by name (the names of kg/data/confidence.yaml's weights)."""
     found: dict[str, float] = {"bias": 1.0}
     words = hit.group(0).split()
-    if trigger.source != "kg":
-        found["trigger:cameo-bare" if len(words) == 1 else "trigger:cameo-pattern"] = 1.0
+    # The lexicon a trigger came from is the first word of its source ("kg", "cameo 0231
+    # ..."): a new lexicon gets its own signals at the next refit, with no code change.
+    origin = trigger.source.split()[0] if trigger.source.strip() else "kg"
+    if origin != "kg":
+        found[f"trigger:{origin}-bare" if len(words) == 1 else f"trigger:{origin}-pattern"] = 1.0
     elif len(words) > 1:
         found["trigger:kg-phrase"] = 1.0
     for side in (fact.source, fact.target):
@@ -96,35 +99,46 @@ def features(fact: Fact, trigger: Trigger, hit: Hit, sent: Sentence,
         found["countries"] = float(min(len(countries) - 2, 4))
     length = len(_WORD.findall(text))
     found["length"] = max(-1.0, min(3.0, (length - 25) / 25))
-    distance = _distance(fact, hit, sent, mentions)
+    distance, between = _distance(fact, hit, sent, mentions)
     if distance:
         found["distance"] = distance
+    if between:
+        found["intervening"] = float(between)
     found[f"kind:{fact.kind}"] = 1.0
     rule = getattr(fact, "rule", None)
     if rule:
-        base, _, rest = str(rule).partition("+")
+        # Names as kg/extract/sides.py gives them, "rule+step+step": each part a signal, so
+        # a renamed or new rule needs a refit, not a code change.
+        base, *steps = str(rule).split("+")
         found[f"rule:{base}"] = 1.0
-        if rest:
-            found["rule:+other-side"] = 1.0
+        for step in steps:
+            found[f"rule:+{step}"] = 1.0
     return found
 
 
-def _distance(fact: Fact, hit: Hit, sent: Sentence, mentions: list[Mention]) -> float:
-    """The words between the trigger and the farther of its two sides (each at its nearest
-    mention in the sentence), in tens of words, at most 3."""
+def _distance(fact: Fact, hit: Hit, sent: Sentence,
+              mentions: list[Mention]) -> tuple[float, int]:
+    """How far the sides stand from the trigger: the words between the trigger and the
+    farther side (each at its nearest mention in the sentence), in tens of words, at most 3;
+    and how many sides have another country named between them and the trigger."""
     t_start, t_end = sent.start + hit.start(), sent.start + hit.end()
-    far = 0
+    pair = {fact.source.country, fact.target.country}
+    others = [x for x in mentions if x.countries and not set(x.countries) & pair]
+    far = between = 0
     for side in (fact.source, fact.target):
         gaps = []
         for x in mentions:
             if side.country not in x.countries:
                 continue
             lo, hi = (x.end, t_start) if x.end <= t_start else (t_end, x.start)
-            gaps.append(len(_WORD.findall(sent.text[lo - sent.start:hi - sent.start]))
-                        if hi > lo else 0)
+            words = len(_WORD.findall(sent.text[lo - sent.start:hi - sent.start])) \
+                if hi > lo else 0
+            gaps.append((words, lo, hi))
         if gaps:
-            far = max(far, min(gaps))
-    return min(far / 10, 3.0)
+            words, lo, hi = min(gaps)
+            far = max(far, words)
+            between += any(lo <= x.start and x.end <= hi for x in others)
+    return min(far / 10, 3.0), between
 
 
 @functools.lru_cache(maxsize=1)

@@ -13,7 +13,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from ..kinds import kinds_with
 from ..records import DIRECTED_KINDS, Document, Fact, Side
+from . import cues
 from .actors import Actors, load_actors
 from .clauses import clause_span as _clause
 from .confidence import rate
@@ -22,11 +24,15 @@ from .mentions import DocumentContext, Mention, MentionFinder, in_compound
 from .qualifiers import (
     TOPIC_PATTERN,
     banned,
+    condition,
     fact_date,
     fact_location,
     fact_status,
+    received,
+    refusal,
     relation_label,
     report_date,
+    threat_kind,
     threatened,
 )
 from .sentences import Sentence, parser, split_sentences
@@ -224,10 +230,26 @@ class Extractor:
             decision.reason = "the act is banned or halted: the ban is the fact"
             decision.rule = "banned-act"
             return
-        if threatened(sent, m, kind):
-            decision.reason = "the act is only threatened: the threat is the fact"
-            decision.rule = "threatened-act"
+        met = received(sent, m, kind) if trigger.roles == "forward" else None
+        if met is not None:
+            pairs = [p for p in pairs if p[0].start >= met]
+            if not pairs:
+                decision.reason = "the subject meets this criticism, it does not make it"
+                decision.rule = "received-criticism"
+                return
+        cond = condition(sent, m)
+        if cond == "condition":
+            decision.reason = "the act is a condition set, neither done nor planned"
+            decision.rule = "conditional-act"
             return
+        if threatened(sent, m, kind):
+            # "wants to attack Switzerland", "threatened to break off relations with Congo":
+            # the threat is the fact, with the sides of the act threatened.
+            kind = threat_kind(kind, "conditional")
+            decision.rule = f"{decision.rule}+threatened-act"
+        elif threat_kind(kind, cond) != kind:
+            kind = threat_kind(kind, cond)
+            decision.rule = f"{decision.rule}+conditional-threat"
         status = fact_status(sent, m, kind)
         date = fact_date(sent, dates, m, kind, status, event_date)
         attribution = "commentary" if ctx.doc.commentary_start is not None and \
@@ -249,13 +271,27 @@ class Extractor:
                 label=label, topics=topics, rule=decision.rule,
             )
             yield rate(fact, trigger, m, sent, ctx.mentions[i])
+            refused = refusal(sent, m, kind) if status == "negated" else None
+            if refused:
+                # The refusing side is the one named before the act ("Israel refused to
+                # meet Jordan's king"), whichever order an undirected fact keeps.
+                src_side, tgt_side = (fact.source, fact.target) if src.start <= tgt.start \
+                    or kind in DIRECTED_KINDS else (fact.target, fact.source)
+                yield rate(Fact(
+                    doc=fact.doc, kind=refused, source=src_side, target=tgt_side,
+                    evidence=fact.evidence, span=fact.span, date=fact.date,
+                    location=None, status="occurred", attribution=attribution,
+                    rule=f"{decision.rule}+refusal"), trigger, m, sent, ctx.mentions[i])
 
     def _directed_sides(self, ctx: DocumentContext, sent: Sentence, trigger: Trigger,
                         m: Hit, left: list[Mention], right: list[Mention],
                         decision: Decision, read: Sides | None) -> list[Pair] | None:
         kind = trigger.kind
+        # A place acts only for a body of its state named before it ("a court in Guyana",
+        # "security forces in Guinea"), not for people there ("settlers in the West Bank").
         acting_left = [x for x in left if not x.locative] or [
-            x for x in left if x.how in ("name", "demonym")]
+            x for x in left if x.how in ("name", "demonym")
+            and _INSTITUTION_IN.search(ctx.doc.text, max(0, x.start - 60), x.start)]
         clause_hi = _clause(sent, m.start(), m.end())[1]
         relative = re.search(r"\s(?:that|which|who)\s", sent.text[m.end():])
         if relative and relative.start() > 0 and kind in ("support", "aid"):
@@ -269,8 +305,8 @@ class Extractor:
             r"(?:ed|en|wn)$", m.group(0).split()[0])
         if read is not None:
             decision.rule = read.rule
-            if read.rule == "owner-no-country":
-                decision.reason = "the act's owner is named and is no country"
+            if read.reject:
+                decision.reason = read.reject
                 return None
             sources, targets = list(read.sources), list(read.targets)
         else:
@@ -339,14 +375,9 @@ class Extractor:
             else:
                 clause_lo = sent.start + _clause(sent, m.start(), m.end())[0] - sent.start
                 in_clause = [x for x in acting_left if x.start >= clause_lo]
-                owner = [x for x in left if re.fullmatch(
-                    r"(?:'s|’s|')\s+(?:[\w-]+\s+){0,2}", sent.text[x.end - sent.start:m.start()])
-                    or x.how == "demonym" and x.end - sent.start >= m.start() - 1
-                    and m.group(0)[:1].islower() and kind not in ("visit",)]
-                if owner:
-                    # "Canberra's consistent support", "Starmer's visit": the owner acts.
-                    sources = owner[-1:]
-                elif in_clause:
+                # "Canberra's consistent support" is the parse's (`possessor` of sides.py); by word
+                # order, the owner is the clause's first side anyway.
+                if in_clause:
                     # The clause's subject: "Both leaders reiterated their support for Ukraine and
                     # agreed to keep up pressure on Moscow, including through sanctions".
                     sources = in_clause[:1] + list(reversed(in_clause[1:]))
@@ -514,6 +545,9 @@ class Extractor:
             return None
         if read is not None:
             decision.rule = read.rule
+            if read.reject:
+                decision.reason = read.reject
+                return None
             return _pairs_of(read, decision)
         decision.rule = "order-undirected"
         if kind in ("meeting", "call") and not re.match(r"\s*(?:with|between)\b",
@@ -521,16 +555,10 @@ class Extractor:
             # "discussed the situation in Ukraine": what follows is the topic.
             mentions = [x for x in mentions if x.end <= sent.start + m.start()
                         or x.how in ("person", "title", "group", "pronoun")]
-        between = re.match(r"\W*(?:[\w-]+\s+){0,4}(?:between|among)\s", sent.text[m.end():])
+        # "cooperation between North Korea and Russia" is the parse's (`between` of sides.py):
+        # read by word order, its pair is the one named after the trigger (below).
         groups_before = [x for x in mentions if x.end <= sent.start + m.start()
                          and len(x.countries) >= 2 and clause_start <= x.start]
-        if between:
-            # "cooperation between North Korea and Russia": the pair named after the trigger.
-            after_between = [x for x in mentions if x.start >= sent.start + m.end()
-                             + between.end() - 1 and x.end <= clause_end]
-            if len({c for x in after_between for c in x.countries}) >= 2:
-                mentions = after_between
-                groups_before = []
         linked = re.match(r"\s+(?:of|to)\s", sent.text[m.end():]) and kind == "partnership"
         if linked:
             # "Both are treaty allies of the United States", "a close ally of Rabat": the
@@ -572,10 +600,17 @@ class Extractor:
                 countries.setdefault(c, x)
         if len(countries) == 1 and len(ctx.main_pair) == 2:
             (only,) = countries
-            if only in ctx.main_pair and (kind != "partnership" or re.search(
+            other = ctx.main_pair[1] if ctx.main_pair[0] == only else ctx.main_pair[0]
+            # The other side of the document, if it is ever more than a place there ("was
+            # arrested in Lebanon for collaborating with Israel" pairs Israel with no one);
+            # officials meet where one of them is at home ("talks during a visit to Beirut").
+            named = kind in _ENCOUNTERS or any(
+                x.country == other and not (x.locative and _WHERE.search(
+                    ctx.doc.text, max(0, x.start - 40), x.start))
+                for ms in ctx.mentions for x in ms)
+            if only in ctx.main_pair and named and (kind != "partnership" or re.search(
                     r"\b(?:with|counterpart|bilateral|both|two|each other|between|we|our|us)\b",
                     sent.text, re.I)):
-                other = ctx.main_pair[1] if ctx.main_pair[0] == only else ctx.main_pair[0]
                 countries[other] = Mention(0, 0, "", "group", (other,))
         if len(countries) > 3:
             decision.reason = f"{len(countries)} countries in one clause: too many to pair"
@@ -638,6 +673,13 @@ _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
 _BODY = re.compile(r"\b(?:ministry|government|foreign office|presidency|embassy|cabinet|"
                    r"state department|spokes\w+|statement|junta|authorities|officials)\b",
                    re.I)
+
+
+_ENCOUNTERS = kinds_with("encounter")
+# Where something happened ("arrested in Lebanon"), not where one went or came from.
+_WHERE = re.compile(r"\b(?:in|at|near|inside)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
+_INSTITUTION_IN = re.compile(
+    rf"\b{cues.alternation('institutions')}\s+(?:in|of)\s+(?:the\s+)?$", re.I)
 
 
 def _one_reading(hits: list[tuple]) -> list[tuple]:

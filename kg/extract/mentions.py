@@ -70,6 +70,9 @@ class Mention:
     # False for a country named only as a modifier ("the Taiwan issue", "Indonesian
     # citizens", "one-China"): it names no government acting.
     acting: bool = True
+    # True for a country the news names aside, as its source or an owner ("according to the
+    # Canadian Press", "Iranian-made drones"): neither acting nor one the document is about.
+    aside: bool = False
 
     @property
     def country(self) -> str | None:
@@ -187,7 +190,8 @@ class MentionFinder:
                     _LOCATIVE.search(doc.text[max(sent.start, m.start - 60):m.start]))
         for i, sent in enumerate(sentences):
             for m in per_sentence[i]:
-                m.acting = _acting(doc.text, m)
+                m.aside = _aside(doc.text, m)
+                m.acting = not m.aside and _acting(doc.text, m)
                 if m.start == sent.start and _DATELINE.match(doc.text, m.end):
                     m.locative = True  # "BEIJING, Feb. 10 (Agency) --": where it was written
         dateline = next((m.country for m in per_sentence[0] if m.start == sentences[0].start
@@ -466,7 +470,8 @@ def _main_pair(per_sentence: list[list[Mention]], publisher: str | None) -> tupl
     first: dict[str, int] = {}
     for i, mentions in enumerate(per_sentence):
         for m in mentions:
-            if m.country and m.how in weights:
+            # "according to the Canadian Press", "Iranian-made drones": no side of the news.
+            if m.country and m.how in weights and not m.aside:
                 score[m.country] += weights[m.how] * (0.5 if m.locative else 1.0) * (
                     1.5 if i < 2 else 1.0)
                 first.setdefault(m.country, m.start)
@@ -521,15 +526,35 @@ def _sentence_speaker(sent: Sentence, mentions: list[Mention],
 
 
 # Nouns after a demonym that name people or firms, not a government ("Japanese firms").
-_NON_STATE = re.compile(rf"\s+{cues.alternation('non_state_nouns')}\b")
+_NON_STATE = re.compile(rf"(?i:\s+{cues.alternation('non_state_modifiers')})?"
+                        rf"\s+{cues.alternation('non_state_nouns')}\b")
+# "the Israeli-occupied West Bank": the country holds the place, it does not act here.
+_COMPOUND_HEAD = re.compile(rf"-{cues.alternation('compound_heads')}\b", re.I)
+# "according to the Canadian Press": where the report came from, not a side.
+_SOURCE = re.compile(rf"\b{cues.alternation('source_phrases')}\s+(?:[\w'’-]+\s+){{0,8}}$",
+                     re.I)
 # Nouns after a country's name that make it a topic ("the Taiwan issue", "the China Sea").
 _TOPIC_NOUN = re.compile(rf"\s+{cues.alternation('topic_nouns')}\b", re.I)
 _DEMONYM_TOPIC = re.compile(rf"\s+{cues.alternation('demonym_topic_nouns')}\b", re.I)
 
 
+# "The Palestinians reject ...", "Palestinians blamed Israel": a people named as the subject
+# of a political act, at the start of a sentence or after "the", speaks for its side.
+_PEOPLE_AS_SIDE = re.compile(r"(?:^|[.!?]\s+|\b[Tt]he\s+)$")
+_SIDE_VERB = re.compile(rf"\s+(?:have\s+|had\s+|has\s+)?(?:{cues.alternation('side_verbs')})\b",
+                        re.I)
+
+
+def _aside(text: str, m: Mention) -> bool:
+    return m.how in ("name", "demonym") and bool(_COMPOUND_HEAD.match(text, m.end)) \
+        or bool(_SOURCE.search(text, max(0, m.start - 120), m.start))
+
+
 def _acting(text: str, m: Mention) -> bool:
     after = text[m.end:m.end + 30]
-    if m.how == "demonym" and re.search(r"[^s]s$", m.text):
+    if m.how == "demonym" and re.search(r"[^s]s$", m.text) and not (
+            _PEOPLE_AS_SIDE.search(text, max(0, m.start - 12), m.start)
+            and _SIDE_VERB.match(text, m.end)):
         return False  # "young Indonesians", "Britons": people, not their government
     if m.how == "demonym" and _NON_STATE.match(after):
         return False

@@ -22,6 +22,7 @@ _PLANNED = cues.pattern("planned")
 _COMMITTED = cues.pattern("committed")
 _SCHEDULED_AFTER = re.compile(rf"[^.;]{{0,40}}?\b{cues.alternation('scheduled_after')}\b")
 _CONDITION = cues.pattern("conditions")
+_CONSEQUENCE = cues.pattern("consequence")
 _SOON_AFTER = re.compile(rf"\s+{cues.alternation('soon_after')}")
 
 
@@ -62,8 +63,10 @@ def banned(sent: Sentence, m: Hit, kind: str) -> bool:
 # A hostile act only threatened: "threatened to shell Iraqi towns", "wants to attack", "to
 # impose sanctions". The threat is the fact (CAMEO 13x), not the act. Only the act the threat
 # governs: in "vowed to answer the tariffs that X imposed" the tariffs are X's own.
+# The one threatened may stand between: "issued an ultimatum to Ecuador to halt attacks".
 _THREATENED = re.compile(
     rf"\b{cues.alternation('threat_cues')}(?:\s+(?:today|again|now|on\s+\w+day|\w+ly)){{0,2}}"
+    r"(?:\s+(?:to|on|for)\s+[\w'’-]+(?:\s+[\w'’-]+)?)?"
     r"\s+to\b(?:\s+[\w'’-]+)?\s*$", re.I)
 _HOSTILE = kinds_with("threatened")
 
@@ -76,6 +79,61 @@ def threatened(sent: Sentence, m: Hit, kind: str) -> bool:
     return bool(_THREATENED.search(" ".join(sent.text[lo:m.start()].split()[-6:])))
 
 
+# Criticism met, not made: "defended Iraq against Western criticism", "faced accusations".
+# Not "rejected as a violation of its sovereignty": the rejecting is done by calling it one.
+_RECEIVED = re.compile(
+    rf"\b{cues.alternation('received_cues')}(?:\s+(?!as\b)[\w'’-]+){{0,2}}\s*$", re.I)
+_ACCUSATIONS = kinds_with("accusation")
+
+
+def received(sent: Sentence, m: Hit, kind: str) -> int | None:
+    """Where the words start that make the criticism, protest or threat a trigger names one
+    the sentence's subject meets rather than makes ("faced criticism", "amid protests"), as
+    an offset into the document; None if they are not there. A side named before them is
+    not its maker; one named after them may be ("dismissed Ethiopian criticism")."""
+    if kind not in _ACCUSATIONS:
+        return None
+    lo = _clause(sent, m.start(), m.end())[0] - sent.start
+    found = _RECEIVED.search(sent.text, lo, m.start())
+    return sent.start + found.start() if found else None
+
+
+def condition(sent: Sentence, m: Hit) -> str | None:
+    """Whether a trigger's act is itself a condition ("unless the Kremlin closed its radar
+    base": "condition"), is made conditional by one ("will withdraw its force unless ...",
+    "if talks fail it would impose tariffs": "conditional"), or neither (None)."""
+    lo, hi = (x - sent.start for x in _clause(sent, m.start(), m.end()))
+    before = sent.text[lo:m.start()]
+    cues_before = list(_CONDITION.finditer(" ".join(before.split()[-8:])))
+    if cues_before:
+        rest = cues_before[-1].string[cues_before[-1].end():]
+        if not _CONSEQUENCE.search(rest) and "," not in rest:
+            return "condition"
+        return "conditional"  # "if the talks fail it would impose tariffs"
+    if _CONDITION.search(sent.text[m.end():hi][:60]):
+        return "conditional"
+    return None
+
+
+def threat_kind(kind: str, cond: str | None) -> str:
+    """The kind of a fact once its condition is read: a hostile act made conditional on
+    the other's deed is a threat (CAMEO 13x), any other act keeps its kind."""
+    return _THREATENING[0] if cond == "conditional" and kind in _HOSTILE else kind
+
+
+_THREATENING = kinds_with("threatening")
+def refusal(sent: Sentence, m: Hit, kind: str) -> str | None:
+    """The kind a side's own refusal of the act a trigger names gives beside the act negated
+    ("has refused to commit to any direct assistance to", "refused to meet"): CAMEO and
+    PLOVER code such a refusal as a rejection (12x). None where there is no refusal."""
+    if kind in _REFUSING:
+        return None
+    lo = _clause(sent, m.start(), m.end())[0] - sent.start
+    window = " ".join(sent.text[lo:m.start()].split()[-8:])
+    return _REFUSING[0] if _REFUSAL.search(window) else None
+
+
+_REFUSING = kinds_with("refusing")
 _SAID_IS_DONE = kinds_with("said-is-done")
 _STANDING = kinds_with("standing")
 _ENCOUNTERS = kinds_with("encounter")

@@ -60,6 +60,7 @@ class Sides:
     sources: tuple[Mention, ...]
     targets: tuple[Mention, ...]
     pairwise: bool = False
+    reject: str = ""  # why the candidate is no fact at all, where the rule says so
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,22 @@ class _Frame:
         return any(r.dep in ("nsubj:pass", "obl:agent") for r in self.roles)
 
 
+# The last candidate's frame: every rule of `decide` reads the same candidate, whose frame is
+# made once (a pair, replaced whole, so that a reader never mixes two candidates).
+_LAST: tuple[Candidate | None, _Frame | None] = (None, None)
+
+
 def _frame(c: Candidate) -> _Frame | None:
+    global _LAST
+    last, frame = _LAST
+    if last is c:
+        return frame
+    frame = _make_frame(c)
+    _LAST = (c, frame)
+    return frame
+
+
+def _make_frame(c: Candidate) -> _Frame | None:
     if not c.tokens:
         return None
     trig = _trigger_token(c)
@@ -367,7 +383,7 @@ def owner_no_country(c: Candidate) -> Sides | None:
         return None  # "its support", "the ministry's protest": a government may stand behind
     if any(m.start - c.offset <= owner.start < m.end - c.offset for m in c.mentions):
         return None
-    return Sides("owner-no-country", (), ())
+    return Sides("owner-no-country", (), (), reject="the act's owner is named and is no country")
 
 
 # Nouns "of" a country that stand for it ("the foreign ministers of Chile"), unlike acts
@@ -383,6 +399,28 @@ _BODIES = {"ministry", "government", "office", "presidency", "embassy", "cabinet
            "spokesman", "spokeswoman", "spokesperson", "junta", "authorities", "officials",
            "administration", "parliament", "army", "military", "navy", "forces", "minister",
            "president", "leader", "country", "nation", "state", "regime", "kremlin"}
+
+
+_AUXILIARIES = {"have", "has", "had", "having", "is", "are", "was", "were", "be", "been",
+                "being", "will", "would", "can", "could", "may", "might", "must", "shall",
+                "should", "did", "does", "do"}
+
+
+def modifier(c: Candidate) -> Sides | None:
+    """ "exiled dissidents", "the sanctioned firms": a verb's participle describing a noun
+    tells what was done to someone, at no time and by no one named: no fact."""
+    f = _frame(c)
+    if f is None or " " in c.hit.group(0).strip() or f.trigger.dep != "amod" or not (
+            f.trigger.tag.startswith("VB") or f.trigger.text.lower().endswith(("ed", "ing"))):
+        return None
+    # Only after a word that opens a noun phrase ("the", "two", "of", "expel"): elsewhere
+    # ("Estonia condemned", "strongly condemned", "to expel") a misread verb.
+    before = c.tokens[f.trigger.i - 1] if f.trigger.i else None
+    if before is None or not (before.tag in ("DT", "CD", "IN", "PRP$", "JJ")
+                              or before.tag.startswith("VB")) or \
+            before.text.lower() in _AUXILIARIES or before.dep in ("aux", "aux:pass"):
+        return None  # "have tortured", misread
+    return Sides("modifier", (), (), reject="the trigger word only describes a noun")
 
 
 def subject_object(c: Candidate) -> Sides | None:
@@ -431,7 +469,7 @@ def speaker_of_quote(c: Candidate) -> Sides | None:
     tok = f.trigger
     for _ in range(4):
         if tok.head == tok.i or tok.i != f.trigger.i and any(
-                t.dep in _SUBJECTS for t in _children(c.tokens, tok.i)):
+                t.dep in _SUBJECTS and t.i not in f.verbs for t in _children(c.tokens, tok.i)):
             return None  # a clause between with a subject of its own
         if tok.dep in ("ccomp", "parataxis") and c.tokens[tok.head].text.lower() in _SPEECH:
             break
@@ -494,8 +532,9 @@ def oblique_with(c: Candidate) -> Sides | None:
 
 
 RULES: tuple[Rule, ...] = tuple(Rule(fn.__name__.replace("_", "-"), fn, (fn.__doc__ or "").strip())
-                                for fn in (passive_agent, passive_no_agent, agent_of_noun,
-                                           possessor, owner_no_country, subject_object,
+                                for fn in (modifier, passive_agent, passive_no_agent,
+                                           agent_of_noun, possessor, owner_no_country,
+                                           subject_object,
                                            subject_oblique, speaker_of_quote, between,
                                            conjoined_subjects, oblique_with))
 
