@@ -713,7 +713,8 @@ def stats(obj: Context, fmt: str, output: str | None, top: int | None,
           by_reports: bool, min_confidence: float | None) -> None:
     """Count documents, events (or, with --reports, facts) by kind, countries and triples.
 
-    An event is counted once however many documents report it (see kg events).
+    An event is counted once however many documents report it (see kg events). Events
+    group facts whatever their confidence, so --min-confidence counts facts.
 
     Example:
 
@@ -724,7 +725,6 @@ def stats(obj: Context, fmt: str, output: str | None, top: int | None,
 
     with obj.open_store() as store:
         result = store_stats(store, min_confidence=min_confidence)
-        # Events are grouped over all reports: a confidence bound counts the facts it keeps.
         counted = None if min_confidence else event_counts(store)
         ranking = None
         if top:

@@ -304,8 +304,6 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
         write_summaries(store, counter.rows())
     elif report.documents or not has_summaries(store):
         update_summaries(store, touched | counter.keys)
-    if report.documents:
-        refresh_events(store, report.ids)
     if sync:
         if report.skipped:
             raise InputError(f"not syncing: {len(report.skipped)} documents were skipped, "
@@ -313,6 +311,8 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
         kept = {graph_iri(i) for i in (*report.ids, *report.unchanged)}
         report.removed = remove_documents(
             store, [d for d in document_ids(store) if graph_iri(d) not in kept])
+    if report.documents:
+        refresh_events(store, report.ids)
     return report
 
 
