@@ -150,10 +150,13 @@ def test_copies_of_one_text_are_one_report() -> None:
 
 def test_grouping_does_not_depend_on_input_order() -> None:
     rng = random.Random(7)
-    ms = [_m(f"d{i}", rng.choice(["meeting", "visit"]), *rng.choice([("GBR", "JPN"),
-                                                                      ("JPN", "GBR")]),
+    sides = [("GBR", "JPN"), ("JPN", "GBR")]
+    ms = [_m(f"d{i}", rng.choice(["meeting", "visit", "invitation"]), *rng.choice(sides),
              date=rng.choice(["2026-01-30", "2026-01-31", "2026-01", None, "2026-02-14"]),
-             status=rng.choice(["occurred", "planned"])) for i in range(40)]
+             status=rng.choice(["occurred", "planned"])) for i in range(60)]
+    # Documents telling both directions of an invitation.
+    ms += [_m(f"both{i}", "invitation", *pair, date="2026-01-31") for i in range(3)
+           for pair in sides]
     expected = [(e.id, [r.id for r in e.reports]) for e in group(ms).events]
     for _ in range(5):
         rng.shuffle(ms)
