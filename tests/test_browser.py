@@ -444,14 +444,16 @@ def test_negated_planned_and_commentary_are_drawn_apart(browser, mixed_facts, tm
     page = open_page(browser, mixed_facts, tmp_path)
     try:
         assert page.errors == [] and page.requests == []
-        # "did not meet", "refused to sign": no relation drawn between China and Japan.
+        # "did not meet", "refused to sign": no meeting nor agreement drawn between China and
+        # Japan; the refusal itself is drawn (a rejection, as CAMEO codes a refusal).
         assert edge_styles(page) == {
+            "e:CHN-JPN": ["1", False, 0.9, 1],
             "e:GBR-JPN": ["1", False, 0.9, 1],
             "e:GBR-JPN~planned": ["1 planned", [10, 6], 0.9, 1],  # dashed
             "e:CHN-GBR": ["2", False, 0.35, 2],  # commentary only: faint
         }
         shown = page.eval("document.getElementById('kg-shown').textContent")
-        assert shown == (f"Showing 4 of {len(mixed_facts)} facts · on this page: "
+        assert shown == (f"Showing 5 of {len(mixed_facts)} facts · on this page: "
                          "negated facts hidden")
         legend = page.eval("document.getElementById('kg-legend').textContent")
         for words in ("dashed: planned", "faint: only commentary", "dotted, \"not …\"",
@@ -513,13 +515,16 @@ def test_filters_work_in_the_page_and_say_what_they_hide(browser, mixed_facts, t
     page = open_page(browser, mixed_facts, tmp_path)
     try:
         click_label(page, "#kg-filter-attribution", "commentary")
-        assert set(page.edges()) == {"e:GBR-JPN", "e:GBR-JPN~planned"}
+        assert set(page.edges()) == {"e:GBR-JPN", "e:GBR-JPN~planned", "e:CHN-JPN"}
+        assert page.eval("kgGraph.nodes.get('CHN').hidden") is False
+        click_label(page, "#kg-legend", "rejection")
+        # China's only fact left shown is gone: so is China.
         assert page.eval("kgGraph.nodes.get('CHN').hidden") is True
         click_label(page, "#kg-legend", "agreement")
         assert page.edges() == {"e:GBR-JPN~planned": "1 planned"}
         shown = page.eval("document.getElementById('kg-shown').textContent")
         assert shown.endswith("on this page: negated facts hidden; commentary facts hidden; "
-                              "without agreement")
+                              "without agreement, rejection")
         page.page.fill("#kg-since", "2026-03")
         assert page.edges() == {"e:GBR-JPN~planned": "1 planned"}
         page.page.fill("#kg-until", "2026-02-28")
@@ -528,13 +533,13 @@ def test_filters_work_in_the_page_and_say_what_they_hide(browser, mixed_facts, t
         assert page.eval("!document.getElementById('kg-empty').hidden")
         text = page.eval("document.getElementById('kg-empty').textContent")
         assert text == ("No facts match these filters: negated facts hidden; commentary facts "
-                        "hidden; without agreement; since 2026-03; until 2026-02-28.")
+                        "hidden; without agreement, rejection; since 2026-03; until 2026-02-28.")
         del empty
         page.page.fill("#kg-until", "2026-1")  # not a date: marked, ignored
         assert page.eval("document.getElementById('kg-until').getAttribute('aria-invalid')") \
             == "true"
         page.page.click("#kg-reset")
-        assert set(page.edges()) == {"e:GBR-JPN", "e:GBR-JPN~planned", "e:CHN-GBR"}
+        assert set(page.edges()) == {"e:GBR-JPN", "e:GBR-JPN~planned", "e:CHN-GBR", "e:CHN-JPN"}
         assert page.eval("document.getElementById('kg-empty').hidden")
         assert page.errors == []
     finally:
