@@ -360,6 +360,8 @@ class SavedQuery:
     from 0 to 1, bound as its decimal text) or `text` (the default).
     A line `#%% without summaries` may end the query: the query after it is run instead
     on a store without the summary graph (kg/graph/summaries.py), with the same parameters.
+    `# needs: events — hint` marks a query that reads events: on a store with facts but
+    no events (an older kg's) it is refused with what to do, not answered with no rows.
     """
 
     name: str
@@ -370,6 +372,8 @@ class SavedQuery:
     types: tuple[str, ...] = ()  # each parameter's type, in the order of `params`
     path: str | None = None  # the file it was read from
     without_summaries: str | None = None  # the query for a store without summaries
+    needs_events: bool = False  # refused on a store with facts but no events
+    needs_hint: str = ""  # what to use there instead
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -380,13 +384,15 @@ class SavedQuery:
         return kinds.get(name, "text")
 
 
-_HEADER = re.compile(r"#\s*(title|description|param)\s*:\s*(.*)")
+_HEADER = re.compile(r"#\s*(title|description|param|needs)\s*:\s*(.*)")
+_NEEDS = re.compile(r"events\s*(?:(?:—|–|-{1,2}|:)\s*(.*))?")
 _PARAM = re.compile(r"(\w+)\s*(?:\(\s*(\w+)\s*\))?\s*(?:—|–|-{1,2}|:)?\s*(.*)")
 
 
 def parse_saved(name: str, text: str, path: str | None = None) -> SavedQuery:
     """Read the `# title:`, `# description:` and `# param: NAME (TYPE) — help` header."""
     title, description, params, types = "", [], [], []
+    needs_events, needs_hint = False, ""
     for line in _header_lines(text):
         match = _HEADER.fullmatch(line.strip())
         if not match:
@@ -396,6 +402,12 @@ def parse_saved(name: str, text: str, path: str | None = None) -> SavedQuery:
             title = value
         elif key == "description":
             description.append(value)
+        elif key == "needs":
+            needs = _NEEDS.fullmatch(value)
+            if not needs:
+                raise QueryError(f"saved query {name}: it can only need events "
+                                 f"('# needs: events'), not {value!r}")
+            needs_events, needs_hint = True, (needs.group(1) or "").strip()
         else:
             param = _PARAM.fullmatch(value)
             if param:
@@ -408,7 +420,7 @@ def parse_saved(name: str, text: str, path: str | None = None) -> SavedQuery:
     main, marker, fallback = text.partition(WITHOUT_SUMMARIES)
     return SavedQuery(name, title or name, " ".join(description), tuple(params),
                       main if marker else text, tuple(types), path,
-                      fallback.lstrip("\n") if marker else None)
+                      fallback.lstrip("\n") if marker else None, needs_events, needs_hint)
 
 
 WITHOUT_SUMMARIES = "\n#%% without summaries\n"
@@ -537,6 +549,10 @@ def run_saved(store: Any, name: str, params: Mapping[str, str] | None = None, *,
     them through the projection); their constant columns are left out of the result.
     """
     query, given = resolve_saved(name, params, folder=folder)
+    if query.needs_events and _facts_without_events(store):
+        raise QueryError(f"saved query {name} counts events, and this store has facts but no "
+                         "events (an older kg wrote it): 'kg build --force' on its inputs "
+                         "groups them" + (f"; {query.needs_hint}" if query.needs_hint else ""))
     text = query.text
     if query.without_summaries is not None:
         from .summaries import has_summaries
@@ -554,6 +570,17 @@ def run_saved(store: Any, name: str, params: Mapping[str, str] | None = None, *,
     return QueryResult(
         "select", variables=tuple(result.variables[i] for i in keep),
         rows=tuple(tuple(row[i] for i in keep) for row in result.rows), more=result.more)
+
+
+_HAS_EVENTS = "ASK { GRAPH ?g { ?event a kg:Event } }"
+_HAS_FACTS = "ASK { GRAPH ?g { ?fact kg:kind ?kind ; kg:source ?s ; kg:target ?t } }"
+
+
+def _facts_without_events(store: Any) -> bool:
+    """Whether `store` holds facts but no events: a build groups every pair's facts, so
+    only a store an older kg wrote (or one imported from it) is such."""
+    return not store.query(_HAS_EVENTS, prefixes=PREFIXES) and \
+        bool(store.query(_HAS_FACTS, prefixes=PREFIXES))
 
 
 # --- limits: time, memory, and a child that dies with its parent -----------------------
