@@ -95,14 +95,14 @@ def test_the_saved_query_lists_a_pairs_events(built: Path) -> None:
         == [(r["date"], r["kind"], r["reports"], r["documents"], r["sources"]) for r in events]
 
 
-def test_partners_by_events_count_events_and_the_reports_behind_them(built: Path) -> None:
-    events = run("query", "--saved", "partner-events", "-p", "country=GBR", "-f", "csv",
-                 store=built)
+def test_partners_count_events_and_the_reports_behind_them(built: Path) -> None:
+    events = run("query", "--saved", "partners", "-p", "country=GBR", "-f", "csv", store=built)
     assert events.exit_code == 0, events.output
     (row,) = list(csv.DictReader(io.StringIO(events.output)))
     # The summit (two texts, three documents), the ministers' meeting and its visit.
     assert (row["partner"], row["events"], row["reports"], row["documents"], row["kinds"]) \
         == ("JPN", "3", "4", "5", "meeting 2, visit 1")
-    facts = run("query", "--saved", "partners", "-p", "country=GBR", "-f", "csv", store=built)
+    facts = run("query", "--saved", "partner-facts", "-p", "country=GBR", "-f", "csv",
+                store=built)
     (row,) = list(csv.DictReader(io.StringIO(facts.output)))
     assert (row["partner"], row["facts"]) == ("JPN", "5")

@@ -12,6 +12,7 @@ import pytest
 from conftest import store_of
 
 from kg.errors import QueryError
+from kg.events.graph import refresh_events
 from kg.extract.actors import Country
 from kg.graph.query import (
     NO_SERVICE,
@@ -121,6 +122,7 @@ def test_saved_queries_are_listed_with_their_headers() -> None:
     assert queries["pair-timeline"].param_type("a") == "country"
     assert queries["facts-since"].param_type("since") == "date"
     assert queries["partners"].param_names == ("country",)
+    assert queries["partners"].needs_events and not queries["partner-facts"].needs_events
     assert queries["invitations-visits"].params == ()
     assert queries["partnerships"].params == ()
     for query in queries.values():
@@ -166,15 +168,48 @@ def test_undirected_facts_match_in_either_stored_order(store: OxigraphStore) -> 
         assert values(run_saved(store, "pair-timeline", {"a": a, "b": b}))[0] == expected
 
 
-def test_partners(store: OxigraphStore) -> None:
-    result = run_saved(store, "partners", {"country": "GBR"})
+def test_partner_facts(store: OxigraphStore) -> None:
+    result = run_saved(store, "partner-facts", {"country": "GBR"})
     assert result.variables == ("partner", "partner_label", "facts", "kinds")
     assert values(result) == [
         ("JPN", "Japan", "6", "call, invitation, meeting, partnership, visit"),
         ("UKR", "Ukraine", "1", "support"),
     ]
-    assert values(run_saved(store, "partners", {"country": "JPN"}))[1:] == [
+    assert values(run_saved(store, "partner-facts", {"country": "JPN"}))[1:] == [
         ("CHN", "China", "1", "criticism"), ("UKR", "Ukraine", "1", "support")]
+
+
+def test_partners_count_events_not_copies() -> None:
+    # A reprint of the seed's meeting: one more fact and document, the same event and report.
+    reprint = Document("reprint", "…", date="2026-01-31", source="wire")
+    store = store_of({**FACTS, reprint: [
+        Fact("reprint", "meeting", STARMER, HASHIMOTO, MEETING, (0, 60), date="2026-01-31",
+             location=Place("Tokyo", "JPN"))]}, COUNTRIES)
+    refresh_events(store)
+    result = run_saved(store, "partners", {"country": "GBR"})
+    assert result.variables == ("partner", "partner_label", "events", "reports", "documents",
+                                "kinds")
+    assert values(result) == [
+        ("JPN", "Japan", "6", "6", "7", "call 1, invitation 1, meeting 1, partnership 1, visit 2"),
+        ("UKR", "Ukraine", "1", "1", "1", "support 1"),
+    ]
+    assert values(run_saved(store, "partner-facts", {"country": "GBR"}))[0][:3] == (
+        "JPN", "Japan", "7")
+
+
+def test_partners_are_refused_on_facts_without_events(store: OxigraphStore) -> None:
+    # What an older kg wrote: facts, and no events to count.
+    with pytest.raises(QueryError, match=r"^saved query partners counts events, and this store "
+                       r"has facts but no events .*; partner-facts counts facts$"):
+        run_saved(store, "partners", {"country": "GBR"})
+    # A store with no facts has no partners, and says so.
+    assert run_saved(OxigraphStore(), "partners", {"country": "GBR"}).rows == ()
+
+
+def test_needs_names_only_events(tmp_path: Path) -> None:
+    (tmp_path / "odd.rq").write_text("# needs: summaries\nSELECT * {}\n", encoding="utf-8")
+    with pytest.raises(QueryError, match=r"^saved query odd: it can only need events"):
+        saved_queries(tmp_path)
 
 
 def test_invitations_visits(store: OxigraphStore) -> None:
@@ -301,6 +336,7 @@ def test_country_parameters_take_codes_and_names(value: str, iso3: str) -> None:
 
 
 def test_country_parameters_resolve_before_binding(store: OxigraphStore) -> None:
+    refresh_events(store)
     by_code = run_saved(store, "partners", {"country": "GBR"})
     assert by_code.rows
     assert run_saved(store, "partners", {"country": "United Kingdom"}) == by_code

@@ -189,15 +189,15 @@ def test_top_reads_the_same_from_summaries_as_from_facts(two_stores) -> None:  #
             assert top(load_facts(with_), n, measure=measure) == expected
 
 
-def test_partners_reads_the_same_from_summaries_as_from_facts(two_stores) -> None:  # type: ignore[no-untyped-def]
+def test_partner_facts_reads_the_same_from_summaries_as_from_facts(two_stores) -> None:  # type: ignore[no-untyped-def]
     with_, without = two_stores
     countries = {r.source for r in read_summaries(with_)} | {
         r.target for r in read_summaries(with_)}
     assert len(countries) >= 3
     for code in sorted(countries):
-        answer = run_saved(with_, "partners", {"country": code})
+        answer = run_saved(with_, "partner-facts", {"country": code})
         assert answer.rows, code
-        assert answer == run_saved(without, "partners", {"country": code})
+        assert answer == run_saved(without, "partner-facts", {"country": code})
 
 
 def test_stats_top_cli_is_the_same_with_and_without_summaries(two_stores) -> None:  # type: ignore[no-untyped-def]

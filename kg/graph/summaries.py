@@ -8,7 +8,7 @@ writes (`SummaryCounter`); a build into a store that has documents, and a remova
 only the rows of the pairs and kinds whose facts they wrote or dropped (`update_summaries`);
 `refresh_summaries` recounts them all from one aggregate query over the facts.
 `read_summaries` returns None for a store that has none (written by an older kg, or
-imported), and the readers (`kg.views.analysis.top`, `partners.rq`) then read the facts
+imported), and the readers (`kg.views.analysis.top`, `partner-facts.rq`) then read the facts
 instead.
 """
 
