@@ -24,24 +24,26 @@ from .records import Document, Fact
 PARSE_BATCH = 32  # documents whose sentences a worker parses in one stream
 
 # One extractor per worker process and actors file: building one loads tables and matchers.
-_EXTRACTORS: dict[str | None, Any] = {}
+_EXTRACTORS: dict[tuple[str | None, bool], Any] = {}
 
 
-def _extractor(actors_file: str | None) -> Any:
-    if actors_file not in _EXTRACTORS:
+def _extractor(actors_file: str | None, parse: bool = True) -> Any:
+    if (actors_file, parse) not in _EXTRACTORS:
         from .extract.actors import load_actors
         from .extract.extractor import Extractor
 
-        _EXTRACTORS[actors_file] = Extractor(load_actors(actors_file))
-    return _EXTRACTORS[actors_file]
+        _EXTRACTORS[actors_file, parse] = Extractor(load_actors(actors_file), parse=parse)
+    return _EXTRACTORS[actors_file, parse]
 
 
-def extract_batch(items: Iterable[Any], actors_file: str | None = None
+def extract_batch(items: Iterable[Any], actors_file: str | None = None, parse: bool = True
                   ) -> list[tuple[Document, list[Fact]]]:
-    """(document, facts) for each item of one partition or batch, on whichever worker runs it."""
+    """(document, facts) for each item of one partition or batch, on whichever worker runs it.
+
+    `parse=False` reads sides by word order alone (`kg.extract.extractor.Extractor`)."""
     from .extract.documents import as_documents
 
-    extractor = _extractor(actors_file)
+    extractor = _extractor(actors_file, parse)
     docs = list(as_documents(list(items)))
     # The candidate sentences of `PARSE_BATCH` documents are parsed together
     # (`Extractor.extract_many`): a partition may be large, a batch stays small.
@@ -52,8 +54,8 @@ def extract_batch(items: Iterable[Any], actors_file: str | None = None
     return found
 
 
-def _facts_of(items: Iterable[Any], actors_file: str | None) -> list[Fact]:
-    return [fact for _, facts in extract_batch(items, actors_file) for fact in facts]
+def _facts_of(items: Iterable[Any], actors_file: str | None, parse: bool) -> list[Fact]:
+    return [fact for _, facts in extract_batch(items, actors_file, parse) for fact in facts]
 
 
 def _bag(docs: Any, npartitions: int | None) -> Any:
@@ -66,7 +68,7 @@ def _bag(docs: Any, npartitions: int | None) -> Any:
 
 
 def extract_bag(docs: Any, actors_file: str | None = None, *,
-                npartitions: int | None = None) -> Any:
+                npartitions: int | None = None, parse: bool = True) -> Any:
     """A `dask.bag` of the `Fact` records found in `docs` (a bag, or a list to make one).
 
     Lazy, as every bag: `.compute()` runs it on the current Dask scheduler (a
@@ -81,13 +83,13 @@ def extract_bag(docs: Any, actors_file: str | None = None, *,
         facts = kg.extract_bag(db.from_sequence(sorted(Path("news").glob("*.txt")),
                                                 npartitions=64)).compute()
     """
-    return _bag(_imported(docs), npartitions).map_partitions(_facts_of, actors_file)
+    return _bag(_imported(docs), npartitions).map_partitions(_facts_of, actors_file, parse)
 
 
 def document_facts_bag(docs: Any, actors_file: str | None = None, *,
-                       npartitions: int | None = None) -> Any:
+                       npartitions: int | None = None, parse: bool = True) -> Any:
     """Like `extract_bag`, but a bag of (document, facts): what writing a graph needs."""
-    return _bag(_imported(docs), npartitions).map_partitions(extract_batch, actors_file)
+    return _bag(_imported(docs), npartitions).map_partitions(extract_batch, actors_file, parse)
 
 
 def _imported(docs: Any) -> Any:
@@ -123,7 +125,8 @@ def connect(address: str, *, timeout: float = 5.0) -> Any:
 
 def extract_on_cluster(docs: Iterable[Document], address: str, *,
                        actors_file: str | None = None, batch: int = PARSE_BATCH,
-                       timeout: float = 5.0) -> Iterator[tuple[Document, list[Fact]]]:
+                       timeout: float = 5.0, parse: bool = True
+                       ) -> Iterator[tuple[Document, list[Fact]]]:
     """(document, facts) for each document, in input order, extracted by the cluster at
     `address` in batches of `batch` documents; a few batches per worker are in flight."""
     client = connect(address, timeout=timeout)
@@ -134,12 +137,13 @@ def extract_on_cluster(docs: Iterable[Document], address: str, *,
         for doc in docs:
             chunk.append(doc)
             if len(chunk) == batch:
-                pending.append(client.submit(extract_batch, chunk, actors_file, pure=False))
+                pending.append(client.submit(extract_batch, chunk, actors_file, parse,
+                                             pure=False))
                 chunk = []
                 while len(pending) >= window:
                     yield from pending.popleft().result()
         if chunk:
-            pending.append(client.submit(extract_batch, chunk, actors_file, pure=False))
+            pending.append(client.submit(extract_batch, chunk, actors_file, parse, pure=False))
         while pending:
             yield from pending.popleft().result()
     finally:

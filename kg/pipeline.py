@@ -59,10 +59,10 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _init_worker(actors_file: str | None) -> None:
+def _init_worker(actors_file: str | None, parse: bool = True) -> None:
     global _WORKER
     _ignore_interrupts()
-    _WORKER = Extractor(load_actors(actors_file))
+    _WORKER = Extractor(load_actors(actors_file), parse=parse)
 
 
 def _work(doc: Document) -> tuple[Document, list[Fact]]:
@@ -81,9 +81,11 @@ def default_workers() -> int:
 
 
 def extract_documents(docs: Iterable[Document], *, workers: int | None = None,
-                      actors_file: str | None = None,
-                      chunksize: int = 8) -> Iterator[tuple[Document, list[Fact]]]:
+                      actors_file: str | None = None, chunksize: int = 8,
+                      parse: bool = True) -> Iterator[tuple[Document, list[Fact]]]:
     """(document, facts) for each document, in input order, streaming.
+
+    `parse=False` reads sides by word order alone (`Extractor`): faster, a little less recall.
 
     Worker processes start only when the input holds more documents than a few per worker;
     with fork they inherit the extractor (tables, matchers, tokenizer) built here once.
@@ -94,7 +96,7 @@ def extract_documents(docs: Iterable[Document], *, workers: int | None = None,
     head = list(itertools.islice(stream, 4 * workers if workers > 1 else 1))
     if not head:
         return  # nothing to read (every document unchanged): no extractor to build
-    extractor = Extractor(load_actors(actors_file))
+    extractor = Extractor(load_actors(actors_file), parse=parse)
     if workers == 1 or len(head) < 4 * workers:
         rest = itertools.chain(head, stream)
         for chunk in iter(lambda: list(itertools.islice(rest, chunksize)), []):
@@ -108,7 +110,7 @@ def extract_documents(docs: Iterable[Document], *, workers: int | None = None,
         _WORKER = extractor
         pool = context.Pool(workers, initializer=_ignore_interrupts)
     else:
-        pool = context.Pool(workers, initializer=_init_worker, initargs=(actors_file,))
+        pool = context.Pool(workers, initializer=_init_worker, initargs=(actors_file, parse))
     # Pool.imap reads its whole input ahead (its feeder thread does not wait), so the
     # corpus would sit in memory whenever writing is slower than reading: a few chunks per
     # worker are in flight instead, and results come back in input order.
@@ -159,11 +161,14 @@ def identity_files(package: Path | None = None) -> list[Path]:
                   and not _NOT_EXTRACTION & set(path.relative_to(package).parts[:-1]))
 
 
-def extractor_identity(actors_file: str | None = None, *, package: Path | None = None) -> str:
+def extractor_identity(actors_file: str | None = None, *, package: Path | None = None,
+                       parse: bool = True) -> str:
     """A hash of what decides the facts of a text: kg's version, the code, data tables and
-    parser model of the package (`identity_files`), and the user's actor file
-    (`actors_file`, else $KG_ACTORS)."""
+    parser model of the package (`identity_files`), the user's actor file
+    (`actors_file`, else $KG_ACTORS), and whether sides are read from the parse."""
     digest = hashlib.sha256(__version__.encode())
+    if not parse:
+        digest.update(b"sides by word order\0")
     package = package or Path(__file__).resolve().parent
     for path in identity_files(package):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
@@ -214,7 +219,7 @@ def _write_batch(store: GraphStore, graphs: dict[str, list[ox.Quad]], stale: lis
 def build(docs: Any, store: GraphStore, *, workers: int | None = None,
           actors_file: str | None = None, report: BuildReport | None = None,
           sync: bool = False, progress: Callable[[int], object] | None = None,
-          force: bool = False,
+          force: bool = False, parse: bool = True,
           extract: Callable[[Iterable[Document]], Iterable[tuple[Document, list[Fact]]]]
           | None = None) -> BuildReport:
     """Extract facts from `docs` and write one named graph per document into `store`.
@@ -225,12 +230,14 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
     in the store that this input does not hold are removed afterwards, so the store matches
     the input; nothing is removed if the build stopped or skipped an unreadable document.
     `progress`, if given, is called with 1 after each document is written or skipped.
+    `parse=False` reads sides by word order alone (faster); the documents' hashes record
+    it, so a later build with the parse extracts them again.
     `extract`, if given, replaces local extraction (e.g.
     `kg.distributed.extract_on_cluster`): documents in, (document, facts) out in input order.
     """
     report = report or BuildReport()
     actors = load_actors(actors_file)
-    identity = extractor_identity(actors_file)
+    identity = extractor_identity(actors_file, parse=parse)
     known = stored_hashes(store)
     present = {graph_iri(i) for i in document_ids(store)}
     # Into an empty store, the bulk loader: each graph's hash goes in after the batch, so
@@ -274,7 +281,8 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
 
     todo = changed(as_documents(docs))
     results = (extract(todo) if extract is not None
-               else extract_documents(todo, workers=workers, actors_file=actors_file))
+               else extract_documents(todo, workers=workers, actors_file=actors_file,
+                                   parse=parse))
     for doc, facts in results:
         graph = graph_iri(doc.id)
         quads = document_quads(doc, facts)

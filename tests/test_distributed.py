@@ -90,6 +90,13 @@ def test_kg_extract_on_the_cluster(scheduler: str, corpus: Path, local_output: s
     assert proc.stdout == local_output  # the same facts, in the same (input) order
 
 
+def test_kg_extract_on_the_cluster_without_the_parse(scheduler: str, corpus: Path) -> None:
+    here = kg("--no-parse", "extract", str(corpus), "-w", "1")
+    there = kg("--no-parse", "extract", "--scheduler", scheduler, str(corpus))
+    assert here.returncode == there.returncode == 0, there.stderr
+    assert there.stdout == here.stdout
+
+
 def test_kg_build_on_the_cluster(scheduler: str, corpus: Path, tmp_path: Path) -> None:
     here, there = tmp_path / "here", tmp_path / "there"
     assert kg("--store", str(here), "build", str(corpus), "-w", "1", "-q").returncode == 0
@@ -109,9 +116,9 @@ def test_extract_batch_builds_one_extractor_per_process() -> None:
     docs = list(read_documents([EXAMPLES]))
     on_cluster._EXTRACTORS.clear()
     first = on_cluster.extract_batch(docs)
-    extractor = on_cluster._EXTRACTORS[None]
+    extractor = on_cluster._EXTRACTORS[None, True]
     assert on_cluster.extract_batch(docs) == first
-    assert on_cluster._EXTRACTORS == {None: extractor}
+    assert on_cluster._EXTRACTORS == {(None, True): extractor}
 
 
 def _free_port() -> int:
