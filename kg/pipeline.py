@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .errors import InputError
-from .events.graph import refresh_events
+from .events.graph import has_events, refresh_events
 from .extract.actors import load_actors
 from .extract.documents import as_documents
 from .extract.extractor import Extractor
@@ -319,7 +319,9 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
         kept = {graph_iri(i) for i in (*report.ids, *report.unchanged)}
         report.removed = remove_documents(
             store, [d for d in document_ids(store) if graph_iri(d) not in kept])
-    if report.documents:
+    if report.documents or (report.unchanged and not has_events(store)):
+        # A store an older kg wrote has facts but no events: even a build that finds every
+        # document unchanged groups them (refresh_events regroups all pairs then).
         refresh_events(store, report.ids)
     return report
 

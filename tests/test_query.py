@@ -206,6 +206,22 @@ def test_partners_are_refused_on_facts_without_events(store: OxigraphStore) -> N
     assert run_saved(OxigraphStore(), "partners", {"country": "GBR"}).rows == ()
 
 
+def test_a_build_of_unchanged_documents_groups_the_events_an_older_kg_left_out() -> None:
+    from kg.events.graph import has_events
+    from kg.pipeline import build
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    store = OxigraphStore()
+    build(examples, store, workers=1)
+    answer = run_saved(store, "partners", {"country": "JPN"}).rows
+    for graph in [g for g in store.graphs() if "/graph/kg/events/" in g]:
+        store.replace_graph(graph, [])  # as an older kg left it
+    assert not has_events(store)
+    again = build(examples, store, workers=1)
+    assert (again.documents, len(again.unchanged)) == (0, 2)
+    assert has_events(store) and run_saved(store, "partners", {"country": "JPN"}).rows == answer
+
+
 def test_needs_names_only_events(tmp_path: Path) -> None:
     (tmp_path / "odd.rq").write_text("# needs: summaries\nSELECT * {}\n", encoding="utf-8")
     with pytest.raises(QueryError, match=r"^saved query odd: it can only need events"):

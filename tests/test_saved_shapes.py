@@ -128,7 +128,7 @@ def test_a_query_of_events_is_refused_on_a_store_without_events(store: OxigraphS
     params = {"country": "JPN"} if name == "partners" else {"a": "JPN", "b": "GBR"}
     with pytest.raises(QueryError, match=rf"^saved query {name} counts events, and this "
                        r"store has facts but no events \(an older kg wrote it\): "
-                       r"'kg build --force' on its inputs groups them; "
+                       r"'kg build' on its inputs groups them; "
                        r"(partner-facts counts facts|pair-evidence lists the facts)$"):
         run_saved(store, name, params)
 

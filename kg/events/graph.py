@@ -213,6 +213,11 @@ def affected_pairs(store: Any, doc_ids: Iterable[str]) -> set[tuple[str, str]]:
     return pairs
 
 
+def has_events(store: Any) -> bool:
+    """Whether the store holds events graphs (an older kg wrote facts only)."""
+    return bool(_event_graphs(store))
+
+
 def refresh_events(store: Any, doc_ids: Iterable[str] | None = None) -> Grouping:
     """Regroup the pairs these documents touch (all pairs if None, or if the store holds no
     events yet) and replace their events graphs. Returns the new grouping of those pairs."""

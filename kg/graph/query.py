@@ -551,7 +551,7 @@ def run_saved(store: Any, name: str, params: Mapping[str, str] | None = None, *,
     query, given = resolve_saved(name, params, folder=folder)
     if query.needs_events and _facts_without_events(store):
         raise QueryError(f"saved query {name} counts events, and this store has facts but no "
-                         "events (an older kg wrote it): 'kg build --force' on its inputs "
+                         "events (an older kg wrote it): 'kg build' on its inputs "
                          "groups them" + (f"; {query.needs_hint}" if query.needs_hint else ""))
     text = query.text
     if query.without_summaries is not None:
