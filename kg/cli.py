@@ -478,9 +478,6 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None, 
     from .graph import query as q
     from .views.render import GRAPH_FORMATS, ROW_FORMATS, write_boolean, write_rows, write_triples
 
-    if queries:
-        # The query runs in a child process, which reads the same folder from here.
-        os.environ[q.QUERIES_ENV] = queries
     if show_prefixes:
         _emit(output, lambda out: out.write("".join(
             f"{prefix}:\t{iri}\n" for prefix, iri in q.PREFIXES.items())))
@@ -533,7 +530,7 @@ def query(obj: Context, sparql: str | None, query_file: Any, saved: str | None, 
     else:
         result = q.query_store_at(obj.store_location(), sparql, saved=saved or None,
                                   params=bindings, timeout=timeout, max_memory=max_memory,
-                                  limit=limit, offset=offset)
+                                  limit=limit, offset=offset, folder=queries)
     if default_page and result.more:
         shown = f"rows {offset + 1}–{offset + limit}" if offset else f"the first {limit} rows"
         click.echo(f"showing {shown} of more; --limit 0 for all", err=True)

@@ -139,6 +139,13 @@ def test_users_saved_queries_from_a_folder(built: Path, tmp_path: Path) -> None:
     assert (proc.returncode, proc.stdout) == (0, '{"doc": "seed"}\n'), proc.stderr
     shown = run("query", "--queries", str(tmp_path), "--saved", "docs-of", "--show")
     assert f"file: {tmp_path / 'docs-of.rq'}" in shown.stdout
+    # --queries reaches the query's own process without changing this one's environment
+    # (a notebook that ran the command once would see the folder for ever after).
+    before = os.environ.get("KG_QUERIES")
+    ran = run("query", "--queries", str(tmp_path), "--saved", "docs-of", "-p", "country=JPN",
+              "-f", "jsonl", store=built)
+    assert (ran.exit_code, ran.stdout) == (0, '{"doc": "seed"}\n'), ran.output
+    assert os.environ.get("KG_QUERIES") == before
 
 
 # --- export and import round trip --------------------------------------------------------

@@ -593,8 +593,9 @@ def query_store_at(path: str, sparql: str | None = None, *, saved: str | None = 
                    params: Mapping[str, str] | None = None,
                    timeout: float | None = DEFAULT_TIMEOUT,
                    max_memory: int | None = DEFAULT_MAX_MEMORY, limit: int | None = None,
-                   offset: int = 0) -> QueryResult:
-    """Run a query (or saved query `saved`) on the on-disk store at `path`, within limits.
+                   offset: int = 0, folder: str | None = None) -> QueryResult:
+    """Run a query (or saved query `saved`, looked up as `saved_queries(folder)` does) on
+    the on-disk store at `path`, within limits.
 
     The query runs in a child process, so that a query that would run for ever or eat all
     memory can be stopped: Oxigraph offers no way to cancel a query. The child checks the
@@ -608,12 +609,13 @@ def query_store_at(path: str, sparql: str | None = None, *, saved: str | None = 
     timeout = _limit(timeout, "timeout", "seconds")
     max_memory = _limit(max_memory, "max_memory", "MB")
     if not timeout and not max_memory:
-        return _open_and_run(path, sparql, saved, params, paging=paging)
+        return _open_and_run(path, sparql, saved, params, paging=paging, folder=folder)
     context = multiprocessing.get_context(
         "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, daemon=True, args=(
-        path, sparql, saved, dict(params or {}), max_memory, os.getpid(), send, paging))
+        path, sparql, saved, dict(params or {}), max_memory, os.getpid(), send, paging,
+        folder))
     with _signals_end_the_wait():
         child.start()
         send.close()
@@ -679,7 +681,8 @@ def _signals_end_the_wait() -> Iterator[None]:
 
 def _open_and_run(path: str, sparql: str | None, saved: str | None,
                   params: Mapping[str, str] | None, *, max_memory: int | None = None,
-                  paging: tuple[int, int | None] = (0, None)) -> QueryResult:
+                  paging: tuple[int, int | None] = (0, None),
+                  folder: str | None = None) -> QueryResult:
     from .store import OxigraphStore
 
     # The engine runs the text as normalised, escapes applied: the text that was checked.
@@ -690,7 +693,7 @@ def _open_and_run(path: str, sparql: str | None, saved: str | None,
     with OxigraphStore(path, read_only=True) as store, _memory_capped(max_memory):
         offset, limit = paging
         if saved is not None:
-            return run_saved(store, saved, params, limit=limit, offset=offset)
+            return run_saved(store, saved, params, limit=limit, offset=offset, folder=folder)
         return _run_checked(store, sparql or "", params, own_dataset=own_dataset,
                             limit=limit, offset=offset)
 
@@ -737,7 +740,7 @@ _PR_SET_PDEATHSIG = 1
 
 def _child(path: str, sparql: str | None, saved: str | None, params: dict[str, str],
            max_memory: int | None, parent: int, send: Any,
-           paging: tuple[int, int | None] = (0, None)) -> None:
+           paging: tuple[int, int | None] = (0, None), folder: str | None = None) -> None:
     _die_with_parent(parent)
     # Everything the child has to say goes through `send`; a crash is read from its exit
     # status. Its stderr would only add raw lines (an allocator's abort message, and the
@@ -747,7 +750,7 @@ def _child(path: str, sparql: str | None, saved: str | None, params: dict[str, s
     os.dup2(devnull, 2)
     try:
         send.send(("ok", _open_and_run(path, sparql, saved, params, max_memory=max_memory,
-                                       paging=paging)))
+                                       paging=paging, folder=folder)))
     except MemoryError:
         send.send(("memory", None))
     except KgError as exc:
