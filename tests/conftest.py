@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import subprocess
 import sys
@@ -57,3 +58,14 @@ def oxigraph_server(location: Path, command: str = "serve") -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(10)
+
+
+def shell_transcript(markdown: str) -> list[tuple[str, str]]:
+    """The `$ kg ...` lines of a page's code blocks, each with the output shown under it."""
+    shown = []
+    for block in re.findall(r"```\n(.*?)```", markdown, flags=re.S):
+        for chunk in re.split(r"\n(?=\$ kg )", block):
+            if chunk.startswith("$ kg "):
+                command, _, output = chunk.partition("\n")
+                shown.append((command[2:], output.strip("\n")))
+    return shown

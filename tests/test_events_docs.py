@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import shell_transcript
+
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "events.md").read_text(encoding="utf-8")
 KG_BIN = Path(sys.executable).parent
@@ -20,13 +22,7 @@ def _env() -> dict[str, str]:
 
 
 def transcript() -> list[tuple[str, str]]:
-    shown = []
-    for block in re.findall(r"```\n(.*?)```", DOC, flags=re.S):
-        for chunk in re.split(r"\n(?=\$ kg )", block):
-            if chunk.startswith("$ kg "):
-                command, _, output = chunk.partition("\n")
-                shown.append((command[2:], output.strip("\n")))
-    return shown
+    return shell_transcript(DOC)
 
 
 def test_the_transcripts_print_what_the_page_shows(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from conftest import shell_transcript
 
 from kg.cli import cli
 
@@ -108,14 +109,7 @@ def test_demo_runs_in_an_empty_folder(tmp_path: Path) -> None:
 
 def readme_transcript() -> list[tuple[str, str]]:
     """The `$ kg ...` lines of the README's transcripts, each with the output shown under it."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    shown = []
-    for block in re.findall(r"```\n(.*?)```", text, flags=re.S):
-        for chunk in re.split(r"\n(?=\$ kg )", block):
-            if chunk.startswith("$ kg "):
-                command, _, output = chunk.partition("\n")
-                shown.append((command[2:], output.strip("\n")))
-    return shown
+    return shell_transcript((ROOT / "README.md").read_text(encoding="utf-8"))
 
 
 def test_readme_commands_run_in_an_empty_folder(tmp_path: Path) -> None:
