@@ -746,11 +746,12 @@ def stats(obj: Context, fmt: str, output: str | None, top: int | None,
                                             + "\n"))
         return
     lines = [*ranking.lines(), ""] if ranking is not None else []
+    lines.append(f"documents  {result.documents}")
     if counted is None or by_reports:
-        lines += [f"documents  {result.documents}", f"facts      {result.facts}",
+        lines += [f"facts      {result.facts}",
                   *(f"  {kind:<12} {n}" for kind, n in result.by_kind)]
     else:
-        lines += [f"documents  {result.documents}", f"events     {counted.events}",
+        lines += [f"events     {counted.events}",
                   *(f"  {kind:<12} {n}" for kind, n in counted.by_kind),
                   f"reports    {counted.reports}", f"facts      {result.facts}"]
     lines += [f"countries  {result.countries}", f"triples    {result.triples}"]

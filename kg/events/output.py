@@ -5,8 +5,8 @@ explanation of the grouping (`kg events --explain`)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import TextIO
+from collections.abc import Callable, Iterable
+from typing import Any, TextIO
 
 import pyoxigraph as ox
 
@@ -49,12 +49,8 @@ def event_rows(events: Iterable[EventRecord]) -> QueryResult:
 
 
 def write_events(events: list[EventRecord], out: TextIO, fmt: str) -> None:
-    """Write events as `fmt`, one of FORMATS."""
-    if fmt == "jsonl":
-        for e in events:
-            out.write(json.dumps(e.to_dict(), ensure_ascii=False) + "\n")
-        return
-    write_rows(event_rows(events), out, fmt)
+    """Write events as `fmt`, one of FORMATS (jsonl: each event with its reports)."""
+    _write(events, event_rows, out, fmt)
 
 
 def timeline_rows(months: Iterable[Month]) -> QueryResult:
@@ -68,11 +64,17 @@ def timeline_rows(months: Iterable[Month]) -> QueryResult:
 
 def write_timeline(months: list[Month], out: TextIO, fmt: str) -> None:
     """Write a timeline as `fmt`, one of FORMATS (jsonl: each month with its events' IRIs)."""
+    _write(months, timeline_rows, out, fmt)
+
+
+def _write(items: list[Any], as_rows: Callable[[list[Any]], QueryResult], out: TextIO,
+           fmt: str) -> None:
+    # JSON Lines keeps each item whole (its nested reports or events); the rest are tables.
     if fmt == "jsonl":
-        for m in months:
-            out.write(json.dumps(m.to_dict(), ensure_ascii=False) + "\n")
+        for item in items:
+            out.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
         return
-    write_rows(timeline_rows(months), out, fmt)
+    write_rows(as_rows(items), out, fmt)
 
 
 def _n(n: int, one: str, many: str | None = None) -> str:
