@@ -65,11 +65,6 @@ def _init_worker(actors_file: str | None, parse: bool = True) -> None:
     _WORKER = Extractor(load_actors(actors_file), parse=parse)
 
 
-def _work(doc: Document) -> tuple[Document, list[Fact]]:
-    assert _WORKER is not None
-    return doc, _WORKER.extract(doc)
-
-
 def _work_many(docs: list[Document]) -> list[tuple[Document, list[Fact]]]:
     assert _WORKER is not None
     # A chunk's candidate sentences are parsed together: batches parse faster.

@@ -88,9 +88,7 @@ def _new_acc() -> _Acc:
 def _count(acc: _Acc, source: str, target: str, kind: str, status: str, n: int,
            first: str | None, last: str | None) -> None:
     """`n` facts of one kind and status between two countries, dated `first` to `last`."""
-    if kind not in DIRECTED_KINDS:
-        source, target = sorted((source, target))
-    row = acc[source, target, kind]
+    row = acc[key_of(source, target, kind)]
     row[0] += n
     row[1] += n * STATUS_FACTORS.get(status, 1.0)
     for i, value, pick in ((2, first, min), (3, last, max)):
@@ -192,8 +190,9 @@ def update_summaries(store: GraphStore, keys: set[Key]) -> list[SummaryRow]:
     if not keys:
         return current
     acc = _new_acc()
-    for start in range(0, len(keys), 2000):
-        chunk = sorted(keys)[start:start + 2000]
+    ordered = sorted(keys)
+    for start in range(0, len(ordered), 2000):
+        chunk = ordered[start:start + 2000]
         values = " ".join(
             f"({ox.NamedNode(country_iri(a))} {ox.NamedNode(country_iri(b))} {ox.Literal(kind)})"
             for s, t, kind in chunk
