@@ -262,69 +262,34 @@ def test_every_trigger_match_starts_with_one_of_its_anchors() -> None:
     assert checked > 100
 
 
-def test_a_list_of_countries_acts_together_and_is_answered_together(
-        extractor: Extractor) -> None:
-    text = ("Kenya, Uganda, Tanzania and Rwanda suspended trade with Burundi, accusing "
-            "Bujumbura of smuggling. Burundi denied the accusations.")
-    found = keys(facts(extractor, text))
-    for accuser in ("KEN", "UGA", "TZA", "RWA"):
-        assert ("sanction", accuser, "BDI") in found
-        assert ("rejection", "BDI", accuser) in found
+def test_triggers_are_found_as_a_scan_of_each_pattern_finds_them() -> None:
+    # `find` tries kg's own triggers only where an anchor starts a word: it must give what
+    # scanning the whole text with each pattern gives, in the same order.
+    from kg.extract.triggers import find, load_triggers
+
+    triggers = load_triggers()
+    texts = [p.read_text(encoding="utf-8").lower()
+             for p in [ROOT / "examples" / "seed.txt",
+                       *sorted((ROOT / "tests" / "data" / "articles").glob("*.txt"))]]
+    texts.append("an invitation to visit, a démarche, $5 million in aid and “shoulder to "
+                 "shoulder” with, then air strikes on")
+    compared = 0
+    for text in texts:
+        found = [(order, m.span()) for order, m in find(text) if triggers[order].source == "kg"]
+        scanned = [(order, m.span()) for order, trigger in enumerate(triggers)
+                   if trigger.source == "kg" for m in trigger.pattern.finditer(text)]
+        assert found == scanned
+        compared += len(found)
+    assert compared > 300
 
 
-def test_those_urged_to_act_are_the_actors(extractor: Extractor) -> None:
-    text = "Finland urged its partners to impose sanctions on Belarus."
-    assert not [f for f in facts(extractor, text) if f.kind == "sanction"]
+def test_anchors_branch_on_optional_words_and_letters() -> None:
+    from kg.extract.triggers import _anchors
 
-
-def test_a_passive_reception_names_the_host_after_by(extractor: Extractor) -> None:
-    text = "The Thai Prime Minister will be received by President Lula at the palace in Brasília."
-    visit = one(facts(extractor, text, date="2024-03-04"), "visit")
-    assert (visit.source.country, visit.target.country, visit.status) == (
-        "THA", "BRA", "planned")
-
-
-def test_a_relative_clause_acts_for_the_one_named_before_it(extractor: Extractor) -> None:
-    text = ("Officials cited Chilean Foreign Minister Alberto van Klaveren, who during a visit "
-            "to Lima voiced concern about Bolivia's border policy.")
-    assert ("criticism", "CHL", "BOL") in keys(facts(extractor, text))
-
-
-def test_officials_without_a_country_serve_where_the_dateline_is(extractor: Extractor) -> None:
-    text = ("WARSAW, Nov 20 (Reuters) - Interior Minister Jan Kowalczyk said on Thursday that "
-            "Belarus was pushing migrants to the border, and accused Minsk of provocations.")
-    assert ("criticism", "POL", "BLR") in keys(facts(extractor, text, date="2025-11-20"))
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("Chinese Foreign Ministry spokesperson Mao Ning said on Tuesday that China firmly opposes "
-     "the U.S. decision to sell arms to Taiwan.", {("criticism", "CHN", "USA")}),
-    ("Russia and India signed 12 agreements during Prime Minister Narendra Modi's visit to "
-     "Moscow on Monday.", {("agreement", "IND", "RUS"), ("visit", "IND", "RUS")}),
-    ("The United States imposed sanctions on three Iranian entities, the Treasury Department "
-     "said.", {("sanction", "USA", "IRN")}),
-    ("Turkish President Recep Tayyip Erdogan will travel to Germany next week for talks with "
-     "Chancellor Friedrich Merz.", {("visit", "TUR", "DEU"), ("meeting", "DEU", "TUR")}),
-    ("South Korea lodged a protest with Japan over its claims to the Dokdo islets.",
-     {("protest", "KOR", "JPN")}),
-    ("Two Estonian diplomats were ordered to leave Russia within a week, the Russian foreign "
-     "ministry said.", {("sanction", "RUS", "EST")}),
-    ("The French ambassador was summoned to the foreign ministry in Algiers on Sunday.",
-     {("protest", "DZA", "FRA")}),
-    ("Israeli air strikes on Syria killed four people.", {("force", "ISR", "SYR")}),
-    ("Japan will provide $2 billion in aid to the Philippines.", {("aid", "JPN", "PHL")}),
-    ("Pakistan rejected India's accusations as baseless.", {("rejection", "PAK", "IND")}),
-    ("Nepal's prime minister postponed his planned visit to India.",
-     {("visit", "NPL", "IND")}),
-    ("Morocco recalled its ambassador from Algeria for consultations.",
-     {("sanction", "MAR", "DZA")}),
-])
-def test_everyday_sentences(extractor: Extractor, text: str,
-                            expected: set[tuple[str, str, str]]) -> None:
-    assert keys(facts(extractor, text, date="2025-06-10")) == expected
-
-
-def test_a_pronoun_in_a_fronted_phrase_is_the_main_subject(extractor: Extractor) -> None:
-    text = ("Recalling his state visit to Kenya last year, Tanzanian President Samia Suluhu "
-            "Hassan praised the partnership.")
-    assert ("visit", "TZA", "KEN") in keys(facts(extractor, text))
+    assert _anchors("(?:an |the )?invitation") == ("an invitation", "invitation",
+                                                    "the invitation")
+    assert _anchors("d[ée]marche") == ("demarche", "démarche")
+    assert _anchors("visit(?:s|ed)? to") == ("visit to", "visited to", "visits to")
+    # A word that may repeat ends the anchor where it is read, not where it is left out.
+    assert _anchors("talks(?: \\w+)* with") == ("talks ", "talks with")
+    assert _anchors("\\w+ talks") is None

@@ -4,14 +4,15 @@ SOURCES.md beside it).
 
 Patterns are matched against the lower-cased text (case-blind matching costs three times as
 much), and each carries the literal strings its matches start with (`anchors`) or the words
-they start with (`words`), so that a document that holds none of them is not scanned for it.
+they start with (`words`): a pattern is tried only where one of them starts a word, never
+scanned over the whole text.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 
@@ -71,7 +72,7 @@ class Trigger:
     needs_place: bool = False
     aimed: str | None = None  # "other": unnamed targets are the report's other side
     adjacent: bool = False  # the acted-on side must follow the trigger closely
-    # Every match starts with one of these: a text holding none of them is not scanned.
+    # Every match starts with one of these: the pattern is tried only where one starts a word.
     anchors: tuple[str, ...] | None = None
     # Every match starts with one of these whole words (the CAMEO lexicon's verb forms).
     words: frozenset[str] | None = None
@@ -137,17 +138,32 @@ def trigger_index() -> tuple[tuple[int, ...], dict[str, tuple[int, ...]]]:
 def find(lowered: str) -> Iterator[tuple[int, re.Match[str]]]:
     """Every trigger match in the lower-cased text, as (the trigger's position, match).
 
-    kg's own triggers are scanned only in a text that holds one of their anchors; the
-    lexicon's are tried only where one of their first words stands.
+    kg's own triggers are tried only where one of their anchors starts a word (one scan of
+    the text finds them all); the lexicon's only where one of their first words stands.
     """
     always, by_word = trigger_index()
+    scan, orders_at, unanchored = anchor_index()
     triggers = load_triggers()
-    for order in always:
-        trigger = triggers[order]
-        if trigger.anchors and not any(a in lowered for a in trigger.anchors):
+    anchored: dict[int, list[int]] = {}
+    for found in scan.finditer(lowered):
+        start = found.start()
+        for order in orders_at[found.group(1)]:
+            anchored.setdefault(order, []).append(start)
+    for order in sorted(anchored.keys() | unanchored):
+        pattern = triggers[order].pattern
+        starts = anchored.get(order)
+        if starts is None:
+            yield from ((order, m) for m in pattern.finditer(lowered))
             continue
-        for m in trigger.pattern.finditer(lowered):
-            yield order, m
+        # What finditer would find: the first match, then the next one past its end. Every
+        # match starts at an anchor, so the other places cannot hold one.
+        end = 0
+        for start in starts:
+            if start >= end:
+                m = pattern.match(lowered, start)
+                if m:
+                    end = m.end()
+                    yield order, m
     places: dict[int, list[int]] = {}
     for word in set(WORD.findall(lowered)) & by_word.keys():
         # Few of a text's words start a lexicon pattern: find just those, in C.
@@ -160,6 +176,47 @@ def find(lowered: str) -> Iterator[tuple[int, re.Match[str]]]:
             found = pattern.match(lowered, start)
             if found:
                 yield order, found
+
+
+@functools.lru_cache(maxsize=1)
+def anchor_index() -> tuple[re.Pattern[str], dict[str, tuple[int, ...]], frozenset[int]]:
+    """The anchors of kg's own triggers as one pattern, matched (empty, in a lookahead) at
+    every word start that begins one, its group the longest anchor there; for each longest
+    anchor, the triggers any of its prefixes anchors; and the triggers without anchors."""
+    always, _ = trigger_index()
+    triggers = load_triggers()
+    by_anchor: dict[str, set[int]] = {}
+    for order in always:
+        for anchor in triggers[order].anchors or ():
+            by_anchor.setdefault(anchor, set()).add(order)
+    # Where a longer anchor starts, each of its prefixes that is an anchor starts too.
+    orders_at = {anchor: tuple(sorted(set().union(*(orders for other, orders in by_anchor.items()
+                                                    if anchor.startswith(other)))))
+                 for anchor in by_anchor}
+    # Matches start where triggers.yaml's patterns may start: not inside a word (`_compile`).
+    scan = re.compile(r"(?<![\w-])(?=(" + _trie(by_anchor) + "))")
+    unanchored = frozenset(o for o in always if not triggers[o].anchors)
+    return scan, orders_at, unanchored
+
+
+def _trie(words: Iterable[str]) -> str:
+    """An alternation of `words` that tries one branch per character and, being greedy,
+    gives the longest word that matches."""
+    root: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:  # type: ignore[type-arg]
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(root)
 
 
 def _occurrences(text: str, word: str) -> list[int]:
@@ -179,36 +236,51 @@ def _inword(ch: str) -> bool:
 
 
 def _anchors(pattern: str) -> tuple[str, ...] | None:
-    """Literal strings one of which every match of `pattern` starts with (None if unknown)."""
+    """Literal strings one of which every match of `pattern` starts with (None if unknown).
+
+    Optional words and small character classes branch ("(?:an |the )?invitation" starts with
+    "an ", "the " or "invitation"; "d[ée]marche" with "démarche" or "demarche")."""
     from re import _constants as sre  # type: ignore[attr-defined]
     from re import _parser as sre_parse  # type: ignore[attr-defined]
 
-    def prefixes(items: list) -> list[str] | None:  # type: ignore[type-arg]
-        out = [""]
+    # Each prefix with whether the pattern's items so far were all read (it may grow).
+    def prefixes(items: list) -> list[tuple[str, bool]]:  # type: ignore[type-arg]
+        out = [("", True)]
         for op, arg in items:
-            if op is sre.LITERAL:
-                out = [o + chr(arg) for o in out]
-            elif op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
-                continue
-            elif op is sre.SUBPATTERN:
-                inner = prefixes(list(arg[3]))
-                return [o + i for o in out for i in inner] if inner else out
-            elif op is sre.BRANCH:
-                alternatives: list[str] = []
-                for branch in arg[1]:
-                    found = prefixes(list(branch))
-                    if found is None:
-                        return out
-                    alternatives += found
-                return [o + a for o in out for a in alternatives]
-            else:
-                return out
-        return out
+            if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+                continue  # zero-width
+            step = one(op, arg)
+            out = [(o + a, more) for o, growing in out
+                   for a, more in (step if growing else [("", False)])]
+            if len(out) > _MAX_ANCHORS or not any(more for _, more in out):
+                break
+        return [(o, more and len(out) <= _MAX_ANCHORS) for o, more in out]
+
+    def one(op, arg) -> list[tuple[str, bool]]:  # type: ignore[no-untyped-def]
+        if op is sre.LITERAL:
+            return [(chr(arg), True)]
+        if op is sre.SUBPATTERN:
+            return prefixes(list(arg[3]))
+        if op is sre.BRANCH:
+            return [found for branch in arg[1] for found in prefixes(list(branch))]
+        if op is sre.IN and len(arg) <= 4 and all(o is sre.LITERAL for o, _ in arg):
+            return [(chr(a), True) for _, a in arg]
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            low, high, inner = arg
+            taken = prefixes(list(inner))
+            if high != 1:
+                # Read once, it may repeat: what follows it is not known to come next.
+                taken = [(o, False) for o, _ in taken]
+            return taken + [("", True)] if low == 0 else taken
+        return [("", False)]
 
     try:
-        found = prefixes(list(sre_parse.parse(pattern)))
+        found = [o for o, _ in prefixes(list(sre_parse.parse(pattern)))]
     except Exception:  # noqa: BLE001 - an unparsable pattern is simply always scanned
         return None
-    if not found or any(len(f) < 2 for f in found):
+    if not found or not all(found):
         return None
     return tuple(sorted(set(found)))
+
+
+_MAX_ANCHORS = 64  # per trigger; past that its prefixes stop growing
