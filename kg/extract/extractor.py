@@ -141,7 +141,8 @@ class Extractor:
         facts: dict[tuple[str, str, str], Fact] = {}
         for i, sent in enumerate(sentences):
             decisions = []
-            dates = find_dates(sent.text, doc.date)
+            # Dates matter only where a trigger stands (or for the report of every sentence).
+            dates = find_dates(sent.text, doc.date) if hits[i] or reports is not None else []
             for _, _, trigger, m in sorted(hits[i], key=lambda h: h[:2]):
                 decision = Decision(trigger.kind, m.group(0), trigger.source)
                 for fact in self._facts_at(ctx, i, sent, trigger, m, dates, event_date,
@@ -441,9 +442,8 @@ class Extractor:
                     decision.reason = "those urged to act are no country"
                     return None
                 sources = named[-1:]
-            antecedent = re.search(
-                r"((?:\S+\s+){0,2}\S+?)\s*,?\s+(?:that|which|who)\s+((?:[\w'’-]+\s+){0,2})$",
-                sent.text[:m.start()])
+            antecedent = _ANTECEDENT.search(sent.text[:m.start()]) \
+                if _RELATIVE_TAIL.search(sent.text[:m.start()]) else None
             if antecedent and trigger.roles == "forward" and not _COMPLEMENT.search(
                     sent.text[:antecedent.end(1)]) and not any(
                     x.start - sent.start >= antecedent.start(2) for x in left):
@@ -661,6 +661,12 @@ _COMPLEMENT = re.compile(
     r"warned|noted|argued|insisted|claimed|claims|believes?|thinks?|knows?|agreed|told|"
     r"reported|confirmed|denied|hopes?|expects?|fears?)\b(?:\s+[\w'’-]+){0,3}$|"
     r"\b(?:and|or|but)$", re.I)
+# The noun before a relative clause that ends just before the trigger: "attempts that
+# threaten", "an administration that has slapped". Trying it at every word costs: it is
+# searched only where the clause's opening (`_RELATIVE_TAIL`, which it implies) is found.
+_ANTECEDENT = re.compile(
+    r"((?:\S+\s+){0,2}\S+?)\s*,?\s+(?:that|which|who)\s+((?:[\w'’-]+\s+){0,2})$")
+_RELATIVE_TAIL = re.compile(r"\s(?:that|which|who)\s+(?:[\w'’-]+\s+){0,2}$")
 # The agent of a passive: "by the Sudanese ministry".
 _BY = re.compile(r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$")
 # "the sanctions imposed by", "the tariff announced by": an act with its agent after it.
