@@ -127,3 +127,24 @@ def test_a_missing_model_is_one_error(monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.setattr(kg.extract.sentences, "PARSER_MODEL", tmp_path / "parser")
     with pytest.raises(KgError, match="make parser"):
         kg.extract.sentences.parser.__wrapped__()
+
+
+def test_side_rules_read_children_and_subtrees_as_a_scan_of_the_parse_gives_them() -> None:
+    # sides.py indexes a parse's dependents once per sentence; asked of two sentences in
+    # turn, each answer must still be its own sentence's.
+    from kg.extract.sides import Candidate, _children, _subtree, tokens_of
+    from kg.extract.triggers import Hit
+
+    parses = [tokens_of(parser()(text)) for text in (
+        "Kenya's ambassador was summoned by the Sudanese ministry on Tuesday.",
+        "Japan and Britain agreed to hold talks with France about trade and energy security.")]
+    for _ in range(2):
+        for tokens in parses:
+            c = Candidate("", 0, "meeting", False, "forward", Hit(0, 1, ""), (), tokens)
+            for tok in tokens:
+                assert list(_children(tokens, tok.i)) == [
+                    t for t in tokens if t.head == tok.i and t.i != tok.i]
+                inside = {tok.i}
+                while more := {t.i for t in tokens if t.head in inside} - inside:
+                    inside |= more
+                assert _subtree(c, tok) == [t for t in tokens if t.i in inside]

@@ -98,8 +98,27 @@ _TOWARDS = {"with", "to", "on", "against", "for", "toward", "towards", "into", "
             "of", "over"}
 
 
-def _children(tokens: tuple[Token, ...], head: int) -> list[Token]:
-    return [t for t in tokens if t.head == head and t.i != head]
+def _children(tokens: tuple[Token, ...], head: int) -> tuple[Token, ...]:
+    return _dependents(tokens).get(head, ())
+
+
+# The last parse's dependents by head: the rules ask for a word's children many times over
+# the same sentence (kept as a pair, replaced whole, as `_LAST` below).
+_DEPENDENTS: tuple[tuple[Token, ...] | None, dict[int, tuple[Token, ...]]] = (None, {})
+
+
+def _dependents(tokens: tuple[Token, ...]) -> dict[int, tuple[Token, ...]]:
+    global _DEPENDENTS
+    last, found = _DEPENDENTS
+    if last is tokens:
+        return found
+    grouped: dict[int, list[Token]] = {}
+    for t in tokens:
+        if t.head != t.i:
+            grouped.setdefault(t.head, []).append(t)
+    found = {head: tuple(children) for head, children in grouped.items()}
+    _DEPENDENTS = (tokens, found)
+    return found
 
 
 def _case(tokens: tuple[Token, ...], tok: Token) -> str | None:
@@ -112,7 +131,8 @@ def _case(tokens: tuple[Token, ...], tok: Token) -> str | None:
 def _trigger_token(c: Candidate) -> Token | None:
     """The syntactic head of the trigger's words: "held" of "held talks", "invited" of "was
     invited by"."""
-    inside = [t for t in c.tokens if t.start < c.hit.end() and t.end > c.hit.start()]
+    lo, hi = c.hit.start(), c.hit.end()
+    inside = [t for t in c.tokens if t.start < hi and t.end > lo]
     span = {t.i for t in inside}
     heads = [t for t in inside if (t.head not in span or t.head == t.i)
              and t.dep not in _FUNCTION]
@@ -228,7 +248,8 @@ def _make_frame(c: Candidate) -> _Frame | None:
     if trig is None:
         return None
     # Every word of the trigger is a predicate: "talks" of "held talks with".
-    verbs = [t.i for t in c.tokens if t.start < c.hit.end() and t.end > c.hit.start()]
+    lo, hi = c.hit.start(), c.hit.end()
+    verbs = [t.i for t in c.tokens if t.start < hi and t.end > lo]
     tok = trig
     # "agreed to hold talks with", "paid a visit to": the verbs whose subject is the act's.
     for _ in range(2):
@@ -249,11 +270,12 @@ def _make_frame(c: Candidate) -> _Frame | None:
 
 
 def _subtree(c: Candidate, tok: Token) -> list[Token]:
-    inside, grew = {tok.i}, True
-    while grew:
-        more = {t.i for t in c.tokens if t.head in inside and t.i not in inside}
-        grew = bool(more)
-        inside |= more
+    inside, todo = {tok.i}, [tok.i]
+    while todo:
+        for child in _children(c.tokens, todo.pop()):
+            if child.i not in inside:
+                inside.add(child.i)
+                todo.append(child.i)
     return [t for t in c.tokens if t.i in inside]
 
 
