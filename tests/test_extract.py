@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -280,6 +281,18 @@ def test_triggers_are_found_as_a_scan_of_each_pattern_finds_them() -> None:
                    if trigger.source == "kg" for m in trigger.pattern.finditer(text)]
         assert found == scanned
         compared += len(found)
+        # The lexicon's are tried where one of their first words stands whole.
+        found_lexicon = sorted((order, m.span()) for order, m in find(text)
+                               if triggers[order].source != "kg")
+        whole = {word: [at.start() for at in re.finditer(
+                     rf"(?<![\w'’-]){re.escape(word)}(?![\w'’-])", text)]
+                 for word in {w for t in triggers if t.words for w in t.words} if word in text}
+        tried = sorted({(order, m.span()) for order, trigger in enumerate(triggers)
+                        if trigger.words for word in trigger.words
+                        for at in whole.get(word, ())
+                        if (m := trigger.pattern.match(text, at))})
+        assert found_lexicon == tried
+        compared += len(tried)
     assert compared > 300
 
 

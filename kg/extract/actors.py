@@ -77,14 +77,16 @@ class Actors:
         self.terms = terms
         self.by_iso2 = {c.iso2: c for c in countries.values()}
         self.people: dict[str, list[OfficeTerm]] = defaultdict(list)
+        self.by_country: dict[str, list[OfficeTerm]] = defaultdict(list)  # in `terms` order
         for term in terms:
+            self.by_country[term.iso3].append(term)
             for form in (term.name, *term.aliases):
                 self.people[form].append(term)
 
     def holder(self, iso3: str, office: str, date: str | None) -> OfficeTerm | None:
         """Who held `office` for `iso3` on `date` (the current holder if no date)."""
-        for term in self.terms:
-            if term.iso3 == iso3 and term.office == office and term.held_on(date):
+        for term in self.by_country.get(iso3, ()):
+            if term.office == office and term.held_on(date):
                 return term
         return None
 

@@ -334,7 +334,7 @@ class MentionFinder:
         if not key or not date:
             return None
         office = _OFFICE_OF_ROLE.get(key)
-        candidates = [t for t in self.actors.terms if t.iso3 == iso3 and t.held_on(date)]
+        candidates = [t for t in self.actors.by_country.get(iso3, ()) if t.held_on(date)]
         for term in candidates:
             if _role_key(term.title) == key:
                 return term

@@ -165,11 +165,10 @@ def find(lowered: str) -> Iterator[tuple[int, re.Match[str]]]:
                     end = m.end()
                     yield order, m
     places: dict[int, list[int]] = {}
-    for word in set(WORD.findall(lowered)) & by_word.keys():
-        # Few of a text's words start a lexicon pattern: find just those, in C.
-        starts = _occurrences(lowered, word)
-        for order in by_word[word]:
-            places.setdefault(order, []).extend(starts)
+    for word in WORD.finditer(lowered):
+        # A word of the text is a whole run of word letters: the lexicon's first words are.
+        for order in by_word.get(word.group(), ()):
+            places.setdefault(order, []).append(word.start())
     for order in sorted(places):
         pattern = triggers[order].pattern
         for start in places[order]:
@@ -217,22 +216,6 @@ def _trie(words: Iterable[str]) -> str:
         return f"(?:{body})?" if "" in node else body
 
     return pattern(root)
-
-
-def _occurrences(text: str, word: str) -> list[int]:
-    """Where `word` stands in `text` as a whole word."""
-    found = []
-    at = text.find(word)
-    while at >= 0:
-        end = at + len(word)
-        if (at == 0 or not _inword(text[at - 1])) and (end == len(text) or not _inword(text[end])):
-            found.append(at)
-        at = text.find(word, at + 1)
-    return found
-
-
-def _inword(ch: str) -> bool:
-    return ch.isalnum() or ch in "_'’-"
 
 
 def _anchors(pattern: str) -> tuple[str, ...] | None:
