@@ -58,7 +58,7 @@ confidence-fit: install
 	$(BIN)/python scripts/confidence_table.py --fit
 
 bench: install-test $(CHROMIUM)
-	$(BIN)/python -m kg.bench.extraction
+	$(BIN)/python -m kg.bench.extraction --dev $(DEV)
 
 # kg import of 1,000,000 synthetic triples beside Oxigraph's own bulk load: triples/s, peak RSS.
 # Builds of 1k, 10k and 100k synthetic articles (100k only if it fits in the budget); not in `make test`.

@@ -65,10 +65,11 @@ def _init_worker(actors_file: str | None, parse: bool = True) -> None:
     _WORKER = Extractor(load_actors(actors_file), parse=parse)
 
 
-def _work_many(docs: list[Document]) -> list[tuple[Document, list[Fact]]]:
+def _work_many(docs: list[Document]) -> list[list[Fact]]:
     assert _WORKER is not None
-    # A chunk's candidate sentences are parsed together: batches parse faster.
-    return list(zip(docs, _WORKER.extract_many(docs), strict=True))
+    # A chunk's candidate sentences are parsed together: batches parse faster. The
+    # documents are not sent back: the parent holds them.
+    return _WORKER.extract_many(docs)
 
 
 def default_workers() -> int:
@@ -111,14 +112,16 @@ def extract_documents(docs: Iterable[Document], *, workers: int | None = None,
     # worker are in flight instead, and results come back in input order.
     items = itertools.chain(head, stream)
     chunks = iter(lambda: list(itertools.islice(items, chunksize)), [])
-    pending: collections.deque[Any] = collections.deque()
+    pending: collections.deque[tuple[list[Document], Any]] = collections.deque()
     with pool:
         for chunk in chunks:
-            pending.append(pool.apply_async(_work_many, (chunk,)))
+            pending.append((chunk, pool.apply_async(_work_many, (chunk,))))
             if len(pending) >= 4 * workers:
-                yield from pending.popleft().get()
+                done, result = pending.popleft()
+                yield from zip(done, result.get(), strict=True)
         while pending:
-            yield from pending.popleft().get()
+            done, result = pending.popleft()
+            yield from zip(done, result.get(), strict=True)
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """`make bench`: extraction speed over a corpus of at least 1,000 articles, and the graph
 page's size and time to interactive (`kg.bench.viz`).
 
-The corpus is the dev set (../shared/eval/dev) when present, else the bundled sample,
+The corpus is the dev set (../shared/eval/dev, or `--dev`) when present, else the bundled sample,
 repeated under new ids until it holds `--articles` documents; it is timed with one worker
 and with all cores, end to end (reading excluded, extraction and record encoding included),
 then in one process with the parse and without it (the word-order rules alone).
@@ -26,8 +26,8 @@ from ..records import Document
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def corpus(n: int) -> list[Document]:
-    dev = ROOT.parent / "shared" / "eval" / "dev"
+def corpus(n: int, dev: Path | None = None) -> list[Document]:
+    dev = dev or ROOT.parent / "shared" / "eval" / "dev"
     sources = sorted(dev.glob("*.txt")) if dev.is_dir() else [ROOT / "examples" / "seed.txt"]
     base = list(read_documents(sources))
     return [Document(**{**base[i % len(base)].to_dict(), "id": f"bench-{i}"}) for i in range(n)]
@@ -81,6 +81,9 @@ def unpunctuated_bench(sizes: list[int]) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--dev", type=Path, default=None,
+                        help="the dev set to repeat (default: ../shared/eval/dev beside the "
+                             "checkout; the bundled sample where there is none)")
     parser.add_argument("--part", choices=("all", "extract", "viz"), default="all")
     parser.add_argument("--unpunctuated", action="store_true",
                         help="time one document without punctuation at 10 KB to 10 MB")
@@ -96,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
         benchviz.main()
     if args.part == "viz":
         return
-    docs = corpus(args.articles)
+    docs = corpus(args.articles, args.dev)
     words = sum(len(d.text.split()) for d in docs)
     print(f"corpus: {len(docs)} articles, {words} words")
     for workers in sorted({1, default_workers()}):
