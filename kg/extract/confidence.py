@@ -78,7 +78,8 @@ def features(fact: Fact, trigger: Trigger, hit: Hit, sent: Sentence,
         if how != "named":
             found[f"side:{how}"] = found.get(f"side:{how}", 0.0) + 1.0
     text = sent.text
-    if _HEDGE.search(text):
+    hedged, question, length = _sentence_signals(sent)
+    if hedged:
         found["hedge"] = 1.0
     window = text[max(0, hit.start() - 60):hit.end() + 30]
     if _MODAL.search(window):
@@ -92,12 +93,11 @@ def features(fact: Fact, trigger: Trigger, hit: Hit, sent: Sentence,
     before = text[:hit.start()]
     if before.count('"') % 2 == 1 or before.count("“") > before.count("”"):
         found["quoted"] = 1.0
-    if text.rstrip().endswith("?"):
+    if question:
         found["question"] = 1.0
     countries = {c for x in mentions for c in x.countries}
     if len(countries) > 2:
         found["countries"] = float(min(len(countries) - 2, 4))
-    length = len(_WORD.findall(text))
     found["length"] = max(-1.0, min(3.0, (length - 25) / 25))
     distance, between = _distance(fact, hit, sent, mentions)
     if distance:
@@ -114,6 +114,23 @@ def features(fact: Fact, trigger: Trigger, hit: Hit, sent: Sentence,
         for step in steps:
             found[f"rule:+{step}"] = 1.0
     return found
+
+
+# The last sentence's own signals: a sentence's facts are rated one after another (kept as a
+# pair, replaced whole, so that a reader never mixes two sentences).
+_LAST: tuple[Sentence | None, tuple[bool, bool, int]] = (None, (False, False, 0))
+
+
+def _sentence_signals(sent: Sentence) -> tuple[bool, bool, int]:
+    """Whether the sentence hedges, whether it asks, and its length in words."""
+    global _LAST
+    last, signals = _LAST
+    if last is not sent:
+        text = sent.text
+        signals = (bool(_HEDGE.search(text)), text.rstrip().endswith("?"),
+                   len(_WORD.findall(text)))
+        _LAST = (sent, signals)
+    return signals
 
 
 def _distance(fact: Fact, hit: Hit, sent: Sentence,
