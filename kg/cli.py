@@ -727,7 +727,10 @@ def stats(obj: Context, fmt: str, output: str | None, top: int | None,
 
     with obj.open_store() as store:
         result = store_stats(store, min_confidence=min_confidence)
-        counted = None if min_confidence else event_counts(store)
+        # Events are counted when printed: not with a confidence bound (events group
+        # facts whatever their confidence), nor in a table of --reports.
+        counted = (None if min_confidence or (by_reports and fmt != "json")
+                   else event_counts(store))
         ranking = None
         if top:
             from .views.analysis import load_facts

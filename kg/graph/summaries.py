@@ -23,29 +23,25 @@ import pyoxigraph as ox
 
 from ..records import DIRECTED_KINDS, STATUSES, Fact
 from ..views.analysis import KIND_WEIGHTS, STATUS_FACTORS
-from .rdf import date_literal
+from .rdf import FACT_PATTERN, date_literal
 from .store import GraphStore
 from .vocab import PREFIXES, SUMMARY_GRAPH, country_iri, kg, pair_summary_iri
 
 _COUNTRY_NS = PREFIXES["kgd"] + "country/"
 _XSD = PREFIXES["xsd"]
 
-# The facts as `kg.views.analysis.load_facts` reads them (the same required parts), one row per
-# fact even when a graph is imported twice, counted by sides, kind and status.
+# The facts as `kg.views.analysis.load_facts` reads them (kg.graph.rdf's FACT_PATTERN), one
+# row per fact even when a graph is imported twice, counted by sides, kind and status.
 _AGGREGATE = """
 SELECT ?s ?t ?kind ?st (COUNT(?fact) AS ?n) (MIN(STR(?date)) AS ?first)
        (MAX(STR(?date)) AS ?last)
 WHERE {
   { SELECT DISTINCT ?fact ?kind ?s ?t ?st ?date WHERE {
       #where
-      GRAPH ?g {
-        ?fact kg:kind ?kind ; kg:source ?s ; kg:target ?t ; kg:status ?st ;
-              kg:attribution ?at ; prov:wasDerivedFrom ?d .
-        OPTIONAL { ?fact kg:date ?date }
-      }
+      GRAPH ?g { #fact }
   } }
 }
-GROUP BY ?s ?t ?kind ?st"""
+GROUP BY ?s ?t ?kind ?st""".replace("#fact", FACT_PATTERN)
 
 # The count of facts of each status kg defines, on a pair summary (summaries of a kg before
 # these were written have none: readers that need them read the facts instead).

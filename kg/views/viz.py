@@ -400,23 +400,10 @@ def view_of_store(store: Any, *, level: str = "countries",
     view = summary_view_of(store, filters=filters, **options) if level == "countries" else None
     if view is not None:
         return view, None
-    given = dict(filters or {})
-    facts = load_facts(store, **given)
-    events = events_by_fact(store, **event_filters(given))
+    facts = load_facts(store, **dict(filters or {}))
+    # The events of the pairs shown, not of the whole store.
+    events = events_by_fact(store, pairs={f.pair for f in facts})
     return build_view(facts, level=level, filters=filters, **options), events
-
-
-def event_filters(filters: Mapping[str, Any]) -> dict[str, Any]:
-    """The arguments of `events_by_fact` that bound what it reads for facts selected by
-    `filters` (the arguments of `load_facts`): a pair's events only, dated ones in range.
-    The events of facts not selected are still read when only a country or kinds select."""
-    out: dict[str, Any] = {}
-    if filters.get("pair"):
-        out["pair"] = tuple(filters["pair"])
-    kinds = set(filters.get("kinds") or ())
-    if len(kinds) == 1:
-        out["kind"] = next(iter(kinds))
-    return out
 
 
 # --- notebooks -----------------------------------------------------------------------------
