@@ -292,6 +292,19 @@ def test_countries_view_from_summaries_is_the_view_of_the_facts(two_stores, filt
         assert sample <= {expected.facts[i].iri for i in full.facts}
         assert sum(c[3] for c in edge.counts) == edge.value
     assert all(by_iri[f.iri] == f for f in view.facts)
+    # The evidence starts at the pair's last dates: an edge with facts on the latest of them
+    # shows one.
+    last: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in read_summaries(with_):
+        if r.last_date:
+            last[tuple(sorted((r.source, r.target)))].add(r.last_date)
+    checked = 0
+    for edge, full in zip(view.edges, expected.edges, strict=True):
+        latest = max(last[(edge.source, edge.target)], default=None)
+        if latest and any(expected.facts[i].date == latest for i in full.facts):
+            assert latest in {view.facts[i].date for i in edge.facts}, edge.id
+            checked += 1
+    assert checked or not view.edges
 
 
 def test_countries_view_from_summaries_keeps_the_busiest_pairs_as_the_facts_view_does(
@@ -351,3 +364,16 @@ def test_kg_viz_says_the_evidence_is_a_sample(two_stores, tmp_path: Path) -> Non
     assert "as evidence: edges count every fact" in page and '"sampled":true' in page
     said, page = pages["without"]
     assert f"{total} facts;" in said and '"sampled":false' in page
+
+
+def test_the_evidence_of_an_edge_starts_at_its_last_date(tmp_path: Path) -> None:
+    from kg.views.viz import SAMPLE_PER_EDGE, summary_view_of
+
+    docs = [document_from_text("Japan and Britain held talks in London.", f"talks-{year}",
+                               date=f"{year}-05-01") for year in range(2001, 2031)]
+    with OxigraphStore(tmp_path / "store") as store:
+        build(docs, store, workers=1)
+        view = summary_view_of(store)
+        (edge,) = view.edges
+        assert edge.value == 60 and len(edge.facts) == SAMPLE_PER_EDGE
+        assert max(view.facts[i].date for i in edge.facts) == "2030-05-01"

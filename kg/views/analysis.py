@@ -8,6 +8,7 @@ build rows itself. Graphs are networkx graphs whose attributes are scalars, read
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter, defaultdict
@@ -18,7 +19,7 @@ from typing import IO, TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from ..errors import QueryError
-from ..graph.rdf import FACT_DETAILS, FACT_PATTERN
+from ..graph.rdf import FACT_DETAILS, FACT_PATTERN, date_literal
 from ..graph.vocab import PREFIXES, VALUE_IRI, country_iri
 from ..kinds import load_kinds
 from ..records import DIRECTED_KINDS, KINDS
@@ -79,10 +80,11 @@ WHERE {{
 # A bounded sample of one edge of the countries view, in two steps, each with its terms
 # given as `substitutions` (Oxigraph then looks them up in its indexes; as VALUES, or as a
 # subquery joined to the rest, it joins them to every fact of the store): at most ?limit
-# facts of one status and kind from one country to another, then each fact described.
+# facts of one status and kind from one country to another (on one date, when a date is
+# given), then each fact described.
 _SAMPLE_PICK = """
-SELECT DISTINCT ?fact ?g ?s ?t ?st ?kind WHERE {
-  GRAPH ?g { ?fact kg:source ?s ; kg:target ?t ; kg:status ?st ; kg:kind ?kind }
+SELECT DISTINCT ?fact ?g ?s ?t ?st ?kind ?date WHERE {
+  GRAPH ?g { ?fact kg:source ?s ; kg:target ?t ; kg:status ?st ; kg:kind ?kind #date }
 } LIMIT #limit"""
 _DESCRIBE = f"""
 SELECT {_COLUMNS} ?g ?st WHERE {{
@@ -239,11 +241,13 @@ def _fact_rows(solutions: Iterable[Any]) -> list[FactRow]:
 
 
 def sample_facts(store: Any, a: str, b: str, status: str, *, limit: int,
-                 kinds: Iterable[str] | None = None) -> list[FactRow]:
+                 kinds: Iterable[str] | None = None,
+                 dates: Sequence[str] = ()) -> list[FactRow]:
     """At most `limit` facts of `status` between countries `a` and `b` (either way), of
-    `kinds` if given: the evidence of one edge of the countries view, read with a bounded
-    query (the first the store holds, not the latest: picking the latest would sort all
-    of the pair's facts). Sorted as `sort_facts` does."""
+    `kinds` if given: the evidence of one edge of the countries view, read with bounded
+    queries. The facts dated on `dates` come first, in that order (the pair's last dates,
+    from the summaries: sorting the pair's facts by date would read them all), then the
+    first others the store holds. Sorted as `sort_facts` does."""
     if limit < 1:
         return []
     ends = [(_code(a, "a"), _code(b, "b"))]
@@ -257,20 +261,25 @@ def sample_facts(store: Any, a: str, b: str, status: str, *, limit: int,
         raise QueryError(f"unknown status {status!r}")
     picked: dict[str, tuple[Any, Any]] = {}
     status_iri = ox.NamedNode(VALUE_IRI[status])
+    terms = [term for term in map(date_literal, dates) if term is not None]
     try:
-        for source, target in ends:
-            for kind in wanted or [None]:
+        for date in [*terms, None]:
+            for (source, target), kind in itertools.product(ends, wanted or [None]):
+                if len(picked) >= limit:
+                    break
                 subs = {"s": ox.NamedNode(country_iri(source)),
                         "t": ox.NamedNode(country_iri(target)), "st": status_iri}
                 if kind is not None:
                     subs["kind"] = ox.Literal(kind)
-                query = _SAMPLE_PICK.replace("#limit", str(int(limit - len(picked))))
+                if date is not None:
+                    subs["date"] = date
+                # `limit` each time: the facts picked on a date come again after it.
+                query = _SAMPLE_PICK.replace("#limit", str(int(limit))).replace(
+                    "#date", "; kg:date ?date" if date is not None else "")
                 for row in store.query(query, prefixes=PREFIXES, substitutions=subs):
                     picked.setdefault(row["fact"].value, (row["fact"], row["g"]))
-                if len(picked) >= limit:
-                    break
-            if len(picked) >= limit:
-                break
+                    if len(picked) >= limit:
+                        break
         solutions = []
         for fact, graph in picked.values():
             solutions += store.query(_DESCRIBE, prefixes=PREFIXES, substitutions={

@@ -382,8 +382,15 @@ def summary_view_of(store: Any, *, filters: Mapping[str, Any] | None = None,
     if kinds:
         rows = [r for r in rows if r.kind in kinds]
 
+    # Each pair's last dates (of each kind), most recent first: its evidence starts there.
+    last: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in rows:
+        if r.last_date:
+            last[(min(r.source, r.target), max(r.source, r.target))].add(r.last_date)
+
     def sample(a: str, b: str, status: str, limit: int) -> list[FactRow]:
-        return sample_facts(store, a, b, status, limit=limit, kinds=kinds)
+        dates = sorted(last[(a, b)], reverse=True)[:3]
+        return sample_facts(store, a, b, status, limit=limit, kinds=kinds, dates=dates)
 
     return summary_view(rows, country_labels(store), sample, filters=filters, **options)
 
