@@ -650,22 +650,20 @@ def viz(obj: Context, output: str, level: str, country: str | None,
         until: str | None, min_confidence: float | None, title: str) -> None:
     """Write an interactive HTML graph of the store that opens offline.
 
+    The countries level counts every fact from the store's summaries and carries a sample
+    of each edge's facts as evidence; --since, --until and --min-confidence read the facts.
+
     Example:
 
         kg viz --country JPN --since 2025-01-01 -o japan.html
     """
-    from .views.analysis import load_facts
-    from .views.viz import write_html
+    from .views.viz import view_of_store, write_view
 
     filters = {"country": country, "pair": pair, "kinds": kinds or None, "since": since,
                "until": until, "min_confidence": min_confidence}
-    from .events.records import events_by_fact
-
     with obj.open_store() as store:
-        facts = load_facts(store, **filters)
-        events = events_by_fact(store)
-    report = write_html(facts, output, level=level, title=title, filters=filters,
-                        events=events)
+        view, events = view_of_store(store, level=level, title=title, filters=filters)
+    report = write_view(view, output, events)
     for line in report.lines():
         click.echo(printable(line), err=output == "-")  # stdout holds the page
 
@@ -729,7 +727,10 @@ def stats(obj: Context, fmt: str, output: str | None, top: int | None,
 
     with obj.open_store() as store:
         result = store_stats(store, min_confidence=min_confidence)
-        counted = None if min_confidence else event_counts(store)
+        # Events are counted when printed: not with a confidence bound (events group
+        # facts whatever their confidence), nor in a table of --reports.
+        counted = (None if min_confidence or (by_reports and fmt != "json")
+                   else event_counts(store))
         ranking = None
         if top:
             from .views.analysis import load_facts

@@ -41,3 +41,10 @@ def test_every_saved_query_is_timed_or_said_skipped(store: Path, tmp_path: Path,
     assert timed == names - {"by-tone"}
     assert all(row.cli and row.cli > 0 and row.cli_rss and not row.failure for row in rows)
     assert {row.name: row.rows for row in rows}["documents"] == 1
+
+
+def test_viz_is_timed_from_the_summaries_and_from_the_facts(store: Path, tmp_path: Path) -> None:
+    times = scale.viz_times(store, tmp_path)
+    assert [t.how for t in times] == ["from summaries", "from the facts"]
+    assert all(t.seconds > 0 and t.rss > 0 and t.page > 100_000 for t in times)
+    assert not (tmp_path / "viz.html").exists()

@@ -762,3 +762,77 @@ def test_confidence_slider_hides_less_trusted_facts_and_cards_show_it(browser, t
         assert page.errors == [] and page.requests == []
     finally:
         page.close()
+
+
+# --- the countries view from summaries (kg viz on a large store) ---------------------------
+
+
+def sampled_page(browser, store: OxigraphStore, tmp_path: Path, name: str) -> Page:  # type: ignore[no-untyped-def]
+    from kg.graph.summaries import refresh_summaries
+    from kg.views.viz import summary_view_of, write_view
+
+    refresh_summaries(store)
+    view = summary_view_of(store, title=f"{BREAKOUT} sampled")
+    assert view is not None and view.sampled
+    path = tmp_path / f"{name}.html"
+    write_view(view, path)
+    return Page(browser, path)
+
+
+def test_page_from_summaries_counts_every_fact_and_says_the_evidence_is_a_sample(
+        browser, tmp_path):
+    from kg.bench.extraction import corpus
+
+    store = OxigraphStore()
+    build([*corpus(40), *read_documents([ROOT / "examples" / "seed.txt"])], store, workers=1)
+    facts = load_facts(store)
+    page = sampled_page(browser, store, tmp_path, "sampled")
+    try:
+        assert page.errors == [] and page.requests == []
+        styles = page.eval("Object.fromEntries(kgGraph.edges.get().map(e => [e.id, "
+                           "[e.label, e.value, e.color.color]]))")
+
+        def drawn(shown):  # type: ignore[no-untyped-def]
+            # As the page first shows them: negated facts hidden.
+            return {e.id: [e.label, e.value, e.color] for e in build_view(shown).edges
+                    if e.status != "negated"}
+
+        assert styles == drawn(facts)
+        shown = page.eval("document.getElementById('kg-shown').textContent")
+        sample = page.eval("kgGraph.data.facts.length")
+        assert sample < len(facts)
+        assert "as evidence, a sample" in shown and f" of {len(facts)} facts" in shown
+        # Kinds filter the counts themselves.
+        click_label(page, "#kg-legend", "meeting")
+        styles = page.eval("Object.fromEntries(kgGraph.edges.get().map(e => [e.id, "
+                           "[e.label, e.value, e.color.color]]))")
+        assert styles == drawn([f for f in facts if f.kind != "meeting"])
+        # The panel says how much of an edge it lists.
+        edge = max(build_view(facts).edges, key=lambda e: e.value)
+        page.eval(f"kgGraph.network.emit('click', {{nodes: [], edges: ['{edge.id}']}})")
+        panel = page.eval("document.getElementById('kg-facts').textContent")
+        assert "a sample of the evidence" in panel
+        # Date and confidence filters need the facts: hidden, and the page says why.
+        assert page.eval("document.querySelector('.kg-dates').hidden")
+        assert "--since" in page.eval("document.getElementById('kg-controls').textContent")
+    finally:
+        page.close()
+
+
+def test_page_from_summaries_of_a_hostile_article_stays_text(browser, tmp_path):
+    page = sampled_page(browser, hostile_store(), tmp_path, "hostile-sampled")
+    try:
+        assert page.eval("window.__pwned") is None
+        assert page.errors == [] and page.requests == []
+        assert page.eval("document.querySelector('h1').textContent") == f"{BREAKOUT} sampled"
+        assert EVIL_COUNTRY.name in set(page.nodes().values())
+        page.eval("kgGraph.network.emit('click', {nodes: ['CHN'], edges: []})")
+        page.eval("kgGraph.network.emit('click', {nodes: ['GBR'], edges: []})")
+        panel = page.eval("document.getElementById('kg-facts').textContent")
+        assert BREAKOUT in panel and SCRIPT_NAME in panel
+        assert page.eval("document.querySelectorAll('h1 *, #kg-side script, #kg-side img, "
+                         "div.vis-tooltip script, div.vis-tooltip img, iframe').length") == 0
+        assert page.eval("document.scripts.length") == 3
+        assert page.eval("window.__pwned") is None
+    finally:
+        page.close()

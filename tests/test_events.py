@@ -307,3 +307,39 @@ def test_the_graph_keeps_who_invited_whom_with_its_reports() -> None:
     assert {c.value: sorted(event.documents_of(c)) for c in disagree["direction"]} == {
         "GBR→JPN": ["inv-daily", "inv-gov"], "JPN→GBR": ["inv-wire"]}
     assert validate_store(graph.store).conforms
+
+
+def test_the_views_read_only_the_events_of_the_pairs_they_show() -> None:
+    from pathlib import Path
+
+    from kg.bench.extraction import corpus
+    from kg.events.records import event_counts, events_by_fact, has_events, load_events
+    from kg.extract.documents import read_documents
+    from kg.views.analysis import load_facts
+
+    graph = kg.connect()
+    assert not has_events(graph.store) and event_counts(graph.store) is None
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    graph.build([*ARTICLES, *corpus(30), *read_documents(
+        [examples / "seed.txt", examples / "g20-talks.txt"])])
+    assert has_events(graph.store)
+    every = events_by_fact(graph.store)
+    pairs = sorted({tuple(sorted((e.source, e.target))) for e in every.values()})
+    assert len(pairs) >= 2
+    for shown in (pairs[:1], pairs[1:], [("GBR", "JPN"), ("AAA", "ZZZ")]):
+        wanted = set(map(tuple, shown))
+        expected = {f: e for f, e in every.items()
+                    if tuple(sorted((e.source, e.target))) in wanted}
+        assert expected or ("AAA", "ZZZ") in wanted
+        assert events_by_fact(graph.store, pairs=shown) == expected
+        assert load_events(graph.store, pairs=shown) == [
+            e for e in load_events(graph.store) if tuple(sorted((e.source, e.target))) in wanted]
+    # What kg viz gives the page: the events of the facts it draws.
+    facts = load_facts(graph.store, country="CHN")
+    from kg.views.viz import view_of_store
+
+    view, events = view_of_store(graph.store, level="actors", filters={"country": "CHN"})
+    assert view.facts == tuple(facts)
+    assert {f.iri: events[f.iri] for f in facts if f.iri in events} == {
+        f.iri: every[f.iri] for f in facts if f.iri in every}
+    assert set(events) < set(every)

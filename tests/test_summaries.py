@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,7 +32,7 @@ from kg.graph.summaries import (
 )
 from kg.graph.vocab import SUMMARY_GRAPH, graph_iri
 from kg.pipeline import build, remove_documents
-from kg.records import DIRECTED_KINDS, Document, Fact, Side
+from kg.records import DIRECTED_KINDS, STATUSES, Document, Fact, Side
 from kg.views.analysis import KIND_WEIGHTS, STATUS_FACTORS, load_facts, top
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +42,7 @@ EXAMPLES = [ROOT / "examples" / "seed.txt", ROOT / "examples" / "g20-talks.txt"]
 
 def from_facts(store: OxigraphStore) -> list[SummaryRow]:
     """The summary rows, recomputed in Python from every fact `load_facts` reads."""
-    acc: dict[tuple[str, str, str], list] = defaultdict(lambda: [0, 0.0, []])
+    acc: dict[tuple[str, str, str], list] = defaultdict(lambda: [0, 0.0, [], Counter()])
     for f in load_facts(store):
         ends = (f.source, f.target) if f.kind in DIRECTED_KINDS else f.pair
         row = acc[(*ends, f.kind)]
@@ -50,9 +50,11 @@ def from_facts(store: OxigraphStore) -> list[SummaryRow]:
         row[1] += STATUS_FACTORS.get(f.status, 1.0)
         if f.date:
             row[2].append(f.date)
+        row[3][f.status] += 1
     return [SummaryRow(s, t, k, n, w, KIND_WEIGHTS[k] if w else 0.0,
-                       min(d) if d else None, max(d) if d else None)
-            for (s, t, k), (n, w, d) in sorted(acc.items())]
+                       min(d) if d else None, max(d) if d else None,
+                       tuple((st, c[st]) for st in STATUSES if c[st]))
+            for (s, t, k), (n, w, d, c) in sorted(acc.items())]
 
 
 def assert_exact(store: OxigraphStore) -> None:
@@ -250,3 +252,128 @@ def test_a_saved_query_may_say_what_to_run_without_summaries(two_stores, tmp_pat
     shown = subprocess.run([*KG, "query", "--queries", str(tmp_path), "--saved", "mine",
                             "--show"], capture_output=True, text=True, timeout=60)
     assert "#%% without summaries\n" in shown.stdout and '"facts"' in shown.stdout
+
+
+# --- the countries view of kg viz from summaries -------------------------------------------
+
+VIEW_FILTERS = [{}, {"country": "JPN"}, {"pair": ("JPN", "CHN")}, {"kinds": ["meeting", "visit"]},
+                {"country": "CHN", "kinds": ["criticism"]}]
+
+
+def _edge_key(edge):  # type: ignore[no-untyped-def]
+    # Everything drawn but `faint` (summaries do not count attributions) and the facts.
+    return (edge.id, edge.source, edge.target, edge.label, edge.color, edge.value, edge.arrows,
+            edge.dashes, edge.roundness, edge.summary, edge.status)
+
+
+def _node_key(node):  # type: ignore[no-untyped-def]
+    return (node.id, node.label, node.group, node.value, node.summary, node.search)
+
+
+@pytest.mark.parametrize("filters", VIEW_FILTERS)
+def test_countries_view_from_summaries_is_the_view_of_the_facts(two_stores, filters) -> None:  # type: ignore[no-untyped-def]
+    from kg.views.viz import SAMPLE_PER_EDGE, build_view, summary_view_of
+
+    with_, without = two_stores
+    facts = load_facts(without, **filters)
+    expected = build_view(facts, filters=filters)
+    view = summary_view_of(with_, filters=filters)
+    assert view is not None and view.sampled
+    assert [_node_key(n) for n in view.nodes] == [_node_key(n) for n in expected.nodes]
+    assert [_edge_key(e) for e in view.edges] == [_edge_key(e) for e in expected.edges]
+    assert view.counted == view.total == len(facts) and view.omitted == 0
+    assert view.filters == expected.filters and view.legend == expected.legend
+    # The sample: a few facts of each edge, each the very fact load_facts reads.
+    by_iri = {f.iri: f for f in facts}
+    assert len(view.facts) < len(facts) or len(facts) <= SAMPLE_PER_EDGE * len(view.edges)
+    for edge, full in zip(view.edges, expected.edges, strict=True):
+        sample = {view.facts[i].iri for i in edge.facts}
+        assert 1 <= len(sample) == min(SAMPLE_PER_EDGE, edge.value)
+        assert sample <= {expected.facts[i].iri for i in full.facts}
+        assert sum(c[3] for c in edge.counts) == edge.value
+    assert all(by_iri[f.iri] == f for f in view.facts)
+    # The evidence starts at the pair's last dates: an edge with facts on the latest of them
+    # shows one.
+    last: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in read_summaries(with_):
+        if r.last_date:
+            last[tuple(sorted((r.source, r.target)))].add(r.last_date)
+    checked = 0
+    for edge, full in zip(view.edges, expected.edges, strict=True):
+        latest = max(last[(edge.source, edge.target)], default=None)
+        if latest and any(expected.facts[i].date == latest for i in full.facts):
+            assert latest in {view.facts[i].date for i in edge.facts}, edge.id
+            checked += 1
+    assert checked or not view.edges
+
+
+def test_countries_view_from_summaries_keeps_the_busiest_pairs_as_the_facts_view_does(
+        two_stores) -> None:  # type: ignore[no-untyped-def]
+    from kg.views.viz import build_view, summary_view_of
+
+    with_, without = two_stores
+    for max_nodes, max_edges in ((2, 1), (4, 3), (6, 100), (50, 5)):
+        expected = build_view(load_facts(without), max_nodes=max_nodes, max_edges=max_edges)
+        view = summary_view_of(with_, max_nodes=max_nodes, max_edges=max_edges)
+        assert [_edge_key(e) for e in view.edges] == [_edge_key(e) for e in expected.edges]
+        assert [_node_key(n) for n in view.nodes] == [_node_key(n) for n in expected.nodes]
+        assert view.omitted == expected.omitted
+        assert ("left out to keep the graph usable" in view.omitted_note) == (
+            expected.omitted > 0)
+        assert (max_nodes, max_edges) != (2, 1) or view.omitted > 0
+
+
+def test_viz_reads_the_facts_when_the_summaries_cannot_answer(two_stores) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from kg.graph.summaries import write_summaries
+    from kg.views.viz import summary_view_of, view_of_store
+
+    with_, without = two_stores
+    assert summary_view_of(without) is None  # a store of an older kg
+    for bound in ({"since": "2024"}, {"until": "2025-01"}, {"min_confidence": 0.5}):
+        assert summary_view_of(with_, filters=bound) is None
+        view, _ = view_of_store(with_, filters=bound)
+        assert not view.sampled and view.facts == tuple(load_facts(with_, **bound))
+    view, events = view_of_store(with_, level="actors")
+    assert not view.sampled and len(view.facts) == len(load_facts(with_))
+    # Summaries written before they counted statuses cannot split an edge by status.
+    rows = read_summaries(with_)
+    try:
+        write_summaries(with_, [replace(r, statuses=()) for r in rows])
+        assert summary_view_of(with_) is None
+        assert not view_of_store(with_)[0].sampled
+    finally:
+        write_summaries(with_, rows)
+    assert summary_view_of(with_) is not None
+
+
+def test_kg_viz_says_the_evidence_is_a_sample(two_stores, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with_, without = two_stores
+    pages = {}
+    for name, store in (("with", with_), ("without", without)):
+        store.flush()
+        out = tmp_path / f"{name}.html"
+        proc = subprocess.run([*KG, "--store", str(store.path), "viz", "-o", str(out)],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 0, proc.stderr
+        pages[name] = (proc.stdout, out.read_text(encoding="utf-8"))
+    total = len(load_facts(without))
+    said, page = pages["with"]
+    assert f"{total} facts from the summaries" in said and "of them as evidence" in said
+    assert "as evidence: edges count every fact" in page and '"sampled":true' in page
+    said, page = pages["without"]
+    assert f"{total} facts;" in said and '"sampled":false' in page
+
+
+def test_the_evidence_of_an_edge_starts_at_its_last_date(tmp_path: Path) -> None:
+    from kg.views.viz import SAMPLE_PER_EDGE, summary_view_of
+
+    docs = [document_from_text("Japan and Britain held talks in London.", f"talks-{year}",
+                               date=f"{year}-05-01") for year in range(2001, 2031)]
+    with OxigraphStore(tmp_path / "store") as store:
+        build(docs, store, workers=1)
+        view = summary_view_of(store)
+        (edge,) = view.edges
+        assert edge.value == 60 and len(edge.facts) == SAMPLE_PER_EDGE
+        assert max(view.facts[i].date for i in edge.facts) == "2030-05-01"

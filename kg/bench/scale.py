@@ -3,7 +3,8 @@
 For each size it prints articles/s and triples/s of a build into an empty store, its peak
 RSS (the build process and its workers), the store's size on disk, the time of a re-run
 that changes nothing, `kg extract`'s rate on the same input (the build's target is 80% of
-it), and each saved query's time in-process and as a CLI. rdflib's engine runs the same
+it), each saved query's time in-process and as a CLI, and `kg viz`'s (countries level) from
+the summaries and from the facts. rdflib's engine runs the same
 queries at `--rdflib-at` articles as the ratio anchor: 1k by default, since at 1k its
 queries already take 5-100 s each here (20-60x Oxigraph's), so 10k would not fit the budget.
 Sizes that would not finish within `--budget` minutes (extrapolated from the sizes before)
@@ -121,6 +122,25 @@ def saved_times(store: Path, rdflib_too: bool) -> list[SavedTime]:
     return rows
 
 
+class VizTime(NamedTuple):
+    how: str
+    seconds: float
+    rss: float  # MB
+    page: int  # bytes
+
+
+def viz_times(store: Path, work: Path) -> list[VizTime]:
+    """`kg viz` of the countries level as a CLI: from the summaries (the default), and from
+    every fact (a date bound no fact misses makes it read them)."""
+    out = []
+    page = work / "viz.html"
+    for how, extra in (("from summaries", []), ("from the facts", ["--since", "0001"])):
+        seconds, rss, _ = timed(["--store", str(store), "viz", "-o", str(page), *extra])
+        out.append(VizTime(how, seconds, rss, page.stat().st_size))
+    page.unlink()
+    return out
+
+
 def run_size(n: int, work: Path, rdflib_at: int) -> float:
     source = work / f"corpus-{n}.jsonl"
     write_corpus(source, n)
@@ -147,6 +167,9 @@ def run_size(n: int, work: Path, rdflib_at: int) -> float:
         if t.rdflib is not None:
             line += f" {t.rdflib:8.2f}s {t.rdflib / max(t.seconds, 1e-6):6.0f}x"
         print(line, flush=True)
+    for v in viz_times(store, work):
+        print(f"  kg viz (countries) {v.how:<15} {v.seconds:7.2f}s {v.rss:6.0f}MB "
+              f"page {v.page / 1e6:.2f} MB", flush=True)
     shutil.rmtree(store)
     source.unlink()
     return build_s + rebuild_s + ext_s

@@ -17,7 +17,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..graph.rdf import date_literal
+from ..graph.rdf import FACT_DETAILS, FACT_PATTERN, date_literal
 from ..graph.vocab import (
     EVENTS_GRAPHS,
     PREFIXES,
@@ -42,23 +42,20 @@ RDFS_LABEL = ox.NamedNode(PREFIXES["rdfs"] + "label")
 PUBLISHER = ox.NamedNode(PREFIXES["dcterms"] + "publisher")
 
 
-_MENTIONS = """
-SELECT ?fact ?g ?kind ?s ?t ?st ?at ?date ?sp ?tp ?pn ?pc ?label ?ev ?pub ?ddate WHERE {
-  GRAPH ?g {
-    %s
-    ?fact kg:kind ?kind ; kg:source ?s ; kg:target ?t ; kg:status ?st ; kg:attribution ?at ;
-          prov:wasDerivedFrom ?d .
-    OPTIONAL { ?fact kg:date ?date }
-    OPTIONAL { ?fact kg:sourcePerson ?spn . ?spn schema:name ?sp }
-    OPTIONAL { ?fact kg:targetPerson ?tpn . ?tpn schema:name ?tp }
-    OPTIONAL { ?fact kg:location ?loc . ?loc schema:name ?pn
-               OPTIONAL { ?loc kg:inCountry ?pc } }
-    OPTIONAL { ?fact kg:label ?label }
-    OPTIONAL { ?fact kg:evidence ?e . ?e kg:sentence ?ev }
-    OPTIONAL { ?d dcterms:publisher ?pub }
-    OPTIONAL { ?d dcterms:date ?ddate }
-  }
-}"""
+# The facts as the views read them (kg.graph.rdf's patterns), with what grouping needs too:
+# the place, the document's publisher and date. `#where` takes a VALUES block.
+_MENTIONS = f"""
+SELECT ?fact ?g ?kind ?s ?t ?st ?at ?date ?sp ?tp ?pn ?pc ?label ?evidence ?pub ?ddate WHERE {{
+  GRAPH ?g {{
+    #where
+    {FACT_PATTERN}
+    {FACT_DETAILS}
+    OPTIONAL {{ ?fact kg:location ?loc . ?loc schema:name ?pn
+               OPTIONAL {{ ?loc kg:inCountry ?pc }} }}
+    OPTIONAL {{ ?d dcterms:publisher ?pub }}
+    OPTIONAL {{ ?d dcterms:date ?ddate }}
+  }}
+}}"""
 
 
 def _code(term: Any) -> str | None:
@@ -93,7 +90,7 @@ def read_mentions(store: Any, pairs: Iterable[tuple[str, str]] | None = None) ->
             blocks.append(f"VALUES (?s ?t) {{ {rows} }}")
     seen: dict[tuple[str, str], Mention] = {}
     for block in blocks:
-        for row in store.query(_MENTIONS % block, prefixes=PREFIXES):
+        for row in store.query(_MENTIONS.replace("#where", block), prefixes=PREFIXES):
             doc = document_id(row["g"].value)
             source, target = _code(row["s"]), _code(row["t"])
             if doc is None or source is None or target is None:
@@ -105,7 +102,7 @@ def read_mentions(store: Any, pairs: Iterable[tuple[str, str]] | None = None) ->
             attribution = row["at"].value.rsplit("#", 1)[-1].lower()
             seen[key] = Mention(
                 fact=row["fact"].value, doc=doc, kind=row["kind"].value,
-                source=source, target=target, evidence=_value(row["ev"]) or "",
+                source=source, target=target, evidence=_value(row["evidence"]) or "",
                 date=_value(row["date"]), status=status, attribution=attribution,
                 source_person=_value(row["sp"]), target_person=_value(row["tp"]),
                 place=_value(row["pn"]), place_country=_code(row["pc"]),
@@ -215,7 +212,9 @@ def affected_pairs(store: Any, doc_ids: Iterable[str]) -> set[tuple[str, str]]:
 
 def has_events(store: Any) -> bool:
     """Whether the store holds events graphs (an older kg wrote facts only)."""
-    return bool(_event_graphs(store))
+    from .records import has_events as any_events
+
+    return any_events(store)
 
 
 def refresh_events(store: Any, doc_ids: Iterable[str] | None = None) -> Grouping:

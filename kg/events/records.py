@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +25,7 @@ _ISO3 = re.compile(r"[A-Z]{3}")
 _DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 
 _EVENTS = """
-SELECT ?e ?kind ?s ?t ?date ?place ?label ?status ?reports ?docs ?sources ?prefix WHERE {
+SELECT ?e ?kind ?s ?t ?date ?place ?label ?status ?reports ?docs ?sources ?prefix ?g WHERE {
   GRAPH ?g {
     ?e a kg:Event ; kg:eventKind ?kind ; kg:eventSource ?s ; kg:eventTarget ?t ;
        kg:eventStatus ?status ; kg:reportCount ?reports ; kg:documentCount ?docs ;
@@ -37,7 +38,7 @@ SELECT ?e ?kind ?s ?t ?date ?place ?label ?status ?reports ?docs ?sources ?prefi
 }"""
 
 _REPORTS = """
-SELECT ?e ?r ?pub ?fact ?doc ?dpub ?ddate ?date ?evidence ?prefix WHERE {
+SELECT ?e ?r ?pub ?fact ?doc ?dpub ?ddate ?date ?evidence ?prefix ?g WHERE {
   GRAPH ?g {
     ?e kg:hasReport ?r . ?r kg:copy ?fact .
     OPTIONAL { ?r dcterms:publisher ?pub }
@@ -54,7 +55,7 @@ SELECT ?e ?r ?pub ?fact ?doc ?dpub ?ddate ?date ?evidence ?prefix WHERE {
 }"""
 
 _CLAIMS = """
-SELECT ?e ?field ?value ?r ?prefix WHERE {
+SELECT ?e ?field ?value ?r ?prefix ?g WHERE {
   GRAPH ?g {
     ?e kg:disagreement ?x . ?x kg:disagreementField ?field ; kg:claim ?c .
     ?c kg:claimedValue ?value ; kg:claimedBy ?r .
@@ -142,9 +143,10 @@ def _code(term: Any) -> str:
 
 
 def check_filters(pair: tuple[str, str] | None, kind: str | None, since: str | None,
-                  until: str | None) -> None:
-    if pair is not None and not all(_ISO3.fullmatch(c) for c in pair):
-        raise InputError(f"not a pair of ISO 3166-1 alpha-3 codes: {'-'.join(pair)!r}")
+                  until: str | None, *, pairs: Iterable[tuple[str, str]] = ()) -> None:
+    for one in [*([pair] if pair is not None else []), *pairs]:
+        if len(one) != 2 or not all(isinstance(c, str) and _ISO3.fullmatch(c) for c in one):
+            raise InputError(f"not a pair of ISO 3166-1 alpha-3 codes: {'-'.join(one)!r}")
     if kind is not None and kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}; choose from {', '.join(KINDS)}")
     for name, value in (("since", since), ("until", until)):
@@ -163,16 +165,41 @@ def _in_range(date: str | None, since: str | None, until: str | None) -> bool:
     return not (until is not None and date[:len(until)] > until)
 
 
+def _graphs(pair: tuple[str, str] | None,
+            pairs: Iterable[tuple[str, str]] | None) -> list[str] | None:
+    """The events graphs to read (None: all of them)."""
+    if pair is not None:
+        return [events_graph_iri(*pair)]
+    if pairs is None:
+        return None
+    wanted = sorted({tuple(sorted(p)) for p in pairs})
+    check_filters(None, None, None, None, pairs=wanted)
+    return [events_graph_iri(a, b) for a, b in wanted]
+
+
+def _solutions(store: Any, query: str, graphs: list[str] | None) -> Iterator[Any]:
+    """`query`'s solutions over every events graph, or over `graphs` only: each one given
+    as a term, so the store reads that graph and no other (a prefix filter alone would
+    look at all of them)."""
+    if graphs is None:
+        yield from store.query(query, prefixes=PREFIXES,
+                               substitutions={"prefix": ox.Literal(EVENTS_GRAPHS)})
+        return
+    for graph in graphs:
+        yield from store.query(query, prefixes=PREFIXES, substitutions={
+            "g": ox.NamedNode(graph), "prefix": ox.Literal(graph)})
+
+
 def load_events(store: Any, *, pair: tuple[str, str] | None = None, kind: str | None = None,
-                since: str | None = None, until: str | None = None,
-                details: bool = True) -> list[EventRecord]:
+                since: str | None = None, until: str | None = None, details: bool = True,
+                pairs: Iterable[tuple[str, str]] | None = None) -> list[EventRecord]:
     """The events in the store, by date, with the fields their reports disagree on;
-    `details` adds the reports themselves (their documents and sentences)."""
+    `details` adds the reports themselves (their documents and sentences). `pair`, or
+    `pairs`, reads only those pairs' events graphs."""
     check_filters(pair, kind, since, until)
-    prefix = ox.Literal(events_graph_iri(*pair) if pair else EVENTS_GRAPHS)
-    subs = {"prefix": prefix}
+    graphs = _graphs(pair, pairs)
     heads = []
-    for row in store.query(_EVENTS, prefixes=PREFIXES, substitutions=subs):
+    for row in _solutions(store, _EVENTS, graphs):
         if kind is not None and row["kind"].value != kind:
             continue
         date = _v(row["date"])
@@ -184,11 +211,11 @@ def load_events(store: Any, *, pair: tuple[str, str] | None = None, kind: str | 
     claims: dict[str, dict[str, dict[str, list[str]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(list)))
     if details and wanted:
-        for row in store.query(_REPORTS, prefixes=PREFIXES, substitutions=subs):
+        for row in _solutions(store, _REPORTS, graphs):
             if row["e"].value in wanted:
                 reports[row["e"].value][row["r"].value].append(row)
     if wanted:
-        for row in store.query(_CLAIMS, prefixes=PREFIXES, substitutions=subs):
+        for row in _solutions(store, _CLAIMS, graphs):
             if row["e"].value in wanted:
                 claims[row["e"].value][row["field"].value][row["value"].value].append(
                     row["r"].value)
@@ -234,9 +261,20 @@ class EventCounts:
                 "events_by_kind": dict(self.by_kind)}
 
 
+_ANY_EVENTS = """
+ASK { GRAPH ?g { ?e a kg:Event } FILTER(STRSTARTS(STR(?g), ?prefix)) }"""
+
+
+def has_events(store: Any) -> bool:
+    """Whether `store` holds events graphs (a store of an older kg does not): one lookup,
+    not a listing of the store's graphs, of which there is one per document."""
+    return bool(store.query(_ANY_EVENTS.replace("?prefix", str(ox.Literal(EVENTS_GRAPHS))),
+                            prefixes=PREFIXES))
+
+
 def event_counts(store: Any) -> EventCounts | None:
     """Events and reports by kind; None for a store without events graphs (an older kg's)."""
-    if not any(g.startswith(EVENTS_GRAPHS) for g in store.graphs()):
+    if not has_events(store):
         return None
     kinds: dict[str, int] = {}
     reports = 0
@@ -249,19 +287,18 @@ def event_counts(store: Any) -> EventCounts | None:
 
 
 _COPIES = """
-SELECT ?e ?fact ?prefix WHERE {
+SELECT ?e ?fact ?prefix ?g WHERE {
   GRAPH ?g { ?e kg:hasReport ?r . ?r kg:copy ?fact }
   FILTER(STRSTARTS(STR(?g), ?prefix))
 }"""
 
 
 def events_by_fact(store: Any, **filters: Any) -> dict[str, EventRecord]:
-    """The event each fact (by its IRI) reports, for the views: `load_events` filters."""
+    """The event each fact (by its IRI) reports, for the views: `load_events` filters
+    (`pairs` reads only those pairs' events graphs)."""
     events = {e.iri: e for e in load_events(store, details=False, **filters)}
-    pair = filters.get("pair")
-    prefix = ox.Literal(events_graph_iri(*pair) if pair else EVENTS_GRAPHS)
     out = {}
-    for row in store.query(_COPIES, prefixes=PREFIXES, substitutions={"prefix": prefix}):
+    for row in _solutions(store, _COPIES, _graphs(filters.get("pair"), filters.get("pairs"))):
         event = events.get(row["e"].value)
         if event is not None:
             out[row["fact"].value] = event

@@ -102,8 +102,10 @@ class Graph:
         from ..events.records import events_by_fact
         from ..views.viz import show
 
-        options.setdefault("events", events_by_fact(self.store))
-        return show(self.facts() if facts is None else facts, **options)
+        rows = self.facts() if facts is None else list(facts)
+        # The events of the pairs shown, not of the whole store.
+        options.setdefault("events", events_by_fact(self.store, pairs={f.pair for f in rows}))
+        return show(rows, **options)
 
     def to_rdflib(self) -> Any:
         """A copy of the store as an rdflib Dataset with kg's prefixes bound."""

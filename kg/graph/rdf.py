@@ -37,6 +37,22 @@ from .vocab import (
     topic_iri,
 )
 
+# How readers find the facts this module writes, inside a `GRAPH ?g { ... }` block (a
+# person or a place recurs in many graphs: read in its own document's graph, a fact is
+# described once). FACT_PATTERN binds what every fact has (?fact ?kind ?s ?t ?st ?at, its
+# document ?d) and its ?date; FACT_DETAILS what the views show of it (?sp ?tp persons'
+# names, ?label, ?evidence). One text for every reader (views, summaries, events), so
+# that they count the same facts.
+FACT_PATTERN = """
+    ?fact kg:kind ?kind ; kg:source ?s ; kg:target ?t ; kg:status ?st ; kg:attribution ?at ;
+          prov:wasDerivedFrom ?d .
+    OPTIONAL { ?fact kg:date ?date }"""
+FACT_DETAILS = """
+    OPTIONAL { ?fact kg:sourcePerson ?spn . ?spn schema:name ?sp }
+    OPTIONAL { ?fact kg:targetPerson ?tpn . ?tpn schema:name ?tp }
+    OPTIONAL { ?fact kg:label ?label }
+    OPTIONAL { ?fact kg:evidence ?e . ?e kg:sentence ?evidence }"""
+
 RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
 RDFS_LABEL = NamedNode(PREFIXES["rdfs"] + "label")
 XSD = PREFIXES["xsd"]

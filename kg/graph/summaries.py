@@ -1,15 +1,15 @@
 """Summaries the build keeps exact, so the questions analysts ask most read a few rows.
 
 Per pair and kind (ordered for directed kinds, in code order for undirected ones): the
-number of facts, the sum of their status factors, the mean cooperation–conflict weight and
-the first and last date; per country: its partners and facts. They live as RDF in their own
-named graph (`SUMMARY_GRAPH`). A build into an empty store counts them from the facts it
-writes (`SummaryCounter`); a build into a store that has documents, and a removal, recount
-only the rows of the pairs and kinds whose facts they wrote or dropped (`update_summaries`);
-`refresh_summaries` recounts them all from one aggregate query over the facts.
-`read_summaries` returns None for a store that has none (written by an older kg, or
-imported), and the readers (`kg.views.analysis.top`, `partner-facts.rq`) then read the facts
-instead.
+number of facts, and of each status kg defines, the sum of their status factors, the mean
+cooperation–conflict weight and the first and last date; per country: its partners and
+facts. They live as RDF in their own named graph (`SUMMARY_GRAPH`). A build into an empty
+store counts them from the facts it writes (`SummaryCounter`); a build into a store that
+has documents, and a removal, recount only the rows of the pairs and kinds whose facts they
+wrote or dropped (`update_summaries`); `refresh_summaries` recounts them all from one
+aggregate query over the facts. `read_summaries` returns None for a store that has none
+(written by an older kg, or imported), and the readers (`kg.views.analysis.top`,
+`partner-facts.rq`, the countries level of `kg viz`) then read the facts instead.
 """
 
 from __future__ import annotations
@@ -21,39 +21,42 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..records import DIRECTED_KINDS, Fact
+from ..records import DIRECTED_KINDS, STATUSES, Fact
 from ..views.analysis import KIND_WEIGHTS, STATUS_FACTORS
-from .rdf import date_literal
+from .rdf import FACT_PATTERN, date_literal
 from .store import GraphStore
 from .vocab import PREFIXES, SUMMARY_GRAPH, country_iri, kg, pair_summary_iri
 
 _COUNTRY_NS = PREFIXES["kgd"] + "country/"
 _XSD = PREFIXES["xsd"]
 
-# The facts as `kg.views.analysis.load_facts` reads them (the same required parts), one row per
-# fact even when a graph is imported twice, counted by sides, kind and status.
+# The facts as `kg.views.analysis.load_facts` reads them (kg.graph.rdf's FACT_PATTERN), one
+# row per fact even when a graph is imported twice, counted by sides, kind and status.
 _AGGREGATE = """
 SELECT ?s ?t ?kind ?st (COUNT(?fact) AS ?n) (MIN(STR(?date)) AS ?first)
        (MAX(STR(?date)) AS ?last)
 WHERE {
   { SELECT DISTINCT ?fact ?kind ?s ?t ?st ?date WHERE {
       #where
-      GRAPH ?g {
-        ?fact kg:kind ?kind ; kg:source ?s ; kg:target ?t ; kg:status ?st ;
-              kg:attribution ?at ; prov:wasDerivedFrom ?d .
-        OPTIONAL { ?fact kg:date ?date }
-      }
+      GRAPH ?g { #fact }
   } }
 }
-GROUP BY ?s ?t ?kind ?st"""
+GROUP BY ?s ?t ?kind ?st""".replace("#fact", FACT_PATTERN)
 
+# The count of facts of each status kg defines, on a pair summary (summaries of a kg before
+# these were written have none: readers that need them read the facts instead).
+STATUS_COUNTS = {status: f"{status}Count" for status in STATUSES}
+
+_STATUS_VARS = " ".join(f"?{s}" for s in STATUSES)
+_STATUS_READS = " ".join(f"OPTIONAL {{ ?row kg:{p} ?{s} }}" for s, p in STATUS_COUNTS.items())
 _READ = f"""
-SELECT ?s ?t ?kind ?n ?weighted ?score ?first ?last WHERE {{
+SELECT ?s ?t ?kind ?n ?weighted ?score ?first ?last {_STATUS_VARS} WHERE {{
   GRAPH <{SUMMARY_GRAPH}> {{
     ?row a kg:PairSummary ; kg:summarySource ?s ; kg:summaryTarget ?t ; kg:summaryKind ?kind ;
          kg:factCount ?n ; kg:weightedFactCount ?weighted ; kg:score ?score .
     OPTIONAL {{ ?row kg:firstDate ?first }}
     OPTIONAL {{ ?row kg:lastDate ?last }}
+    {_STATUS_READS}
   }}
 }}"""
 
@@ -72,17 +75,25 @@ class SummaryRow:
     score: float  # mean cooperation–conflict weight of those facts
     first_date: str | None
     last_date: str | None
+    # Facts of each status kg defines, in the order of STATUSES, those with none left out;
+    # a status kg does not define (imported RDF) is in `facts` only.
+    statuses: tuple[tuple[str, int], ...] = ()
 
     @property
     def directed(self) -> bool:
         return self.kind in DIRECTED_KINDS
+
+    @property
+    def by_status(self) -> bool:
+        """Whether `statuses` accounts for every fact (a view can split the row by status)."""
+        return sum(n for _, n in self.statuses) == self.facts
 
 
 _Acc = dict[tuple[str, str, str], list[Any]]
 
 
 def _new_acc() -> _Acc:
-    return defaultdict(lambda: [0, 0.0, None, None])
+    return defaultdict(lambda: [0, 0.0, None, None, defaultdict(int)])
 
 
 def _count(acc: _Acc, source: str, target: str, kind: str, status: str, n: int,
@@ -91,6 +102,7 @@ def _count(acc: _Acc, source: str, target: str, kind: str, status: str, n: int,
     row = acc[key_of(source, target, kind)]
     row[0] += n
     row[1] += n * STATUS_FACTORS.get(status, 1.0)
+    row[4][status] += n
     for i, value, pick in ((2, first, min), (3, last, max)):
         if value:
             row[i] = value if row[i] is None else pick(row[i], value)
@@ -98,8 +110,9 @@ def _count(acc: _Acc, source: str, target: str, kind: str, status: str, n: int,
 
 def _rows(acc: _Acc) -> list[SummaryRow]:
     return [SummaryRow(src, tgt, kind, n, weighted,
-                       KIND_WEIGHTS.get(kind, 0.0) if weighted else 0.0, first, last)
-            for (src, tgt, kind), (n, weighted, first, last) in sorted(acc.items())]
+                       KIND_WEIGHTS.get(kind, 0.0) if weighted else 0.0, first, last,
+                       tuple((s, statuses[s]) for s in STATUSES if statuses.get(s)))
+            for (src, tgt, kind), (n, weighted, first, last, statuses) in sorted(acc.items())]
 
 
 def _aggregate(store: GraphStore, where: str = "") -> _Acc:
@@ -240,6 +253,8 @@ def summary_quads(rows: list[SummaryRow]) -> Iterator[ox.Quad]:
             yield ox.Quad(node, ox.NamedNode(kg("firstDate")), ox.Literal(r.first_date), graph)
         if r.last_date:
             yield ox.Quad(node, ox.NamedNode(kg("lastDate")), ox.Literal(r.last_date), graph)
+        for status, n in r.statuses:
+            yield ox.Quad(node, ox.NamedNode(kg(STATUS_COUNTS[status])), _literal(n), graph)
         facts[r.source] += r.facts
         if r.target != r.source:
             facts[r.target] += r.facts
@@ -278,7 +293,8 @@ def read_summaries(store: Any) -> list[SummaryRow] | None:
             s["s"].value.removeprefix(_COUNTRY_NS), s["t"].value.removeprefix(_COUNTRY_NS),
             s["kind"].value, int(s["n"].value), float(s["weighted"].value),
             float(s["score"].value), s["first"].value if s["first"] else None,
-            s["last"].value if s["last"] else None))
+            s["last"].value if s["last"] else None,
+            tuple((status, int(s[status].value)) for status in STATUSES if s[status])))
     return sorted(rows, key=lambda r: (r.source, r.target, r.kind))
 
 

@@ -9,6 +9,9 @@
   "use strict";
   var data = JSON.parse(document.getElementById("kg-data").textContent);
   var KG = data.mode === "kg";
+  // A countries view from the store's summaries: each edge counts its facts by kind
+  // (`counts`), and the page carries only a sample of them as evidence.
+  var SAMPLED = KG && !!data.sampled;
   var progress = document.getElementById("kg-progress");
   var state = { ready: false, readyAt: null, data: data };
   window.kgGraph = state;
@@ -77,6 +80,11 @@
       };
     });
     data.cut.forEach(function (i) { facts[i].cut = true; });
+    data.edges.forEach(function (e) {
+      e.counts = (e.counts || []).map(function (c) {
+        return { kind: data.kinds[c[0]].name, source: c[1], target: c[2], n: c[3] };
+      });
+    });
   }
   state.facts = facts;
 
@@ -191,11 +199,16 @@
   var PANEL_CARDS = 60;
   var PANEL_ROWS = 2000;
 
-  function showFacts(title, ids) {
+  function showFacts(title, ids, count) {
     byId("kg-panel-title").textContent = title;
     byId("kg-hint").hidden = true;
     var list = byId("kg-facts");
     list.replaceChildren();
+    if (SAMPLED && count > ids.length) {
+      list.appendChild(el("p", "kg-hint kg-sample-note", "Showing " + ids.length + " of " +
+        plural(count, "fact") + ": a sample of the evidence (kg query, or kg viz --pair, " +
+        "lists them all)."));
+    }
     // The most recent facts whose evidence the page carries, as cards; then every fact
     // as a row of a compact table.
     var cards = ids.filter(function (i) { return facts[i].evidence; }).slice(-PANEL_CARDS)
@@ -412,7 +425,10 @@
     data.edges.forEach(function (e) {
       if (!e.status) return;  // a person's link to a country: see personLinks
       var ids = e.facts.filter(function (i) { return visible[i]; });
-      if (!ids.length) return;
+      var counts = e.counts.filter(function (c) {
+        return filter.kinds[c.kind] && filter.status[e.status];
+      });
+      if (SAMPLED ? !counts.length : !ids.length) return;
       var from = endOf(e.from), to = endOf(e.to), id = e.id, kind = e.kind, arrows = e.arrows;
       if (from === to) return;
       if (merged(from, to)) {
@@ -428,17 +444,35 @@
       var g = groups[id];
       if (!g) {
         g = groups[id] = { id: id, from: from, to: to, kind: kind, status: e.status,
-                           arrows: arrows, facts: [] };
+                           arrows: arrows, facts: [], counts: [] };
         order.push(g);
       }
       g.facts = g.facts.concat(ids);
+      g.counts = g.counts.concat(counts);
     });
     order.forEach(function (g) { g.facts.sort(function (a, b) { return a - b; }); });
     return order;
   }
 
+  // How many facts (or events) an edge counts: from its counts when sampled.
+  function edgeCount(g) {
+    if (!SAMPLED) return distinct(g.facts).length;
+    return g.counts.reduce(function (sum, c) { return sum + c.n; }, 0);
+  }
+
+  // score() of the facts an edge counts, from its counts when sampled.
+  function edgeScore(g) {
+    if (!SAMPLED) return score(distinct(g.facts));
+    var factor = data.statusFactors[g.status], total = 0, counted = 0;
+    g.counts.forEach(function (c) {
+      total += kinds[c.kind].weight * factor * c.n;
+      counted += factor * c.n;
+    });
+    return counted ? Math.round(1000 * total / counted) / 1000 : 0;
+  }
+
   function edgeLabel(g) {
-    var n = distinct(g.facts).length;
+    var n = edgeCount(g);
     if (counting(g)) return g.status === "occurred" ? String(n) : n + " " + g.status;
     if (data.level === "actors") return data.styles.mark[g.status] + g.kind + (n > 1 ? " ×" + n : "");
     return undefined;
@@ -451,13 +485,20 @@
                            : plural(n, "fact");
     if (!counting(g)) return [g.kind + ": " + what + words];
     var a = g.from, b = g.to, ab = 0, ba = 0, mutual = 0, coop = 0, conflict = 0, by = {};
-    one.forEach(function (i) {
-      var f = facts[i], k = kinds[f.kind];
-      if (!k.directed) mutual += 1; else if (f.source === a) ab += 1; else ba += 1;
-      if (k.weight > 0) coop += 1; else if (k.weight < 0) conflict += 1;
-      by[f.kind] = (by[f.kind] || 0) + 1;
-    });
-    var s = score(one);
+    var tally = function (kind, source, n) {
+      var k = kinds[kind];
+      if (!k.directed) mutual += n; else if (source === a) ab += n; else ba += n;
+      if (k.weight > 0) coop += n; else if (k.weight < 0) conflict += n;
+      by[kind] = (by[kind] || 0) + n;
+    };
+    if (SAMPLED) {
+      n = edgeCount(g);
+      what = plural(n, "fact");
+      g.counts.forEach(function (c) { tally(c.kind, c.source, c.n); });
+    } else {
+      one.forEach(function (i) { tally(facts[i].kind, facts[i].source, 1); });
+    }
+    var s = edgeScore(g);
     return [(data.labels[a] || a) + " – " + (data.labels[b] || b) + ": " + what + words,
             a + " → " + b + ": " + ab + " · " + b + " → " + a + ": " + ba + " · together: " + mutual,
             "balance " + (s >= 0 ? "+" : "") + s.toFixed(1) + " (" + coop + " cooperative, " +
@@ -467,16 +508,19 @@
   }
 
   function visEdge(g, rank) {
-    var allCommentary = g.facts.every(function (i) { return facts[i].attribution === "commentary"; });
-    var color = counting(g) ? balanceColor(score(distinct(g.facts))) : kinds[g.kind].color;
+    // Summaries do not count attributions: a sampled edge is never drawn faint.
+    var allCommentary = !SAMPLED &&
+      g.facts.every(function (i) { return facts[i].attribution === "commentary"; });
+    var color = counting(g) ? balanceColor(edgeScore(g)) : kinds[g.kind].color;
     var opacity = allCommentary ? data.styles.faint : 0.9;
     var edge = {
       id: g.id, from: g.from, to: g.to, label: edgeLabel(g),
-      value: data.level === "facts" ? 1 : distinct(g.facts).length,
+      value: data.level === "facts" ? 1 : edgeCount(g),
       color: { color: color, highlight: color, hover: color, opacity: opacity },
       font: { color: allCommentary ? "#757575" : "#343434" },
       arrows: g.arrows || "", dashes: data.styles.dashes[g.status],
-      kgFacts: g.facts, kgStatus: g.status, kgKind: g.kind, kgFaint: allCommentary
+      kgFacts: g.facts, kgStatus: g.status, kgKind: g.kind, kgFaint: allCommentary,
+      kgCounts: g.counts, kgCount: edgeCount(g)
     };
     if (data.level !== "facts") {
       edge.title = lazyTitle(function (box) { tooltip(box, edgeLines(g), g.facts, 3); });
@@ -502,13 +546,14 @@
     });
   }
 
-  function nodeLines(n, ids, partners) {
+  function nodeLines(n, ids, partners, count) {
     if (n.group === "person") {
       return [n.label, "acts for " + (data.labels[n.country] || n.country) + " (" + n.country + ")",
               plural(ids.length, "fact")];
     }
     var lines = [n.label + " (" + n.id + ")",
-                 plural(ids.length, "fact") + " with " + plural(partners, "country", "countries"),
+                 plural(SAMPLED ? count : ids.length, "fact") + " with " +
+                 plural(partners, "country", "countries"),
                  "Click to list its facts."];
     if (personsOf[n.id]) {
       lines.push("Double-click to " + (folded[n.id] ? "show" : "hide") + " its " +
@@ -552,9 +597,13 @@
   function refresh() {
     visible = facts.map(passes);
     var groups = groupEdges();
-    var shown = {}, partners = {}, rank = {};
+    var shown = {}, partners = {}, rank = {}, counted = {};
     var newEdges = groups.map(function (g) {
       shown[g.from] = shown[g.to] = true;
+      if (SAMPLED) {
+        counted[g.from] = (counted[g.from] || 0) + edgeCount(g);
+        counted[g.to] = (counted[g.to] || 0) + edgeCount(g);
+      }
       (partners[g.from] = partners[g.from] || {})[g.to] = true;
       (partners[g.to] = partners[g.to] || {})[g.from] = true;
       var pair = g.from < g.to ? g.from + "\u0000" + g.to : g.to + "\u0000" + g.from;
@@ -590,12 +639,13 @@
       if (n.group !== "fact") {
         node.value = Math.max(1, count);
         node.title = lazyTitle(function (box) {
-          tooltip(box, nodeLines(n, ids, count), ids, 0);
+          tooltip(box, nodeLines(n, ids, count, counted[n.id] || 0), ids, 0);
         });
       } else {
         node.title = lazyTitle(function (box) { tooltip(box, [], ids, 1); });
       }
       node.kgFacts = ids;
+      node.kgCount = SAMPLED ? counted[n.id] || 0 : ids.length;
       updates.push(node);
     });
     nodes.update(updates);
@@ -603,14 +653,21 @@
     newEdges.forEach(function (e) { keep[e.id] = true; });
     edges.remove(edges.getIds().filter(function (id) { return !keep[id]; }));
     edges.update(newEdges);
-    report();
+    report(groups);
   }
 
-  function report() {
+  function report(groups) {
     var n = visible.filter(Boolean).length;
     var words = filterWords();
     var line = n === facts.length ? "Showing all " + plural(n, "fact")
                                   : "Showing " + n + " of " + plural(facts.length, "fact");
+    if (SAMPLED) {
+      var all = groups.reduce(function (sum, g) { return sum + edgeCount(g); }, 0);
+      line = "Edges count " + plural(all, "fact") + " (from the store's summaries); " +
+             "showing " + n + " of " + plural(all, "fact") + " as evidence, a sample";
+      state.counted = all;
+      if (all && !n) n = all;  // the counts are what the page shows
+    }
     if (words.length) line += " · on this page: " + words.join("; ");
     byId("kg-shown").textContent = line;
     var empty = byId("kg-empty");
@@ -643,8 +700,22 @@
   function controls() {
     byId("kg-controls").hidden = false;
     var count = function (key, value) {
+      if (SAMPLED && key === "status") {
+        return data.edges.filter(function (e) { return e.status === value; })
+          .reduce(function (sum, e) {
+            return sum + e.counts.reduce(function (m, c) { return m + c.n; }, 0);
+          }, 0);
+      }
       return facts.filter(function (f) { return f[key] === value; }).length;
     };
+    if (SAMPLED) {
+      // Summaries count facts by kind and status only: the other filters need the facts.
+      byId("kg-filter-attribution").hidden = true;
+      document.querySelector(".kg-dates").hidden = true;
+      document.querySelector(".kg-confidence").hidden = true;
+      byId("kg-reset").before(el("p", "kg-hint", "Counted from the store's summaries: to " +
+        "filter by date or confidence, run kg viz with --since, --until or --min-confidence."));
+    }
     var status = byId("kg-filter-status");
     status.appendChild(el("span", "kg-key", "status "));
     data.statuses.forEach(function (s) {
@@ -750,7 +821,9 @@
       "kinds (tick to show; weight from −10 conflict to +10 cooperation)" :
       "edge colour: kind (tick to show; weight from −10 conflict to +10 cooperation)"));
     data.kinds.forEach(function (k) {
-      var n = facts.filter(function (f) { return f.kind === k.name; }).length;
+      var n = SAMPLED ? data.edges.reduce(function (sum, e) {
+        return sum + e.counts.reduce(function (m, c) { return m + (c.kind === k.name ? c.n : 0); }, 0);
+      }, 0) : facts.filter(function (f) { return f.kind === k.name; }).length;
       if (!n) return;
       boxes.push([checkbox(colours, k.name + " (" + (k.weight > 0 ? "+" : "") + k.weight +
                            ") · " + n, filter.kinds[k.name],
@@ -847,12 +920,14 @@
   }
 
   function listItem(item, isNode) {
-    if (!KG || !item || !item.kgFacts || !item.kgFacts.length) return;
+    if (!KG || !item || !item.kgFacts) return;
+    if (!item.kgFacts.length && !(SAMPLED && item.kgCount)) return;
     var n = dataNodes[item.id];
     var title = isNode ? (n.group === "fact" ? n.label.split("\n")[0] : n.label)
                        : edgeLines({ from: item.from, to: item.to, facts: item.kgFacts,
-                                     status: item.kgStatus, kind: item.kgKind })[0];
-    showFacts(title, item.kgFacts);
+                                     status: item.kgStatus, kind: item.kgKind,
+                                     counts: item.kgCounts || [] })[0];
+    showFacts(title, item.kgFacts, item.kgCount);
   }
 
   network.on("click", function (params) {

@@ -8,6 +8,7 @@ build rows itself. Graphs are networkx graphs whose attributes are scalars, read
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections import Counter, defaultdict
@@ -18,7 +19,8 @@ from typing import IO, TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from ..errors import QueryError
-from ..graph.vocab import PREFIXES
+from ..graph.rdf import FACT_DETAILS, FACT_PATTERN, date_literal
+from ..graph.vocab import PREFIXES, VALUE_IRI, country_iri
 from ..kinds import load_kinds
 from ..records import DIRECTED_KINDS, KINDS
 
@@ -39,29 +41,28 @@ _COUNTRY_NS = PREFIXES["kgd"] + "country/"
 _DATE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _ISO3 = re.compile(r"[A-Z]{3}")
 
-# Every filter is a variable bound through `substitutions`; "" means "no filter". (Oxigraph
-# folds BOUND() of a variable no pattern binds to false before substitution, so the query
-# never asks whether a parameter is bound, and it lists them all in its projection.)
-# A fact and what describes it are read inside its own document's graph: a person or a
-# place recurs in many graphs, and the union of all graphs would repeat it once per graph.
-_FACTS_QUERY = """
-SELECT ?fact ?kind ?s ?t ?sl ?tl ?sp ?tp ?date ?status ?attribution ?label ?evidence
-       ?doc ?url ?title ?confidence ?p_country ?p_a ?p_b ?p_kinds ?p_since ?p_until
-       ?p_confidence
-WHERE {
-  GRAPH ?g {
-    ?fact kg:kind ?kind ; kg:source ?s ; kg:target ?t ; kg:status ?st ; kg:attribution ?at ;
-          prov:wasDerivedFrom ?d .
-    OPTIONAL { ?fact kg:date ?date }
-    OPTIONAL { ?fact kg:sourcePerson ?spn . ?spn schema:name ?sp }
-    OPTIONAL { ?fact kg:targetPerson ?tpn . ?tpn schema:name ?tp }
-    OPTIONAL { ?fact kg:label ?label }
+# Every filter of _FACTS_QUERY is a variable bound through `substitutions`; "" means "no
+# filter". (Oxigraph folds BOUND() of a variable no pattern binds to false before
+# substitution, so the query never asks whether a parameter is bound, and it lists them all
+# in its projection.)
+_DOC_DETAILS = """
     OPTIONAL { ?fact kg:confidence ?confidence }
-    OPTIONAL { ?fact kg:evidence ?e . ?e kg:sentence ?evidence }
     OPTIONAL { ?d dcterms:identifier ?doc }
     OPTIONAL { ?d schema:url ?url }
-    OPTIONAL { ?d dcterms:title ?title }
-  }
+    OPTIONAL { ?d dcterms:title ?title }"""
+_ROW = """
+  BIND(LCASE(STRAFTER(STR(?st), STR(kg:))) AS ?status)
+  BIND(LCASE(STRAFTER(STR(?at), STR(kg:))) AS ?attribution)
+  OPTIONAL { ?s rdfs:label ?sl FILTER(LANGMATCHES(LANG(?sl), "en")) }
+  OPTIONAL { ?t rdfs:label ?tl FILTER(LANGMATCHES(LANG(?tl), "en")) }"""
+_COLUMNS = """?fact ?kind ?s ?t ?sl ?tl ?sp ?tp ?date ?status ?attribution ?label ?evidence
+       ?doc ?url ?title ?confidence"""
+
+_FACTS_QUERY = f"""
+SELECT {_COLUMNS} ?p_country ?p_a ?p_b ?p_kinds ?p_since ?p_until ?p_confidence
+WHERE {{
+  GRAPH ?g {{ {FACT_PATTERN} {FACT_DETAILS} {_DOC_DETAILS}
+  }}
   BIND(STRAFTER(STR(?s), STR(country:)) AS ?src)
   BIND(STRAFTER(STR(?t), STR(country:)) AS ?tgt)
   FILTER(?p_country = "" || ?src = ?p_country || ?tgt = ?p_country)
@@ -73,11 +74,24 @@ WHERE {
          && STR(?date) <= SUBSTR(?p_until, 1, STRLEN(STR(?date)))))
   FILTER(?p_confidence = "" || (BOUND(?confidence)
          && ?confidence >= xsd:decimal(?p_confidence)))
-  BIND(LCASE(STRAFTER(STR(?st), STR(kg:))) AS ?status)
-  BIND(LCASE(STRAFTER(STR(?at), STR(kg:))) AS ?attribution)
-  OPTIONAL { ?s rdfs:label ?sl FILTER(LANGMATCHES(LANG(?sl), "en")) }
-  OPTIONAL { ?t rdfs:label ?tl FILTER(LANGMATCHES(LANG(?tl), "en")) }
-}"""
+  {_ROW}
+}}"""
+
+# A bounded sample of one edge of the countries view, in two steps, each with its terms
+# given as `substitutions` (Oxigraph then looks them up in its indexes; as VALUES, or as a
+# subquery joined to the rest, it joins them to every fact of the store): at most ?limit
+# facts of one status and kind from one country to another (on one date, when a date is
+# given), then each fact described.
+_SAMPLE_PICK = """
+SELECT DISTINCT ?fact ?g ?s ?t ?st ?kind ?date WHERE {
+  GRAPH ?g { ?fact kg:source ?s ; kg:target ?t ; kg:status ?st ; kg:kind ?kind #date }
+} LIMIT #limit"""
+_DESCRIBE = f"""
+SELECT {_COLUMNS} ?g ?st WHERE {{
+  GRAPH ?g {{ {FACT_PATTERN} {FACT_DETAILS} {_DOC_DETAILS}
+  }}
+  {_ROW}
+}}"""
 
 
 @dataclass(frozen=True)
@@ -158,6 +172,24 @@ def _plain(term: Any) -> str | None:
     return None if term is None else str(term.value)
 
 
+def check_filters(country: str | None = None, pair: Sequence[str] | None = None,
+                  kinds: Iterable[str] | None = None,
+                  ) -> tuple[str | None, tuple[str, str] | None, list[str]]:
+    """`country`, `pair` and `kinds` as `load_facts` takes them, checked: codes upper case,
+    kinds sorted; QueryError for a bad one."""
+    codes = None
+    if pair is not None:
+        if len(pair) != 2:
+            raise QueryError("pair: give exactly two country codes")
+        a, b = (_code(c, "pair") for c in pair)
+        codes = (a, b)
+    wanted = sorted(set(kinds or ()))
+    unknown = [k for k in wanted if k not in KINDS]
+    if unknown:
+        raise QueryError(f"unknown kind {unknown[0]!r}; kinds: {', '.join(KINDS)}")
+    return (_code(country, "country") if country else None), codes, wanted
+
+
 def load_facts(store: Any, *, country: str | None = None,
                pair: Sequence[str] | None = None, kinds: Iterable[str] | None = None,
                since: str | None = None, until: str | None = None,
@@ -170,17 +202,10 @@ def load_facts(store: Any, *, country: str | None = None,
     `2025` is kept by `since="2025-06-01"`; undated facts are left out by either.
     `min_confidence` keeps facts rated at least that (unrated facts are left out by it).
     """
-    p_a = p_b = ""
-    if pair is not None:
-        if len(pair) != 2:
-            raise QueryError("pair: give exactly two country codes")
-        p_a, p_b = (_code(c, "pair") for c in pair)
-    wanted = sorted(set(kinds or ()))
-    unknown = [k for k in wanted if k not in KINDS]
-    if unknown:
-        raise QueryError(f"unknown kind {unknown[0]!r}; kinds: {', '.join(KINDS)}")
+    code, codes, wanted = check_filters(country, pair, kinds)
+    p_a, p_b = codes or ("", "")
     params = {
-        "p_country": _code(country, "country") if country else "",
+        "p_country": code or "",
         "p_a": p_a, "p_b": p_b,
         "p_kinds": f" {' '.join(wanted)} " if wanted else "",
         "p_since": _bound(since, "since", "00"), "p_until": _bound(until, "until", "99"),
@@ -189,25 +214,79 @@ def load_facts(store: Any, *, country: str | None = None,
     try:
         solutions = store.query(_FACTS_QUERY, prefixes=PREFIXES,
                                 substitutions={k: ox.Literal(v) for k, v in params.items()})
-        rows: dict[str, FactRow] = {}
-        for s in solutions:
-            iri = s["fact"].value
-            if iri in rows:  # a second label or name would repeat the fact: keep the first
-                continue
-            source = s["s"].value.removeprefix(_COUNTRY_NS)
-            target = s["t"].value.removeprefix(_COUNTRY_NS)
-            rows[iri] = FactRow(
-                iri=iri, kind=s["kind"].value, source=source, target=target,
-                source_label=_plain(s["sl"]) or source, target_label=_plain(s["tl"]) or target,
-                source_person=_plain(s["sp"]), target_person=_plain(s["tp"]),
-                date=_plain(s["date"]), status=_plain(s["status"]) or "occurred",
-                attribution=_plain(s["attribution"]) or "reported",
-                label=_plain(s["label"]), evidence=_plain(s["evidence"]),
-                doc=_plain(s["doc"]), url=_plain(s["url"]), title=_plain(s["title"]),
-                confidence=float(s["confidence"].value) if s["confidence"] else None)
+        rows = _fact_rows(solutions)
     except (SyntaxError, OSError, RuntimeError) as exc:
         raise QueryError(f"reading facts failed: {exc}") from None
-    return sort_facts(rows.values())
+    return sort_facts(rows)
+
+
+def _fact_rows(solutions: Iterable[Any]) -> list[FactRow]:
+    rows: dict[str, FactRow] = {}
+    for s in solutions:
+        iri = s["fact"].value
+        if iri in rows:  # a second label or name would repeat the fact: keep the first
+            continue
+        source = s["s"].value.removeprefix(_COUNTRY_NS)
+        target = s["t"].value.removeprefix(_COUNTRY_NS)
+        rows[iri] = FactRow(
+            iri=iri, kind=s["kind"].value, source=source, target=target,
+            source_label=_plain(s["sl"]) or source, target_label=_plain(s["tl"]) or target,
+            source_person=_plain(s["sp"]), target_person=_plain(s["tp"]),
+            date=_plain(s["date"]), status=_plain(s["status"]) or "occurred",
+            attribution=_plain(s["attribution"]) or "reported",
+            label=_plain(s["label"]), evidence=_plain(s["evidence"]),
+            doc=_plain(s["doc"]), url=_plain(s["url"]), title=_plain(s["title"]),
+            confidence=float(s["confidence"].value) if s["confidence"] else None)
+    return list(rows.values())
+
+
+def sample_facts(store: Any, a: str, b: str, status: str, *, limit: int,
+                 kinds: Iterable[str] | None = None,
+                 dates: Sequence[str] = ()) -> list[FactRow]:
+    """At most `limit` facts of `status` between countries `a` and `b` (either way), of
+    `kinds` if given: the evidence of one edge of the countries view, read with bounded
+    queries. The facts dated on `dates` come first, in that order (the pair's last dates,
+    from the summaries: sorting the pair's facts by date would read them all), then the
+    first others the store holds. Sorted as `sort_facts` does."""
+    if limit < 1:
+        return []
+    ends = [(_code(a, "a"), _code(b, "b"))]
+    if ends[0][0] != ends[0][1]:
+        ends.append(ends[0][::-1])
+    wanted = sorted(set(kinds or ()))
+    unknown = [k for k in wanted if k not in KINDS]
+    if unknown:
+        raise QueryError(f"unknown kind {unknown[0]!r}; kinds: {', '.join(KINDS)}")
+    if status not in STATUS_FACTORS or status not in VALUE_IRI:
+        raise QueryError(f"unknown status {status!r}")
+    picked: dict[str, tuple[Any, Any]] = {}
+    status_iri = ox.NamedNode(VALUE_IRI[status])
+    terms = [term for term in map(date_literal, dates) if term is not None]
+    try:
+        for date in [*terms, None]:
+            for (source, target), kind in itertools.product(ends, wanted or [None]):
+                if len(picked) >= limit:
+                    break
+                subs = {"s": ox.NamedNode(country_iri(source)),
+                        "t": ox.NamedNode(country_iri(target)), "st": status_iri}
+                if kind is not None:
+                    subs["kind"] = ox.Literal(kind)
+                if date is not None:
+                    subs["date"] = date
+                # `limit` each time: the facts picked on a date come again after it.
+                query = _SAMPLE_PICK.replace("#limit", str(int(limit))).replace(
+                    "#date", "; kg:date ?date" if date is not None else "")
+                for row in store.query(query, prefixes=PREFIXES, substitutions=subs):
+                    picked.setdefault(row["fact"].value, (row["fact"], row["g"]))
+                    if len(picked) >= limit:
+                        break
+        solutions = []
+        for fact, graph in picked.values():
+            solutions += store.query(_DESCRIBE, prefixes=PREFIXES, substitutions={
+                "fact": fact, "g": graph, "st": status_iri})
+        return sort_facts(_fact_rows(solutions))
+    except (SyntaxError, OSError, RuntimeError) as exc:
+        raise QueryError(f"reading facts failed: {exc}") from None
 
 
 def sort_facts(facts: Iterable[FactRow]) -> list[FactRow]:
@@ -562,6 +641,7 @@ def write_graphml(graph: nx.Graph, out: IO[bytes]) -> None:
 __all__ = [
     "CENTRALITY_MEASURES", "KIND_WEIGHTS", "STATUS_FACTORS", "CountryRank",
     "FactRow", "PairSummary", "TimelineEntry", "TopReport", "actor_graph", "centrality",
-    "country_graph", "load_facts", "pair_summary", "person_id", "score", "sort_facts",
-    "timeline", "top", "write_graphml",
+    "check_filters",
+    "country_graph", "load_facts", "pair_summary", "person_id", "sample_facts", "score",
+    "sort_facts", "timeline", "top", "write_graphml",
 ]

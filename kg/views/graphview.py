@@ -8,13 +8,20 @@ the styles every renderer shares (`kg.views.viz`'s page, `kg.views.vizpyvis`).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..kinds import load_kinds
 from ..records import DIRECTED_KINDS, KINDS, STATUSES
-from .analysis import KIND_WEIGHTS, FactRow, pair_summary, person_id, sort_facts
+from .analysis import (
+    KIND_WEIGHTS,
+    STATUS_FACTORS,
+    FactRow,
+    pair_summary,
+    person_id,
+    sort_facts,
+)
 
 LEVELS = ("countries", "actors", "facts")
 DEFAULT_TITLE = "Bilateral relations"
@@ -86,6 +93,9 @@ class Edge:
     kind: str = ""  # actors level: the kind of every fact on the edge
     status: str = ""  # occurred, planned or negated ("" for a person's link to a country)
     faint: bool = False  # every fact on it is commentary
+    # A view from summaries: what the edge counts, (kind, source, target, facts) per
+    # summary row, of which `facts` is a sample.
+    counts: tuple[tuple[str, str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,19 +112,33 @@ class GraphView:
     limits: tuple[int, int] = (MAX_NODES, MAX_EDGES)
     legend: tuple[tuple[str, str], ...] = field(default=())
     filters: tuple[str, ...] = ()  # how the facts given were selected, in words
+    # A view from the store's summaries: the facts its edges count; `facts` is then a
+    # sample of them (a few per edge), and the edges' `counts` say what they count.
+    counted: int | None = None
+
+    @property
+    def sampled(self) -> bool:
+        return self.counted is not None
 
     @property
     def omitted(self) -> int:
-        return self.total - len(self.facts)
+        return self.total - (len(self.facts) if self.counted is None else self.counted)
 
     @property
     def omitted_note(self) -> str:
-        if not self.omitted:
-            return ""
-        return (f"{self.omitted} of {self.total} facts left out to keep the graph usable "
+        notes = []
+        if self.omitted:
+            notes.append(
+                f"{self.omitted} of {self.total} facts left out to keep the graph usable "
                 f"(at most {self.limits[0]} nodes and {self.limits[1]} edges): this is "
                 "the most connected part. Narrow the selection by country, pair, kind or "
                 "date to see the rest.")
+        if self.counted is not None and len(self.facts) < self.counted:
+            notes.append(
+                f"Showing {len(self.facts)} of {self.counted} facts as evidence: edges count "
+                "every fact (from the store's summaries), and each edge carries a sample of "
+                "its facts. kg query or a narrower kg viz (--pair, --since) lists them all.")
+        return " ".join(notes)
 
     @property
     def filters_line(self) -> str:
@@ -239,23 +263,129 @@ def build_view(facts: Iterable[FactRow], *, level: str = "countries",
         labels.setdefault(f.target, f.target_label)
     builder = {"countries": _countries, "actors": _actors, "facts": _facts}[level]
     nodes, edges = builder(rows, labels)
-    # Size: how many others a node deals with, as the page first shows it (negated facts
-    # hidden), as graph.js computes it after each filter.
+    return GraphView(level, title, seed, tuple(_sized(nodes, edges)), tuple(edges),
+                     tuple(rows), len(given), (max_nodes, max_edges),
+                     _legend(level, {f.kind for f in rows}), words)
+
+
+def _sized(nodes: list[Node], edges: list[Edge]) -> list[Node]:
+    """Size: how many others a node deals with, as the page first shows it (negated facts
+    hidden), as graph.js computes it after each filter."""
     partners: dict[str, set[str]] = defaultdict(set)
     for edge in edges:
         if edge.status and edge.status not in HIDDEN_BY_DEFAULT["status"]:
             partners[edge.source].add(edge.target)
             partners[edge.target].add(edge.source)
-    nodes = [n if n.group == "fact" else replace(n, value=max(1, len(partners[n.id])))
-             for n in nodes]
+    return [n if n.group == "fact" else replace(n, value=max(1, len(partners[n.id])))
+            for n in nodes]
+
+
+def _legend(level: str, shown: set[str]) -> tuple[tuple[str, str], ...]:
     if level == "countries":
-        legend = tuple((f"balance {s:+d}", balance_color(s)) for s in (-8, -4, 0, 4, 8))
-    else:
-        shown = {f.kind for f in rows}
-        legend = tuple((f"{k} ({KIND_WEIGHTS.get(k, 0.0):+g})", kind_color(k))
-                       for k in known_first(shown, KINDS) if k in shown)
-    return GraphView(level, title, seed, tuple(nodes), tuple(edges), tuple(rows), len(given),
-                     (max_nodes, max_edges), legend, words)
+        return tuple((f"balance {s:+d}", balance_color(s)) for s in (-8, -4, 0, 4, 8))
+    return tuple((f"{k} ({KIND_WEIGHTS.get(k, 0.0):+g})", kind_color(k))
+                 for k in known_first(shown, KINDS) if k in shown)
+
+
+# --- the countries view from summaries ------------------------------------------------------
+
+# Facts of one edge the countries view from summaries carries as evidence.
+SAMPLE_PER_EDGE = 6
+
+Sampler = Callable[[str, str, str, int], list[FactRow]]
+
+
+def summary_view(rows: Iterable[Any], labels: Mapping[str, str], sample: Sampler, *,
+                 title: str = DEFAULT_TITLE, seed: int = DEFAULT_SEED,
+                 max_nodes: int = MAX_NODES, max_edges: int = MAX_EDGES,
+                 filters: Mapping[str, Any] | None = None,
+                 per_edge: int = SAMPLE_PER_EDGE) -> GraphView | None:
+    """The countries view of the facts that summary rows (`kg.graph.summaries.SummaryRow`)
+    count: the same nodes, edges and counts as `build_view` of those facts, with a sample
+    of each edge's facts (`sample(a, b, status, limit)`) as its evidence. Time and memory
+    grow with the pairs, not the facts. None if a row does not say its facts' statuses
+    (summaries of an older kg, or statuses kg does not define): read the facts instead.
+    """
+    if max_nodes < 2 or max_edges < 1:
+        raise ValueError("max_nodes must be at least 2 and max_edges at least 1")
+    rows = list(rows)
+    if not all(r.by_status for r in rows):
+        return None
+    # (pair, status) -> [(kind, source, target, facts)], as the edges of `_countries`.
+    groups: dict[tuple[tuple[str, str], str], list[tuple[str, str, str, int]]] = (
+        defaultdict(list))
+    per_pair: Counter[tuple[str, str]] = Counter()
+    for r in rows:
+        pair = (min(r.source, r.target), max(r.source, r.target))
+        per_pair[pair] += r.facts
+        for status, n in r.statuses:
+            groups[(pair, status)].append((r.kind, r.source, r.target, n))
+    total = sum(per_pair.values())
+    # The busiest pairs first, as `_select` keeps them.
+    keys = sorted(groups, key=lambda k: (-per_pair[k[0]], k[0], _status_rank(k[1])))
+    nodes_in: set[str] = set()
+    kept = []
+    for key in keys:
+        new = set(key[0]) - nodes_in
+        if len(nodes_in) + len(new) <= max_nodes and len(kept) < max_edges:
+            nodes_in |= new
+            kept.append(key)
+    facts: list[FactRow] = []
+    edges = []
+    involved: dict[str, list[int]] = defaultdict(list)
+    partners: dict[str, set[str]] = defaultdict(set)
+    counted: Counter[str] = Counter()
+    for (pair, status), roundness in zip(kept, _parallel([p for p, _ in kept]), strict=True):
+        a, b = pair
+        counts = sorted(groups[(pair, status)])
+        n = sum(c[3] for c in counts)
+        start = len(facts)
+        facts.extend(sample(a, b, status, min(per_edge, n)))
+        ids = tuple(range(start, len(facts)))
+        for code, other in ((a, b), (b, a)):
+            involved[code].extend(ids)
+            partners[code].add(other)
+            counted[code] += n
+        by_kind: Counter[str] = Counter()
+        for kind, _, _, k in counts:
+            by_kind[kind] += k
+        directed = [(src, k) for kind, src, _, k in counts if kind in DIRECTED_KINDS]
+        weighted = sum(KIND_WEIGHTS.get(kind, 0.0) * k for kind, _, _, k in counts)
+        factor = STATUS_FACTORS.get(status, 1.0)
+        score = round(weighted * factor / (factor * n), 3) if factor and n else 0.0
+        label = str(n) if status == "occurred" else f"{n} {status}"
+        kinds = ", ".join(f"{k} {by_kind[k]}" for k in KINDS if by_kind[k])
+        la, lb = labels.get(a, a), labels.get(b, b)
+        edges.append(Edge(
+            f"e:{a}-{b}{_suffix(status)}", a, b, label, balance_color(score), n, "",
+            status == "planned", roundness, ids,
+            (f"{la} – {lb}: {plural(n, 'fact')}{_status_words(status)}",
+             f"{a} → {b}: {sum(k for s, k in directed if s == a)} · {b} → {a}: "
+             f"{sum(k for s, k in directed if s == b)} · together: "
+             f"{sum(c[3] for c in counts if c[0] not in DIRECTED_KINDS)}",
+             f"balance {score:+.1f} "
+             f"({sum(c[3] for c in counts if KIND_WEIGHTS.get(c[0], 0) > 0)} cooperative, "
+             f"{sum(c[3] for c in counts if KIND_WEIGHTS.get(c[0], 0) < 0)} conflictual)",
+             kinds),
+            status=status, counts=tuple(counts)))
+    nodes = [Node(code, labels.get(code, code), "country", 1, COUNTRY_COLOR,
+                  tuple(sorted(involved[code])),
+                  (f"{labels.get(code, code)} ({code})",
+                   f"{plural(counted[code], 'fact')} with "
+                   f"{plural(len(partners[code]), 'country', 'countries')}",
+                   "Click to list its facts."),
+                  f"{labels.get(code, code)} {code}".lower())
+             for code in sorted(nodes_in)]
+    # The edges' facts as indexes into the sorted sample.
+    order = sorted(range(len(facts)), key=lambda i: (facts[i].date is None,
+                                                     facts[i].date or "", facts[i].iri))
+    new_index = {old: new for new, old in enumerate(order)}
+    edges = [replace(e, facts=tuple(sorted(new_index[i] for i in e.facts))) for e in edges]
+    nodes = [replace(n, facts=tuple(sorted(new_index[i] for i in n.facts))) for n in nodes]
+    return GraphView("countries", title, seed, tuple(_sized(nodes, edges)), tuple(edges),
+                     tuple(facts[i] for i in order), total, (max_nodes, max_edges),
+                     _legend("countries", set()), describe_filters(filters),
+                     counted=sum(e.value for e in edges))
 
 
 def _country_nodes(rows: list[FactRow], labels: dict[str, str]) -> list[Node]:

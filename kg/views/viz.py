@@ -48,6 +48,7 @@ from .graphview import (  # re-exported: kg.views.viz is where notebooks look fo
     LEVELS,
     MAX_EDGES,
     MAX_NODES,
+    SAMPLE_PER_EDGE,
     STATUS_DASHES,
     STATUS_MARK,
     Edge,
@@ -59,6 +60,7 @@ from .graphview import (  # re-exported: kg.views.viz is where notebooks look fo
     kind_color,
     known_first,
     plural,
+    summary_view,
 )
 
 VIS_VERSION = "9.1.9"
@@ -180,7 +182,8 @@ def _payload(view: GraphView, events: Mapping[str, Any] | None = None) -> dict[s
     facts = []
     # Kinds, statuses and attributions that kg does not define (imported RDF) are listed
     # after kg's own, so the page shows them under their own names instead of failing.
-    kinds = known_first((f.kind for f in view.facts), KINDS)
+    kinds = known_first([*(f.kind for f in view.facts),
+                         *(c[0] for e in view.edges for c in e.counts)], KINDS)
     statuses = known_first((f.status for f in view.facts), STATUSES)
     attributions = known_first((f.attribution for f in view.facts), ATTRIBUTIONS)
     for i, f in enumerate(view.facts):
@@ -192,6 +195,8 @@ def _payload(view: GraphView, events: Mapping[str, Any] | None = None) -> dict[s
     return {
         "mode": "kg", "level": view.level, "title": view.title, "seed": view.seed,
         "total": view.total, "omitted": view.omitted, "filters": list(view.filters),
+        # From summaries: edges count what their `counts` say; `facts` is a sample.
+        "sampled": view.sampled, "counted": view.counted,
         "kinds": [{"name": k, "color": kind_color(k), "weight": KIND_WEIGHTS.get(k, 0.0),
                    "directed": k in DIRECTED_KINDS or k not in KINDS} for k in kinds],
         "statuses": statuses, "attributions": attributions,
@@ -214,7 +219,9 @@ def _payload(view: GraphView, events: Mapping[str, Any] | None = None) -> dict[s
                    "color": n.color, "facts": list(n.facts), "search": n.search,
                    "country": n.country} for n in view.nodes],
         "edges": [{"id": e.id, "from": e.source, "to": e.target, "kind": e.kind,
-                   "status": e.status, "arrows": e.arrows, "facts": list(e.facts)}
+                   "status": e.status, "arrows": e.arrows, "facts": list(e.facts),
+                   **({"counts": [[kinds.index(k), s, t, n] for k, s, t, n in e.counts]}
+                      if view.sampled else {})}
                   for e in view.edges],
         "options": _vis_options(view),
         **_events_payload(view, events),
@@ -310,14 +317,18 @@ class VizReport:
     edges: int
     omitted: int  # facts left out to keep the page usable
     bytes: int
+    counted: int | None = None  # facts the edges count, of which `facts` is a sample
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
     def lines(self) -> list[str]:
         out = [f"Wrote {self.path} ({self.level}: {plural(self.nodes, 'node')}, "
-               f"{plural(self.edges, 'edge')}, {plural(self.facts, 'fact')}; "
-               f"{self.bytes / 1024:.0f} KB)"]
+               f"{plural(self.edges, 'edge')}, "
+               + (f"{plural(self.facts, 'fact')}" if self.counted is None else
+                  f"{plural(self.counted, 'fact')} from the summaries, {self.facts} "
+                  "of them as evidence")
+               + f"; {self.bytes / 1024:.0f} KB)"]
         if self.omitted:
             out.append(f"{plural(self.omitted, 'fact')} left out to keep the graph usable; "
                        "narrow the selection to see them")
@@ -328,12 +339,78 @@ def write_html(facts: Iterable[FactRow], path: str | os.PathLike[str],
                **options: Any) -> VizReport:
     """Write the page to `path` whole or not at all; options as for `render_html`."""
     events = options.pop("events", None)
-    view = build_view(facts, **options)
+    return write_view(build_view(facts, **options), path, events)
+
+
+def write_view(view: GraphView, path: str | os.PathLike[str],
+               events: Mapping[str, Any] | None = None) -> VizReport:
+    """Write the page of `view` to `path` whole or not at all."""
     page = render_view(view, events).encode("utf-8")
     with atomic_output(path, "wb") as out:
         out.write(page)
     return VizReport(str(Path(path)), view.level, len(view.facts), len(view.nodes),
-                     len(view.edges), view.omitted, len(page))
+                     len(view.edges), view.omitted, len(page), view.counted)
+
+
+# Filters the summaries cannot apply: they count facts by pair, kind and status only.
+FACT_FILTERS = ("since", "until", "min_confidence")
+
+
+def summary_view_of(store: Any, *, filters: Mapping[str, Any] | None = None,
+                    **options: Any) -> GraphView | None:
+    """The countries view of `store` from its summary graph (`kg.graph.summaries`): nodes,
+    edges and counts of every fact, and a bounded sample of each edge's facts as evidence
+    (`kg.views.graphview.summary_view`). None when the summaries cannot give it: a store
+    without them, or a filter on dates or confidence, which only the facts can apply
+    (`load_facts` then). Options as for `summary_view`."""
+    from ..graph.summaries import country_labels, read_summaries
+    from .analysis import check_filters, sample_facts
+
+    given = {k: v for k, v in (filters or {}).items() if v}
+    if any(given.get(k) for k in FACT_FILTERS):
+        return None
+    country, pair, kinds = check_filters(given.get("country"), given.get("pair"),
+                                         given.get("kinds"))
+    rows = read_summaries(store)
+    if rows is None:
+        return None
+    if country:
+        rows = [r for r in rows if country in (r.source, r.target)]
+    if pair:
+        rows = [r for r in rows if {r.source, r.target} == set(pair) and (
+            r.source != r.target or pair[0] == pair[1])]
+    if kinds:
+        rows = [r for r in rows if r.kind in kinds]
+
+    # Each pair's last dates (of each kind), most recent first: its evidence starts there.
+    last: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for r in rows:
+        if r.last_date:
+            last[(min(r.source, r.target), max(r.source, r.target))].add(r.last_date)
+
+    def sample(a: str, b: str, status: str, limit: int) -> list[FactRow]:
+        dates = sorted(last[(a, b)], reverse=True)[:3]
+        return sample_facts(store, a, b, status, limit=limit, kinds=kinds, dates=dates)
+
+    return summary_view(rows, country_labels(store), sample, filters=filters, **options)
+
+
+def view_of_store(store: Any, *, level: str = "countries",
+                  filters: Mapping[str, Any] | None = None,
+                  **options: Any) -> tuple[GraphView, Mapping[str, Any] | None]:
+    """The view of `store` at `level`, and the events of its facts (None when the view is
+    counted from summaries: its edges count facts, not events). The countries level reads
+    the summaries when it can (`summary_view_of`), the facts otherwise."""
+    from ..events.records import events_by_fact
+    from .analysis import load_facts
+
+    view = summary_view_of(store, filters=filters, **options) if level == "countries" else None
+    if view is not None:
+        return view, None
+    facts = load_facts(store, **dict(filters or {}))
+    # The events of the pairs shown, not of the whole store.
+    events = events_by_fact(store, pairs={f.pair for f in facts})
+    return build_view(facts, level=level, filters=filters, **options), events
 
 
 # --- notebooks -----------------------------------------------------------------------------
@@ -388,8 +465,9 @@ def render(net: Any, path: str | os.PathLike[str] | None = None, *, title: str |
 
 __all__ = [
     "CARDS_PER_EDGE", "DEFAULT_SEED", "DEFAULT_TITLE", "KIND_COLORS", "LEVELS", "MAX_EDGES",
-    "MAX_NODES", "STATUS_DASHES", "STATUS_MARK", "VIS_VERSION", "Edge", "GraphView",
+    "MAX_NODES", "SAMPLE_PER_EDGE", "STATUS_DASHES", "STATUS_MARK", "VIS_VERSION", "Edge",
+    "GraphView",
     "InlineGraph", "Node", "VizReport", "balance_color", "build_view", "describe_filters",
-    "render", "render_html", "render_page", "render_view", "script_json", "show", "to_pyvis",
-    "write_html",
+    "render", "render_html", "render_page", "render_view", "script_json", "show",
+    "summary_view", "summary_view_of", "to_pyvis", "view_of_store", "write_html", "write_view",
 ]
