@@ -217,6 +217,10 @@ def report_date(doc: Document, sentences: list[Sentence]) -> str | None:
     """The date of the events a report is about: the first full date it gives, else its date."""
     for sent in sentences[:3]:
         for d in find_dates(sent.text, doc.date):
+            if d.inferred == "week" and _PLANNED.search(sent.text):
+                # "will convene a meeting on Friday": the day of an act to come, read as the
+                # past Friday, would date the whole report a week early.
+                continue
             if len(d.value) == 10 and (not doc.date or d.value <= doc.date) and \
                     sent.text[d.end:d.end + 2] not in ("'s", "’s"):
                 return d.value
