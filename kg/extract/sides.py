@@ -511,7 +511,30 @@ def conjoined_subjects(c: Candidate) -> Sides | None:
     if not subject or not _conjoined(f, subject) or \
             len({x for m in subject for x in m.countries}) < 2:
         return None
+    # "Russia and China are allies of Tehran": each is Iran's ally, not the other's.
+    of = f.obliques({"of"}, at=f.trigger.i)
+    if of and _apart(subject, of):
+        return Sides("conjoined-subjects", subject, of)
     return Sides("conjoined-subjects", subject + f.obliques({"with"}), (), pairwise=True)
+
+
+_APPOSED = re.compile(r"\s*,\s*(?:a|an|the|its|their)?\s*(?:[\w'’-]+\s+){0,3}")
+
+
+def apposition(c: Candidate) -> Sides | None:
+    """ "Saudi Arabia, a close ally of Egypt": the country the trigger noun stands beside,
+    with the one after "of" (not a country named earlier in the sentence)."""
+    f = _frame(c)
+    if f is None or c.directed or f.trigger.dep != "appos":
+        return None
+    # The name the phrase follows after its comma: the parser often hangs the apposition on
+    # an earlier noun ("Turkey's efforts to improve ties with Saudi Arabia, a close ally").
+    named = [m for m in c.mentions if _APPOSED.fullmatch(
+        c.text[m.end - c.offset:f.trigger.start])]
+    of = f.obliques({"of"}, at=f.trigger.i)
+    if not named or not of or not _apart(tuple(named), of):
+        return None
+    return Sides("apposition", tuple(named[:1]), of)
 
 
 def oblique_with(c: Candidate) -> Sides | None:
@@ -536,7 +559,7 @@ RULES: tuple[Rule, ...] = tuple(Rule(fn.__name__.replace("_", "-"), fn, (fn.__do
                                            agent_of_noun, possessor, owner_no_country,
                                            subject_object,
                                            subject_oblique, speaker_of_quote, between,
-                                           conjoined_subjects, oblique_with))
+                                           apposition, conjoined_subjects, oblique_with))
 
 # The extractor's word-order rules, used where no rule of `RULES` reads the parse (or without
 # a parse): one per trigger role for directed kinds, one for undirected kinds.
