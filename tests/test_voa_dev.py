@@ -20,7 +20,7 @@ VOA_DEV = Path(__file__).resolve().parent / "data" / "voa-dev"
 HELD_OUT = Path(__file__).resolve().parent / "data" / "voa"
 
 # First scored (gold committed before): precision 0.675, recall 0.500, F1 0.574. Reached:
-MEASURED = {"f1": 0.646, "precision": 0.738}
+MEASURED = {"f1": 0.66, "precision": 0.775}
 FLOOR = {metric: round(value - 0.03, 3) for metric, value in MEASURED.items()}
 
 _ISO3 = re.compile(r"[A-Z]{3}")

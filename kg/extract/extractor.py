@@ -299,7 +299,9 @@ class Extractor:
             # names is not what the trigger acts on.
             clause_hi = min(clause_hi, sent.start + m.end() + relative.start())
         objects = [x for x in right if (kind in ("visit", "aid", "force") or not x.locative
-                   or x.how in ("name", "demonym")) and x.end <= clause_hi]
+                   or x.how in ("name", "demonym")) and x.end <= clause_hi
+                   and not (x.locative and kind not in ("visit", "force") and _GROUP_IN.search(
+                       ctx.doc.text, max(0, x.start - 40), x.start))]
         subject = _subject(sent, left)
         passive = _PASSIVE.search(sent.text[:m.start()]) and re.search(
             r"(?:ed|en|wn)$", m.group(0).split()[0])
@@ -678,6 +680,9 @@ _BODY = re.compile(r"\b(?:ministry|government|foreign office|presidency|embassy|
 _ENCOUNTERS = kinds_with("encounter")
 # Where something happened ("arrested in Lebanon"), not where one went or came from.
 _WHERE = re.compile(r"\b(?:in|at|near|inside)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
+# "support to militants in Afghanistan": the country is where the group is, not the one acted on.
+_GROUP_IN = re.compile(r"\b(?:militants?|rebels?|fighters?|insurgents?|separatists?|groups?|"
+                       r"bases?|camps?|hideouts?)\s+(?:based\s+|operating\s+)?in\s+$")
 _INSTITUTION_IN = re.compile(
     rf"\b{cues.alternation('institutions')}\s+(?:in|of)\s+(?:the\s+)?$", re.I)
 
