@@ -1,4 +1,4 @@
-"""A figure on real news text that rules may be written from: 35 passages of public-domain Voice
+"""A figure on real news text that rules may be written from: 43 passages of public-domain Voice
 of America stories (tests/data/voa-dev, from ahalterman/NGEC-2025, none of them a story of the
 held-out set tests/data/voa), hand-coded before kg was first run on them.
 
@@ -19,8 +19,9 @@ from kg.records import KINDS
 VOA_DEV = Path(__file__).resolve().parent / "data" / "voa-dev"
 HELD_OUT = Path(__file__).resolve().parent / "data" / "voa"
 
-# First scored (gold committed before): precision 0.675, recall 0.500, F1 0.574. Reached:
-MEASURED = {"f1": 0.66, "precision": 0.775}
+# First scored (d01-d35, gold committed before): precision 0.675, recall 0.500, F1 0.574;
+# batch 2 (d36-d43), first scored after the first fixes: P 0.556, R 0.357. Reached (all 43):
+MEASURED = {"f1": 0.645, "precision": 0.736}
 FLOOR = {metric: round(value - 0.03, 3) for metric, value in MEASURED.items()}
 
 _ISO3 = re.compile(r"[A-Z]{3}")
@@ -34,7 +35,7 @@ def _url(path: Path) -> str:
 def test_the_voa_dev_set_is_well_formed() -> None:
     texts = {p.stem for p in VOA_DEV.glob("*.txt")}
     golds = {p.name.removesuffix(".gold.json") for p in VOA_DEV.glob("*.gold.json")}
-    assert len(texts) == 35
+    assert len(texts) == 43
     assert texts == golds
     for doc in sorted(golds):
         data = json.loads((VOA_DEV / f"{doc}.gold.json").read_text(encoding="utf-8"))
