@@ -506,6 +506,12 @@ class Extractor:
         src, tgt = next(((s_, t_) for _, _, s_, t_ in ranked
                          if not set(t_.countries) <= set(s_.countries)),
                         (sources[0], targets[0]))
+        if kind == "sanction" and len(src.countries) == 2 and \
+                set(tgt.countries) <= set(src.countries):
+            # "Both countries withdrew their ambassadors": each did it to the other.
+            a, b = src.countries
+            decision.rule += "+reciprocal"
+            return [(src, a, src, b), (src, b, src, a)]
         if set(tgt.countries) <= set(src.countries) and kind in ("sanction", "threat",
                                                                  "rejection"):
             # "recalled its ambassador", "despite pressure": aimed at the report's other side.
@@ -552,6 +558,16 @@ class Extractor:
                 return None
             return _pairs_of(read, decision)
         decision.rule = "order-undirected"
+        quoted: set[str] = set()
+        if not _in_quote(sent.text, m.start()):
+            # "X took part in the meeting, saying that “Washington seeks …”": a name quoted
+            # is no side of an act told outside the quotation.
+            quoted = {c for x in mentions if _in_quote(sent.text, x.start - sent.start)
+                      for c in x.countries}
+            mentions = [x for x in mentions if not _in_quote(sent.text, x.start - sent.start)]
+        # "its ally in its battle against Beijing": the one fought is no partner of the act.
+        mentions = [x for x in mentions if not _AGAINST.search(
+            sent.text, max(0, x.start - sent.start - 40), max(0, x.start - sent.start))]
         if kind in ("meeting", "call") and not re.match(r"\s*(?:with|between)\b",
                                                         sent.text[m.end():]):
             # "discussed the situation in Ukraine": what follows is the topic.
@@ -573,8 +589,23 @@ class Extractor:
                 return [(subject[0], a, obj[0], b) for a in subject[0].countries
                         for b in obj[0].countries if a != b]
         if groups_before:
-            # "Both leaders agreed …", "urged both governments to sign …": they are the sides.
-            mentions = [groups_before[-1]]
+            # "Both leaders agreed …", "urged both governments to sign …": they are the sides;
+            # but "X and Y told Trump in phone conversations": each of them with the one told.
+            group = groups_before[-1]
+            # where the group's names end ("Both X and Y told …")
+            named_end = max(x.end for x in mentions if x.start >= group.start
+                            and x.end <= sent.start + m.start()
+                            and set(x.countries) <= set(group.countries))
+            told = [x for x in mentions if named_end <= x.start
+                    and x.end <= sent.start + m.start()
+                    and x.how in ("person", "title", "name") and not x.locative
+                    and not set(x.countries) & set(group.countries)
+                    and re.fullmatch(r"\s+\w+\s+", ctx.doc.text[named_end:x.start])
+                    and re.fullmatch(r"\s+(?:in|by|during|over|on)\s+(?:[\w'’-]+\s+){0,2}",
+                                     ctx.doc.text[x.end:sent.start + m.start()])]
+            if told:
+                return [(group, a, told[0], b) for a in group.countries for b in told[0].countries]
+            mentions = [group]
         if kind == "agreement" and re.match(r"agree", m.group(0), re.I) and not re.match(
                 r"\s*with\b", sent.text[m.end():]):
             # "agreed that both will press Beijing": what was agreed is no side of it.
@@ -610,9 +641,10 @@ class Extractor:
                 x.country == other and not (x.locative and _WHERE.search(
                     ctx.doc.text, max(0, x.start - 40), x.start))
                 for ms in ctx.mentions for x in ms)
-            if only in ctx.main_pair and named and (kind != "partnership" or re.search(
-                    r"\b(?:with|counterpart|bilateral|both|two|each other|between|we|our|us)\b",
-                    sent.text, re.I)):
+            if only in ctx.main_pair and named and other not in quoted and (
+                    kind != "partnership" or re.search(
+                        r"\b(?:with|counterpart|bilateral|both|two|each other|between|we|our|us)\b",
+                        sent.text, re.I)):
                 countries[other] = Mention(0, 0, "", "group", (other,))
         if len(countries) > 3:
             decision.reason = f"{len(countries)} countries in one clause: too many to pair"
@@ -683,6 +715,15 @@ _WHERE = re.compile(r"\b(?:in|at|near|inside)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2
 # "support to militants in Afghanistan": the country is where the group is, not the one acted on.
 _GROUP_IN = re.compile(r"\b(?:militants?|rebels?|fighters?|insurgents?|separatists?|groups?|"
                        r"bases?|camps?|hideouts?)\s+(?:based\s+|operating\s+)?in\s+$")
+_AGAINST = re.compile(r"\bagainst\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$")
+
+
+def _in_quote(text: str, i: int) -> bool:
+    """Whether offset `i` of a sentence lies inside a quotation."""
+    before = text[:max(0, i)]
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+
+
 _INSTITUTION_IN = re.compile(
     rf"\b{cues.alternation('institutions')}\s+(?:in|of)\s+(?:the\s+)?$", re.I)
 

@@ -363,6 +363,13 @@ class MentionFinder:
                 if not free(s, e) or len(ctx.main_pair) != 2:
                     continue
                 countries = ctx.main_pair
+                named_before = {c for m in mentions if m.end <= s for c in m.countries}
+                last = {c for m in (ctx.mentions[i - 1] if i else []) if not m.locative
+                        for c in m.countries}
+                if not named_before and len(last) == 2 and set(countries) != last:
+                    # "… strained relations with Israel. Both countries withdrew …": the two
+                    # just named, not the document's pair read from names still to come.
+                    countries = tuple(sorted(last))
                 if g.group(0).lower() in ("they", "them", "their"):
                     # "X and Y singled out Z to express their opposition": the sides just named.
                     plural = [m for m in _coordinate(text, mentions)

@@ -306,14 +306,35 @@ def _apart(a: tuple[Mention, ...], b: tuple[Mention, ...]) -> bool:
 
 
 # -- the rules ---------------------------------------------------------------------------------
+def visiting_guest(c: Candidate) -> Sides | None:
+    """ "Blinken assured visiting Australian Foreign Minister Marise Payne": the one
+    "visiting" describes is the guest; the host is where it happens, else the subject."""
+    if c.kind != "visit" or c.hit.group(0).lower() != "visiting":
+        return None
+    after = [m for m in c.mentions if m.start - c.offset >= c.hit.end()]
+    if not after or c.text[c.hit.end():after[0].start - c.offset].strip() or \
+            after[0].how not in ("person", "title", "demonym"):
+        return None
+    guest = after[0]
+    others = [m for m in c.mentions if m is not guest and _apart((m,), (guest,))
+              and not set(m.countries) & set(guest.countries)]
+    hosts = [m for m in others if m.locative] or [
+        m for m in others if m.end - c.offset <= c.hit.start()]
+    return Sides("visiting-guest", (guest,), tuple(hosts[:1])) if hosts else None
+
+
 def passive_agent(c: Candidate) -> Sides | None:
     """ "Kenya's envoy was summoned by the Sudanese ministry": the agent after "by" acts on
     the passive's subject."""
     f = _frame(c)
     if f is None or not c.directed:
         return None
-    return _oriented(c, "passive-agent", f.of("obl:agent", at=f.trigger.i),
-                     f.of("nsubj:pass", at=f.trigger.i))
+    agent, patient = f.of("obl:agent", at=f.trigger.i), f.of("nsubj:pass", at=f.trigger.i)
+    if agent and not patient and _no_country(c, [t for t in _children(c.tokens, f.trigger.i)
+                                                 if t.dep == "nsubj:pass"]):
+        # "many other democracies have been threatened by China": no country is acted on.
+        return Sides("passive-agent", (), (), reject="the one acted on is no country")
+    return _oriented(c, "passive-agent", agent, patient)
 
 
 def passive_no_agent(c: Candidate) -> Sides | None:
@@ -555,8 +576,9 @@ def oblique_with(c: Candidate) -> Sides | None:
 
 
 RULES: tuple[Rule, ...] = tuple(Rule(fn.__name__.replace("_", "-"), fn, (fn.__doc__ or "").strip())
-                                for fn in (modifier, passive_agent, passive_no_agent,
-                                           agent_of_noun, possessor, owner_no_country,
+                                for fn in (visiting_guest, modifier, passive_agent,
+                                           passive_no_agent, agent_of_noun, possessor,
+                                           owner_no_country,
                                            subject_object,
                                            subject_oblique, speaker_of_quote, between,
                                            apposition, conjoined_subjects, oblique_with))
@@ -592,6 +614,7 @@ SUFFIXES = {
     "threatened-act": "the act is only threatened: a threat, with the act's sides",
     "conditional-threat": "a hostile act made conditional ('unless ...'): a threat",
     "refusal": "the act refused: a rejection, by the side refusing",
+    "reciprocal": "two countries acting as one on themselves: each on the other",
 }
 
 
