@@ -193,6 +193,15 @@ class Extractor:
         # Only the trigger's first word hides a mention: "linked agents of India's government
         # to the death" names its object inside the trigger.
         head_end = t_start + len(m.group(0).split()[0])
+        if _COMPOUND_PAIR.fullmatch(m.group(0)):
+            # "U.S.-Ukraine talks": the compound names the sides; "high-level talks" none.
+            head_end = t_start
+            inside = {c for x in ctx.mentions[i] if t_start <= x.start and x.end <= t_end
+                      for c in x.countries}
+            if len(inside) < 2:
+                decision.reason = "the compound before the trigger names no pair of countries"
+                decision.rule = "compound-no-pair"
+                return
         named = [x for x in ctx.mentions[i] if x.countries and x.how in ACTING
                  and not (x.start < head_end and x.end > t_start)
                  and not in_compound(ctx.doc.text, x)]
@@ -565,13 +574,16 @@ class Extractor:
             quoted = {c for x in mentions if _in_quote(sent.text, x.start - sent.start)
                       for c in x.countries}
             mentions = [x for x in mentions if not _in_quote(sent.text, x.start - sent.start)]
-        # "its ally in its battle against Beijing": the one fought is no partner of the act.
+        # "its ally in its battle against Beijing": the one fought is no partner of the act;
+        # "signed an agreement with Turkey's rival Greece": Turkey only tells who Greece is.
         mentions = [x for x in mentions if not _AGAINST.search(
-            sent.text, max(0, x.start - sent.start - 40), max(0, x.start - sent.start))]
+            sent.text, max(0, x.start - sent.start - 40), max(0, x.start - sent.start))
+            and not _RELATION_OF.match(ctx.doc.text, x.end)]
         if kind in ("meeting", "call") and not re.match(r"\s*(?:with|between)\b",
                                                         sent.text[m.end():]):
-            # "discussed the situation in Ukraine": what follows is the topic.
-            mentions = [x for x in mentions if x.end <= sent.start + m.start()
+            # "discussed the situation in Ukraine": what follows is the topic ("U.S.-Ukraine
+            # talks" name theirs inside the trigger).
+            mentions = [x for x in mentions if x.end <= sent.start + m.end()
                         or x.how in ("person", "title", "group", "pronoun")]
         # "cooperation between North Korea and Russia" is the parse's (`between` of sides.py):
         # read by word order, its pair is the one named after the trigger (below).
@@ -641,7 +653,8 @@ class Extractor:
                 x.country == other and not (x.locative and _WHERE.search(
                     ctx.doc.text, max(0, x.start - 40), x.start))
                 for ms in ctx.mentions for x in ms)
-            if only in ctx.main_pair and named and other not in quoted and (
+            if only in ctx.main_pair and named and other not in quoted and not (
+                    _BODY_BEFORE.search(sent.text[:m.start()])) and (
                     kind != "partnership" or re.search(
                         r"\b(?:with|counterpart|bilateral|both|two|each other|between|we|our|us)\b",
                         sent.text, re.I)):
@@ -715,6 +728,14 @@ _WHERE = re.compile(r"\b(?:in|at|near|inside)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2
 # "support to militants in Afghanistan": the country is where the group is, not the one acted on.
 _GROUP_IN = re.compile(r"\b(?:militants?|rebels?|fighters?|insurgents?|separatists?|groups?|"
                        r"bases?|camps?|hideouts?)\s+(?:based\s+|operating\s+)?in\s+$")
+# The trigger of triggers.yaml that a hyphenated pair opens ("U.S.-Ukraine talks").
+_COMPOUND_PAIR = re.compile(r"(?:[a-z]\.?)+-[a-z]+ (?:peace )?(?:talks|negotiations|summit)",
+                            re.I)
+_RELATION_OF = re.compile(r"['’]s\s+(?:[\w-]+\s+)?(?:arch-?)?(?:rivals?|neighbou?rs?|ally|allies|"
+                          r"foes?|enem(?:y|ies)|adversar(?:y|ies))\s+(?=[A-Z])")
+# "the council meeting", "a cabinet meeting": a body's meeting, of no pair.
+_BODY_BEFORE = re.compile(r"\b(?:council|assembly|committee|board|cabinet|parliament|"
+                          r"parliamentary|party)\s+$", re.I)
 _AGAINST = re.compile(r"\bagainst\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$")
 
 

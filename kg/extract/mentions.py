@@ -535,6 +535,8 @@ def _sentence_speaker(sent: Sentence, mentions: list[Mention],
 # Nouns after a demonym that name people or firms, not a government ("Japanese firms").
 _NON_STATE = re.compile(rf"(?i:\s+{cues.alternation('non_state_modifiers')})?"
                         rf"\s+{cues.alternation('non_state_nouns')}\b")
+# A demonym before a capitalised plural name, then a word in lower case: a people or a firm.
+_PEOPLE_NAMED = re.compile(r"\s+[A-Z][a-z]+s\b(?!\s+[A-Z])")
 # "the Israeli-occupied West Bank": the country holds the place, it does not act here.
 _COMPOUND_HEAD = re.compile(rf"-{cues.alternation('compound_heads')}\b", re.I)
 # "according to the Canadian Press": where the report came from, not a side.
@@ -565,6 +567,8 @@ def _acting(text: str, m: Mention) -> bool:
         return False  # "young Indonesians", "Britons": people, not their government
     if m.how == "demonym" and _NON_STATE.match(after):
         return False
+    if m.how == "demonym" and _PEOPLE_NAMED.match(after):
+        return False  # "Chinese Uyghurs", "Turkish Airlines": a people or a firm named
     if m.how in ("name", "capital") and _TOPIC_NOUN.match(after):
         return False
     if m.how == "demonym" and _DEMONYM_TOPIC.match(after):

@@ -381,7 +381,10 @@ def possessor(c: Candidate) -> Sides | None:
     if f is None or not c.directed or not _is_noun(f.trigger):
         return None
     at = f.trigger.i
-    owner = f.of("nmod:poss", at=at)
+    # "Russia's invasion of Ukraine", and "the Russian invasion of Ukraine" likewise
+    owner = f.of("nmod:poss", at=at) or tuple(
+        r.mention for r in f.roles if r.dep == "amod" and r.head == at
+        and r.mention.how == "demonym")
     aimed = f.obliques(_TOWARDS - {"from"}, at=at)
     return _oriented(c, "possessor", owner[-1:], aimed)
 
@@ -601,6 +604,7 @@ REJECTING_RULES = {
     "conditional-act": "the act is a condition set ('if Togo closes its border'), not done",
     "too-many-countries": "more than three countries in one clause: too many to pair",
     "partners-unnamed": "partners of no named country ('with allies')",
+    "compound-no-pair": "a hyphenated word before talks names no pair ('high-level talks')",
 }
 # What may follow a rule's name after '+': a second step that filled a side.
 SUFFIXES = {
