@@ -21,7 +21,7 @@ HELD_OUT = Path(__file__).resolve().parent / "data" / "voa"
 
 # First scored (d01-d35, gold committed before): precision 0.675, recall 0.500, F1 0.574;
 # batch 2 (d36-d43), first scored after the first fixes: P 0.556, R 0.357. Reached (all 43):
-MEASURED = {"f1": 0.78, "precision": 0.92}
+MEASURED = {"f1": 0.8, "precision": 0.923}
 FLOOR = {metric: round(value - 0.03, 3) for metric, value in MEASURED.items()}
 
 _ISO3 = re.compile(r"[A-Z]{3}")
