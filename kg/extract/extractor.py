@@ -589,6 +589,22 @@ class Extractor:
         # read by word order, its pair is the one named after the trigger (below).
         groups_before = [x for x in mentions if x.end <= sent.start + m.start()
                          and len(x.countries) >= 2 and clause_start <= x.start]
+        # ", France said": the one reporting is no partner of what it reports.
+        mentions = [x for x in mentions if not (
+            _REPORTER.match(ctx.doc.text, x.end)
+            and re.search(r",\s*(?:the\s+)?$", ctx.doc.text[max(0, x.start - 6):x.start]))]
+        if kind == "partnership" and re.fullmatch(r"(?:ally|allies|partners?)", m.group(0), re.I):
+            # "South Korea and Japan, both U.S. allies": each is the allies' country's partner.
+            owner = [x for x in mentions if x.end <= sent.start + m.start()
+                     and re.fullmatch(r"\s+(?:[\w-]+\s+)?", sent.text[x.end - sent.start:m.start()])
+                     and x.how in ("name", "demonym")]
+            # the ones the phrase describes: apposed ("X, a key U.S. ally") or its subject
+            others = [x for x in mentions if owner and x.end <= owner[-1].start
+                      and not set(x.countries) & set(owner[-1].countries)
+                      and _DESCRIBED.fullmatch(ctx.doc.text[x.end:owner[-1].start])]
+            if owner and others:
+                return [(x, a, owner[-1], b) for x in others for a in x.countries
+                        for b in owner[-1].countries]
         linked = re.match(r"\s+(?:of|to)\s", sent.text[m.end():]) and kind == "partnership"
         if linked:
             # "Both are treaty allies of the United States", "a close ally of Rabat": the
@@ -736,6 +752,9 @@ _RELATION_OF = re.compile(r"['’]s\s+(?:[\w-]+\s+)?(?:arch-?)?(?:rivals?|neighb
 # "the council meeting", "a cabinet meeting": a body's meeting, of no pair.
 _BODY_BEFORE = re.compile(r"\b(?:council|assembly|committee|board|cabinet|parliament|"
                           r"parliamentary|party)\s+$", re.I)
+_REPORTER = re.compile(r"\s+(?:said|says|told|added|noted|reported|announced|stated)\b")
+_DESCRIBED = re.compile(r"(?:,\s+|\s+(?:are|is|were|was|remain|remains)\s+)"
+                        r"(?:(?:both|all|a|an|the)\s+)?(?:[\w-]+\s+){0,2}")
 _AGAINST = re.compile(r"\bagainst\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$")
 
 

@@ -535,8 +535,11 @@ def conjoined_subjects(c: Candidate) -> Sides | None:
     if not subject or not _conjoined(f, subject) or \
             len({x for m in subject for x in m.countries}) < 2:
         return None
-    # "Russia and China are allies of Tehran": each is Iran's ally, not the other's.
-    of = f.obliques({"of"}, at=f.trigger.i)
+    # "Russia and China are allies of Tehran", "... are U.S. allies": each is the third's ally,
+    # not the other's.
+    of = f.obliques({"of"}, at=f.trigger.i) or tuple(
+        r.mention for r in f.roles if r.dep == "compound" and r.head == f.trigger.i
+        and r.mention.how == "name")
     if of and _apart(subject, of):
         return Sides("conjoined-subjects", subject, of)
     return Sides("conjoined-subjects", subject + f.obliques({"with"}), (), pairwise=True)
