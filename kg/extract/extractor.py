@@ -194,6 +194,15 @@ class Extractor:
         # Only the trigger's first word hides a mention: "linked agents of India's government
         # to the death" names its object inside the trigger.
         head_end = t_start + len(m.group(0).split()[0])
+        if _COMPOUND_PAIR.fullmatch(m.group(0)):
+            # "U.S.-Ukraine talks": the compound names the sides; "high-level talks" none.
+            head_end = t_start
+            inside = {c for x in ctx.mentions[i] if t_start <= x.start and x.end <= t_end
+                      for c in x.countries}
+            if len(inside) < 2:
+                decision.reason = "the compound before the trigger names no pair of countries"
+                decision.rule = "compound-no-pair"
+                return
         named = [x for x in ctx.mentions[i] if x.countries and x.how in ACTING
                  and not (x.start < head_end and x.end > t_start)
                  and not in_compound(ctx.doc.text, x)]
@@ -300,7 +309,9 @@ class Extractor:
             # names is not what the trigger acts on.
             clause_hi = min(clause_hi, sent.start + m.end() + relative.start())
         objects = [x for x in right if (kind in ("visit", "aid", "force") or not x.locative
-                   or x.how in ("name", "demonym")) and x.end <= clause_hi]
+                   or x.how in ("name", "demonym")) and x.end <= clause_hi
+                   and not (x.locative and kind not in ("visit", "force") and _GROUP_IN.search(
+                       ctx.doc.text, max(0, x.start - 40), x.start))]
         subject = _subject(sent, left)
         passive = _PASSIVE.search(sent.text[:m.start()]) and re.search(
             r"(?:ed|en|wn)$", m.group(0).split()[0])
@@ -504,6 +515,12 @@ class Extractor:
         src, tgt = next(((s_, t_) for _, _, s_, t_ in ranked
                          if not set(t_.countries) <= set(s_.countries)),
                         (sources[0], targets[0]))
+        if kind == "sanction" and len(src.countries) == 2 and \
+                set(tgt.countries) <= set(src.countries):
+            # "Both countries withdrew their ambassadors": each did it to the other.
+            a, b = src.countries
+            decision.rule += "+reciprocal"
+            return [(src, a, src, b), (src, b, src, a)]
         if set(tgt.countries) <= set(src.countries) and kind in ("sanction", "threat",
                                                                  "rejection"):
             # "recalled its ambassador", "despite pressure": aimed at the report's other side.
@@ -550,15 +567,44 @@ class Extractor:
                 return None
             return _pairs_of(read, decision)
         decision.rule = "order-undirected"
+        quoted: set[str] = set()
+        if not _in_quote(sent.text, m.start()):
+            # "X took part in the meeting, saying that “Washington seeks …”": a name quoted
+            # is no side of an act told outside the quotation.
+            quoted = {c for x in mentions if _in_quote(sent.text, x.start - sent.start)
+                      for c in x.countries}
+            mentions = [x for x in mentions if not _in_quote(sent.text, x.start - sent.start)]
+        # "its ally in its battle against Beijing": the one fought is no partner of the act;
+        # "signed an agreement with Turkey's rival Greece": Turkey only tells who Greece is.
+        mentions = [x for x in mentions if not _AGAINST.search(
+            sent.text, max(0, x.start - sent.start - 40), max(0, x.start - sent.start))
+            and not _RELATION_OF.match(ctx.doc.text, x.end)]
         if kind in ("meeting", "call") and not re.match(r"\s*(?:with|between)\b",
                                                         sent.text[m.end():]):
-            # "discussed the situation in Ukraine": what follows is the topic.
-            mentions = [x for x in mentions if x.end <= sent.start + m.start()
+            # "discussed the situation in Ukraine": what follows is the topic ("U.S.-Ukraine
+            # talks" name theirs inside the trigger).
+            mentions = [x for x in mentions if x.end <= sent.start + m.end()
                         or x.how in ("person", "title", "group", "pronoun")]
         # "cooperation between North Korea and Russia" is the parse's (`between` of sides.py):
         # read by word order, its pair is the one named after the trigger (below).
         groups_before = [x for x in mentions if x.end <= sent.start + m.start()
                          and len(x.countries) >= 2 and clause_start <= x.start]
+        # ", France said": the one reporting is no partner of what it reports.
+        mentions = [x for x in mentions if not (
+            _REPORTER.match(ctx.doc.text, x.end)
+            and re.search(r",\s*(?:the\s+)?$", ctx.doc.text[max(0, x.start - 6):x.start]))]
+        if kind == "partnership" and re.fullmatch(r"(?:ally|allies|partners?)", m.group(0), re.I):
+            # "South Korea and Japan, both U.S. allies": each is the allies' country's partner.
+            owner = [x for x in mentions if x.end <= sent.start + m.start()
+                     and re.fullmatch(r"\s+(?:[\w-]+\s+)?", sent.text[x.end - sent.start:m.start()])
+                     and x.how in ("name", "demonym")]
+            # the ones the phrase describes: apposed ("X, a key U.S. ally") or its subject
+            others = [x for x in mentions if owner and x.end <= owner[-1].start
+                      and not set(x.countries) & set(owner[-1].countries)
+                      and _DESCRIBED.fullmatch(ctx.doc.text[x.end:owner[-1].start])]
+            if owner and others:
+                return [(x, a, owner[-1], b) for x in others for a in x.countries
+                        for b in owner[-1].countries]
         linked = re.match(r"\s+(?:of|to)\s", sent.text[m.end():]) and kind == "partnership"
         if linked:
             # "Both are treaty allies of the United States", "a close ally of Rabat": the
@@ -571,8 +617,23 @@ class Extractor:
                 return [(subject[0], a, obj[0], b) for a in subject[0].countries
                         for b in obj[0].countries if a != b]
         if groups_before:
-            # "Both leaders agreed …", "urged both governments to sign …": they are the sides.
-            mentions = [groups_before[-1]]
+            # "Both leaders agreed …", "urged both governments to sign …": they are the sides;
+            # but "X and Y told Trump in phone conversations": each of them with the one told.
+            group = groups_before[-1]
+            # where the group's names end ("Both X and Y told …")
+            named_end = max(x.end for x in mentions if x.start >= group.start
+                            and x.end <= sent.start + m.start()
+                            and set(x.countries) <= set(group.countries))
+            told = [x for x in mentions if named_end <= x.start
+                    and x.end <= sent.start + m.start()
+                    and x.how in ("person", "title", "name") and not x.locative
+                    and not set(x.countries) & set(group.countries)
+                    and re.fullmatch(r"\s+\w+\s+", ctx.doc.text[named_end:x.start])
+                    and re.fullmatch(r"\s+(?:in|by|during|over|on)\s+(?:[\w'’-]+\s+){0,2}",
+                                     ctx.doc.text[x.end:sent.start + m.start()])]
+            if told:
+                return [(group, a, told[0], b) for a in group.countries for b in told[0].countries]
+            mentions = [group]
         if kind == "agreement" and re.match(r"agree", m.group(0), re.I) and not re.match(
                 r"\s*with\b", sent.text[m.end():]):
             # "agreed that both will press Beijing": what was agreed is no side of it.
@@ -608,9 +669,11 @@ class Extractor:
                 x.country == other and not (x.locative and _WHERE.search(
                     ctx.doc.text, max(0, x.start - 40), x.start))
                 for ms in ctx.mentions for x in ms)
-            if only in ctx.main_pair and named and (kind != "partnership" or re.search(
-                    r"\b(?:with|counterpart|bilateral|both|two|each other|between|we|our|us)\b",
-                    sent.text, re.I)):
+            if only in ctx.main_pair and named and other not in quoted and not (
+                    _BODY_BEFORE.search(sent.text[:m.start()])) and (
+                    kind != "partnership" or re.search(
+                        r"\b(?:with|counterpart|bilateral|both|two|each other|between|we|our|us)\b",
+                        sent.text, re.I)):
                 countries[other] = Mention(0, 0, "", "group", (other,))
         if len(countries) > 3:
             decision.reason = f"{len(countries)} countries in one clause: too many to pair"
@@ -684,6 +747,29 @@ _BODY = re.compile(r"\b(?:ministry|government|foreign office|presidency|embassy|
 _ENCOUNTERS = kinds_with("encounter")
 # Where something happened ("arrested in Lebanon"), not where one went or came from.
 _WHERE = re.compile(r"\b(?:in|at|near|inside)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
+# "support to militants in Afghanistan": the country is where the group is, not the one acted on.
+_GROUP_IN = re.compile(r"\b(?:militants?|rebels?|fighters?|insurgents?|separatists?|groups?|"
+                       r"bases?|camps?|hideouts?)\s+(?:based\s+|operating\s+)?in\s+$")
+# The trigger of triggers.yaml that a hyphenated pair opens ("U.S.-Ukraine talks").
+_COMPOUND_PAIR = re.compile(r"(?:[a-z]\.?)+-[a-z]+ (?:peace )?(?:talks|negotiations|summit)",
+                            re.I)
+_RELATION_OF = re.compile(r"['’]s\s+(?:[\w-]+\s+)?(?:arch-?)?(?:rivals?|neighbou?rs?|ally|allies|"
+                          r"foes?|enem(?:y|ies)|adversar(?:y|ies))\s+(?=[A-Z])")
+# "the council meeting", "a cabinet meeting": a body's meeting, of no pair.
+_BODY_BEFORE = re.compile(r"\b(?:council|assembly|committee|board|cabinet|parliament|"
+                          r"parliamentary|party)\s+$", re.I)
+_REPORTER = re.compile(r"\s+(?:said|says|told|added|noted|reported|announced|stated)\b")
+_DESCRIBED = re.compile(r"(?:,\s+|\s+(?:are|is|were|was|remain|remains)\s+)"
+                        r"(?:(?:both|all|a|an|the)\s+)?(?:[\w-]+\s+){0,2}")
+_AGAINST = re.compile(r"\bagainst\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$")
+
+
+def _in_quote(text: str, i: int) -> bool:
+    """Whether offset `i` of a sentence lies inside a quotation."""
+    before = text[:max(0, i)]
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+
+
 _INSTITUTION_IN = re.compile(
     rf"\b{cues.alternation('institutions')}\s+(?:in|of)\s+(?:the\s+)?$", re.I)
 

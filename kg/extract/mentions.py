@@ -187,7 +187,9 @@ class MentionFinder:
         for i, sent in enumerate(sentences):
             for m in per_sentence[i]:
                 m.locative = m.how in ("name", "capital", "seat") and bool(
-                    _LOCATIVE.search(doc.text[max(sent.start, m.start - 60):m.start]))
+                    _LOCATIVE.search(doc.text[max(sent.start, m.start - 60):m.start])
+                    or _CITY_OF.search(doc.text[max(sent.start, m.start - 60):m.start])
+                    and _AFTER_PLACE.match(doc.text, m.end))
         for i, sent in enumerate(sentences):
             for m in per_sentence[i]:
                 m.aside = _aside(doc.text, m)
@@ -220,7 +222,8 @@ class MentionFinder:
                       and (re.fullmatch(r"(?:\s*(?:'s|’s)?\s*(?:the\s+|and\s+\w+\s+)?)?",
                                         text[k.end - sent.start:start])
                            or re.fullmatch(r"(?:'s|’s)\s+(?:[\w-]+\s+){1,3}",
-                                           text[k.end - sent.start:start]))
+                                           text[k.end - sent.start:start])
+                           or _RANK_WORDS.fullmatch(text[k.end - sent.start:start]))
                       and k.how in ("name", "demonym")]
             if before:
                 countries = before[-1].countries
@@ -363,6 +366,13 @@ class MentionFinder:
                 if not free(s, e) or len(ctx.main_pair) != 2:
                     continue
                 countries = ctx.main_pair
+                named_before = {c for m in mentions if m.end <= s for c in m.countries}
+                last = {c for m in (ctx.mentions[i - 1] if i else []) if not m.locative
+                        for c in m.countries}
+                if not named_before and len(last) == 2 and set(countries) != last:
+                    # "… strained relations with Israel. Both countries withdrew …": the two
+                    # just named, not the document's pair read from names still to come.
+                    countries = tuple(sorted(last))
                 if g.group(0).lower() in ("they", "them", "their"):
                     # "X and Y singled out Z to express their opposition": the sides just named.
                     plural = [m for m in _coordinate(text, mentions)
@@ -528,6 +538,16 @@ def _sentence_speaker(sent: Sentence, mentions: list[Mention],
 # Nouns after a demonym that name people or firms, not a government ("Japanese firms").
 _NON_STATE = re.compile(rf"(?i:\s+{cues.alternation('non_state_modifiers')})?"
                         rf"\s+{cues.alternation('non_state_nouns')}\b")
+# "in Jeddah, Saudi Arabia, on Monday": the country of a town named before it is a place too
+# (not "talks in Beijing, Japan said").
+_CITY_OF = re.compile(r"\b(?:in|at|near|from|to)\s+(?:the\s+)?[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*"
+                      r",\s*$")
+_AFTER_PLACE = re.compile(r"\s*(?:[,.;:)]|$)|\s+(?:on|in|for|to|where|and|last|this|next)\b")
+# Words of rank between a demonym and its title: "British Deputy U.N. Ambassador".
+_RANK_WORDS = re.compile(r"\s+(?:(?:Deputy|Acting|Permanent|Senior|Chief|Vice|First|Special|"
+                         r"U\.N\.|UN)\s+){1,3}")
+# A demonym before a capitalised plural name, then a word in lower case: a people or a firm.
+_PEOPLE_NAMED = re.compile(r"\s+[A-Z][a-z]+s\b(?!\s+[A-Z])")
 # "the Israeli-occupied West Bank": the country holds the place, it does not act here.
 _COMPOUND_HEAD = re.compile(rf"-{cues.alternation('compound_heads')}\b", re.I)
 # "according to the Canadian Press": where the report came from, not a side.
@@ -558,6 +578,8 @@ def _acting(text: str, m: Mention) -> bool:
         return False  # "young Indonesians", "Britons": people, not their government
     if m.how == "demonym" and _NON_STATE.match(after):
         return False
+    if m.how == "demonym" and _PEOPLE_NAMED.match(after):
+        return False  # "Chinese Uyghurs", "Turkish Airlines": a people or a firm named
     if m.how in ("name", "capital") and _TOPIC_NOUN.match(after):
         return False
     if m.how == "demonym" and _DEMONYM_TOPIC.match(after):

@@ -142,13 +142,32 @@ _HOSTED = kinds_with("hosted")
 _LEADS_ON = kinds_with("leads-on")
 
 
+# "hinted at lifting sanctions": an undoing only floated.
+_HEDGED_UNDOING = re.compile(rf"\b{cues.alternation('hedges')}\s+(?:[\w'’-]+\s+)?"
+                             rf"{cues.alternation('undoing')}\b", re.I)
+# "has never condemned Russia's invasion": the negation is the condemnation's; the act owned
+# by another, named after the negated verb, still happened.
+_OTHERS_ACT = re.compile(r"\b\w+(?:ed|en)\s+(?:the\s+)?(?:[\w.-]+\s+){0,3}?"
+                         r"(?:[\w.-]+['’]s|[A-Z][\w-]+)(?:\s+[\w-]+)?\s*$")
+
+
+def _negated(window: str) -> bool:
+    """Whether the last words before a trigger deny or undo it."""
+    near = " ".join(window.split()[-5:])
+    found = list(_NEGATION.finditer(near))
+    if found and not _OTHERS_ACT.search(near[found[-1].end():]) and not (
+            _HEDGED_UNDOING.search(window) and re.fullmatch(
+                cues.alternation("undoing"), found[-1].group(0), re.I)):
+        return True
+    return bool(_POSTPONED.search(window) and not _HEDGED_UNDOING.search(window))
+
+
 def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
     """occurred, planned or negated, from the words of the trigger's clause before it."""
     lo = _clause(sent, m.start(), m.end())[0] - sent.start
     before = sent.text[lo:m.start()]
     window = " ".join(before.split()[-8:])
-    if _NEGATION.search(" ".join(window.split()[-5:])) or _POSTPONED.search(window) \
-            or _REFUSED.search(window) or _REFUSAL.search(window):
+    if _negated(window) or _REFUSED.search(window) or _REFUSAL.search(window):
         return "negated"
     if kind in _SAID_IS_DONE:
         return "occurred"  # the agreeing, inviting, threatening itself happened
@@ -217,6 +236,10 @@ def report_date(doc: Document, sentences: list[Sentence]) -> str | None:
     """The date of the events a report is about: the first full date it gives, else its date."""
     for sent in sentences[:3]:
         for d in find_dates(sent.text, doc.date):
+            if d.inferred == "week" and _PLANNED.search(sent.text):
+                # "will convene a meeting on Friday": the day of an act to come, read as the
+                # past Friday, would date the whole report a week early.
+                continue
             if len(d.value) == 10 and (not doc.date or d.value <= doc.date) and \
                     sent.text[d.end:d.end + 2] not in ("'s", "’s"):
                 return d.value

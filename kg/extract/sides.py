@@ -328,14 +328,35 @@ def _apart(a: tuple[Mention, ...], b: tuple[Mention, ...]) -> bool:
 
 
 # -- the rules ---------------------------------------------------------------------------------
+def visiting_guest(c: Candidate) -> Sides | None:
+    """ "Blinken assured visiting Australian Foreign Minister Marise Payne": the one
+    "visiting" describes is the guest; the host is where it happens, else the subject."""
+    if c.kind != "visit" or c.hit.group(0).lower() != "visiting":
+        return None
+    after = [m for m in c.mentions if m.start - c.offset >= c.hit.end()]
+    if not after or c.text[c.hit.end():after[0].start - c.offset].strip() or \
+            after[0].how not in ("person", "title", "demonym"):
+        return None
+    guest = after[0]
+    others = [m for m in c.mentions if m is not guest and _apart((m,), (guest,))
+              and not set(m.countries) & set(guest.countries)]
+    hosts = [m for m in others if m.locative] or [
+        m for m in others if m.end - c.offset <= c.hit.start()]
+    return Sides("visiting-guest", (guest,), tuple(hosts[:1])) if hosts else None
+
+
 def passive_agent(c: Candidate) -> Sides | None:
     """ "Kenya's envoy was summoned by the Sudanese ministry": the agent after "by" acts on
     the passive's subject."""
     f = _frame(c)
     if f is None or not c.directed:
         return None
-    return _oriented(c, "passive-agent", f.of("obl:agent", at=f.trigger.i),
-                     f.of("nsubj:pass", at=f.trigger.i))
+    agent, patient = f.of("obl:agent", at=f.trigger.i), f.of("nsubj:pass", at=f.trigger.i)
+    if agent and not patient and _no_country(c, [t for t in _children(c.tokens, f.trigger.i)
+                                                 if t.dep == "nsubj:pass"]):
+        # "many other democracies have been threatened by China": no country is acted on.
+        return Sides("passive-agent", (), (), reject="the one acted on is no country")
+    return _oriented(c, "passive-agent", agent, patient)
 
 
 def passive_no_agent(c: Candidate) -> Sides | None:
@@ -382,7 +403,10 @@ def possessor(c: Candidate) -> Sides | None:
     if f is None or not c.directed or not _is_noun(f.trigger):
         return None
     at = f.trigger.i
-    owner = f.of("nmod:poss", at=at)
+    # "Russia's invasion of Ukraine", and "the Russian invasion of Ukraine" likewise
+    owner = f.of("nmod:poss", at=at) or tuple(
+        r.mention for r in f.roles if r.dep == "amod" and r.head == at
+        and r.mention.how == "demonym")
     aimed = f.obliques(_TOWARDS - {"from"}, at=at)
     return _oriented(c, "possessor", owner[-1:], aimed)
 
@@ -533,7 +557,33 @@ def conjoined_subjects(c: Candidate) -> Sides | None:
     if not subject or not _conjoined(f, subject) or \
             len({x for m in subject for x in m.countries}) < 2:
         return None
+    # "Russia and China are allies of Tehran", "... are U.S. allies": each is the third's ally,
+    # not the other's.
+    of = f.obliques({"of"}, at=f.trigger.i) or tuple(
+        r.mention for r in f.roles if r.dep == "compound" and r.head == f.trigger.i
+        and r.mention.how == "name")
+    if of and _apart(subject, of):
+        return Sides("conjoined-subjects", subject, of)
     return Sides("conjoined-subjects", subject + f.obliques({"with"}), (), pairwise=True)
+
+
+_APPOSED = re.compile(r"\s*,\s*(?:a|an|the|its|their)?\s*(?:[\w'’-]+\s+){0,3}")
+
+
+def apposition(c: Candidate) -> Sides | None:
+    """ "Saudi Arabia, a close ally of Egypt": the country the trigger noun stands beside,
+    with the one after "of" (not a country named earlier in the sentence)."""
+    f = _frame(c)
+    if f is None or c.directed or f.trigger.dep != "appos":
+        return None
+    # The name the phrase follows after its comma: the parser often hangs the apposition on
+    # an earlier noun ("Turkey's efforts to improve ties with Saudi Arabia, a close ally").
+    named = [m for m in c.mentions if _APPOSED.fullmatch(
+        c.text[m.end - c.offset:f.trigger.start])]
+    of = f.obliques({"of"}, at=f.trigger.i)
+    if not named or not of or not _apart(tuple(named), of):
+        return None
+    return Sides("apposition", tuple(named[:1]), of)
 
 
 def oblique_with(c: Candidate) -> Sides | None:
@@ -554,11 +604,12 @@ def oblique_with(c: Candidate) -> Sides | None:
 
 
 RULES: tuple[Rule, ...] = tuple(Rule(fn.__name__.replace("_", "-"), fn, (fn.__doc__ or "").strip())
-                                for fn in (modifier, passive_agent, passive_no_agent,
-                                           agent_of_noun, possessor, owner_no_country,
+                                for fn in (visiting_guest, modifier, passive_agent,
+                                           passive_no_agent, agent_of_noun, possessor,
+                                           owner_no_country,
                                            subject_object,
                                            subject_oblique, speaker_of_quote, between,
-                                           conjoined_subjects, oblique_with))
+                                           apposition, conjoined_subjects, oblique_with))
 
 # The extractor's word-order rules, used where no rule of `RULES` reads the parse (or without
 # a parse): one per trigger role for directed kinds, one for undirected kinds.
@@ -578,6 +629,7 @@ REJECTING_RULES = {
     "conditional-act": "the act is a condition set ('if Togo closes its border'), not done",
     "too-many-countries": "more than three countries in one clause: too many to pair",
     "partners-unnamed": "partners of no named country ('with allies')",
+    "compound-no-pair": "a hyphenated word before talks names no pair ('high-level talks')",
 }
 # What may follow a rule's name after '+': a second step that filled a side.
 SUFFIXES = {
@@ -591,6 +643,7 @@ SUFFIXES = {
     "threatened-act": "the act is only threatened: a threat, with the act's sides",
     "conditional-threat": "a hostile act made conditional ('unless ...'): a threat",
     "refusal": "the act refused: a rejection, by the side refusing",
+    "reciprocal": "two countries acting as one on themselves: each on the other",
 }
 
 
