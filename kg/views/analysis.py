@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -467,11 +468,14 @@ class PairSummary:
 
 def score(facts: Iterable[FactRow]) -> float:
     """Mean cooperation–conflict weight of facts: −10 (war) … +10 (alliance); 0 if none."""
-    total = counted = 0.0
+    weights = []
+    counted = 0.0
     for fact in facts:
-        total += fact.weight
+        weights.append(fact.weight)
         counted += STATUS_FACTORS.get(fact.status, 1.0)
-    return round(total / counted, 3) if counted else 0.0
+    # fsum: the sum does not depend on the facts' order, so a view counted from the
+    # summaries (kg.views.graphview.summary_view) shows the same balance to the digit.
+    return round(math.fsum(weights) / counted, 3) if counted else 0.0
 
 
 def pair_summary(facts: Iterable[FactRow]) -> list[PairSummary]:

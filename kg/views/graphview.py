@@ -7,9 +7,11 @@ the styles every renderer shares (`kg.views.viz`'s page, `kg.views.vizpyvis`).
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from typing import Any
 
 from ..kinds import load_kinds
@@ -180,7 +182,8 @@ def balance_color(score: float) -> str:
     t = max(-1.0, min(1.0, score / 8.0))
     end = (46, 125, 50) if t >= 0 else (198, 40, 40)
     grey = (158, 158, 158)
-    rgb = (round(g + (e - g) * abs(t)) for g, e in zip(grey, end, strict=True))
+    # Halves round up, as Math.round in graph.js, which recolours edges after each filter.
+    rgb = (math.floor(g + (e - g) * abs(t) + 0.5) for g, e in zip(grey, end, strict=True))
     return "#" + "".join(f"{c:02x}" for c in rgb)
 
 
@@ -350,9 +353,11 @@ def summary_view(rows: Iterable[Any], labels: Mapping[str, str], sample: Sampler
         for kind, _, _, k in counts:
             by_kind[kind] += k
         directed = [(src, k) for kind, src, _, k in counts if kind in DIRECTED_KINDS]
-        weighted = sum(KIND_WEIGHTS.get(kind, 0.0) * k for kind, _, _, k in counts)
         factor = STATUS_FACTORS.get(status, 1.0)
-        score = round(weighted * factor / (factor * n), 3) if factor and n else 0.0
+        # Each fact's weight once, summed as `kg.views.analysis.score` sums them.
+        weighted = math.fsum(w for kind, _, _, k in counts
+                             for w in repeat(KIND_WEIGHTS.get(kind, 0.0) * factor, k))
+        score = round(weighted / (factor * n), 3) if factor and n else 0.0
         label = str(n) if status == "occurred" else f"{n} {status}"
         kinds = ", ".join(f"{k} {by_kind[k]}" for k in KINDS if by_kind[k])
         la, lb = labels.get(a, a), labels.get(b, b)
