@@ -48,3 +48,14 @@ def test_viz_is_timed_from_the_summaries_and_from_the_facts(store: Path, tmp_pat
     assert [t.how for t in times] == ["from summaries", "from the facts"]
     assert all(t.seconds > 0 and t.rss > 0 and t.page > 100_000 for t in times)
     assert not (tmp_path / "viz.html").exists()
+
+
+def test_a_cli_peak_is_its_own_not_the_bench_process_size(store: Path) -> None:
+    if not Path(scale.GNU_TIME).exists():
+        pytest.skip(f"{scale.GNU_TIME} is absent")
+    ballast = bytearray(600 * 2**20)
+    ballast[:: 4096] = b"\1" * len(ballast[:: 4096])  # touched: resident in this process
+    _, peak, out = scale.timed(["--store", str(store), "stats", "-f", "json"])
+    assert '"documents": 1' in out
+    assert 0 < peak < 400, peak  # kg stats of one document, not this process's 600 MB
+    del ballast
