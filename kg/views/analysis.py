@@ -241,46 +241,46 @@ def _fact_rows(solutions: Iterable[Any]) -> list[FactRow]:
     return list(rows.values())
 
 
-def sample_facts(store: Any, a: str, b: str, status: str, *, limit: int,
-                 kinds: Iterable[str] | None = None,
-                 dates: Sequence[str] = ()) -> list[FactRow]:
-    """At most `limit` facts of `status` between countries `a` and `b` (either way), of
-    `kinds` if given: the evidence of one edge of the countries view, read with bounded
-    queries. The facts dated on `dates` come first, in that order (the pair's last dates,
-    from the summaries: sorting the pair's facts by date would read them all), then the
-    first others the store holds. Sorted as `sort_facts` does."""
-    if limit < 1:
-        return []
-    ends = [(_code(a, "a"), _code(b, "b"))]
-    if ends[0][0] != ends[0][1]:
-        ends.append(ends[0][::-1])
-    wanted = sorted(set(kinds or ()))
-    unknown = [k for k in wanted if k not in KINDS]
-    if unknown:
-        raise QueryError(f"unknown kind {unknown[0]!r}; kinds: {', '.join(KINDS)}")
+def sample_facts(store: Any, status: str, keys: Iterable[tuple[str, str, str]], *,
+                 limit: int, dates: Sequence[str] = ()) -> list[FactRow]:
+    """At most `limit` facts of `status` with these (source, target, kind), an undirected
+    kind's either way round: the evidence of one edge of the countries view, read with
+    bounded queries. Give only keys that have such facts (the summaries say which): a key
+    with none costs a scan of what the store holds for it. The facts dated on `dates` come
+    first, in that order (the pair's last dates, from the summaries: sorting the pair's facts
+    by date would read them all), then the first others the store holds. Sorted as
+    `sort_facts` does."""
     if status not in STATUS_FACTORS or status not in VALUE_IRI:
         raise QueryError(f"unknown status {status!r}")
+    wanted = []
+    for source, target, kind in keys:
+        if kind not in KINDS:
+            raise QueryError(f"unknown kind {kind!r}; kinds: {', '.join(KINDS)}")
+        ends = [(_code(source, "source"), _code(target, "target"))]
+        if kind not in DIRECTED_KINDS and source != target:
+            ends.append(ends[0][::-1])
+        wanted += [(s, t, kind) for s, t in ends]
+    if limit < 1:
+        return []
     picked: dict[str, tuple[Any, Any]] = {}
     status_iri = ox.NamedNode(VALUE_IRI[status])
     terms = [term for term in map(date_literal, dates) if term is not None]
     try:
-        for date in [*terms, None]:
-            for (source, target), kind in itertools.product(ends, wanted or [None]):
+        for date, (source, target, kind) in itertools.product([*terms, None], wanted):
+            if len(picked) >= limit:
+                break
+            subs = {"s": ox.NamedNode(country_iri(source)),
+                    "t": ox.NamedNode(country_iri(target)), "st": status_iri,
+                    "kind": ox.Literal(kind)}
+            if date is not None:
+                subs["date"] = date
+            # `limit` each time: the facts picked on a date come again after it.
+            query = _SAMPLE_PICK.replace("#limit", str(int(limit))).replace(
+                "#date", "; kg:date ?date" if date is not None else "")
+            for row in store.query(query, prefixes=PREFIXES, substitutions=subs):
+                picked.setdefault(row["fact"].value, (row["fact"], row["g"]))
                 if len(picked) >= limit:
                     break
-                subs = {"s": ox.NamedNode(country_iri(source)),
-                        "t": ox.NamedNode(country_iri(target)), "st": status_iri}
-                if kind is not None:
-                    subs["kind"] = ox.Literal(kind)
-                if date is not None:
-                    subs["date"] = date
-                # `limit` each time: the facts picked on a date come again after it.
-                query = _SAMPLE_PICK.replace("#limit", str(int(limit))).replace(
-                    "#date", "; kg:date ?date" if date is not None else "")
-                for row in store.query(query, prefixes=PREFIXES, substitutions=subs):
-                    picked.setdefault(row["fact"].value, (row["fact"], row["g"]))
-                    if len(picked) >= limit:
-                        break
         solutions = []
         for fact, graph in picked.values():
             solutions += store.query(_DESCRIBE, prefixes=PREFIXES, substitutions={

@@ -295,7 +295,8 @@ def _legend(level: str, shown: set[str]) -> tuple[tuple[str, str], ...]:
 # Facts of one edge the countries view from summaries carries as evidence.
 SAMPLE_PER_EDGE = 6
 
-Sampler = Callable[[str, str, str, int], list[FactRow]]
+# (status, [(source, target, kind)] that have facts of that status, limit) -> facts
+Sampler = Callable[[str, list[tuple[str, str, str]], int], list[FactRow]]
 
 
 def summary_view(rows: Iterable[Any], labels: Mapping[str, str], sample: Sampler, *,
@@ -305,9 +306,10 @@ def summary_view(rows: Iterable[Any], labels: Mapping[str, str], sample: Sampler
                  per_edge: int = SAMPLE_PER_EDGE) -> GraphView | None:
     """The countries view of the facts that summary rows (`kg.graph.summaries.SummaryRow`)
     count: the same nodes, edges and counts as `build_view` of those facts, with a sample
-    of each edge's facts (`sample(a, b, status, limit)`) as its evidence. Time and memory
-    grow with the pairs, not the facts. None if a row does not say its facts' statuses
-    (summaries of an older kg, or statuses kg does not define): read the facts instead.
+    of each edge's facts (`sample(status, [(source, target, kind)], limit)`) as its
+    evidence. Time and memory grow with the pairs, not the facts. None if a row does not
+    say its facts' statuses (summaries of an older kg, or statuses kg does not define):
+    read the facts instead.
     """
     if max_nodes < 2 or max_edges < 1:
         raise ValueError("max_nodes must be at least 2 and max_edges at least 1")
@@ -343,7 +345,8 @@ def summary_view(rows: Iterable[Any], labels: Mapping[str, str], sample: Sampler
         counts = sorted(groups[(pair, status)])
         n = sum(c[3] for c in counts)
         start = len(facts)
-        facts.extend(sample(a, b, status, min(per_edge, n)))
+        facts.extend(sample(status, [(src, tgt, kind) for kind, src, tgt, k in counts if k],
+                            min(per_edge, n)))
         ids = tuple(range(start, len(facts)))
         for code, other in ((a, b), (b, a)):
             involved[code].extend(ids)

@@ -388,9 +388,10 @@ def summary_view_of(store: Any, *, filters: Mapping[str, Any] | None = None,
         if r.last_date:
             last[(min(r.source, r.target), max(r.source, r.target))].add(r.last_date)
 
-    def sample(a: str, b: str, status: str, limit: int) -> list[FactRow]:
+    def sample(status: str, keys: list[tuple[str, str, str]], limit: int) -> list[FactRow]:
+        a, b = sorted(keys[0][:2])
         dates = sorted(last[(a, b)], reverse=True)[:3]
-        return sample_facts(store, a, b, status, limit=limit, kinds=kinds, dates=dates)
+        return sample_facts(store, status, keys, limit=limit, dates=dates)
 
     return summary_view(rows, country_labels(store), sample, filters=filters, **options)
 
