@@ -23,6 +23,8 @@ _COMMITTED = cues.pattern("committed")
 _SCHEDULED_AFTER = re.compile(rf"[^.;]{{0,40}}?\b{cues.alternation('scheduled_after')}\b")
 _CONDITION = cues.pattern("conditions")
 _CONSEQUENCE = cues.pattern("consequence")
+_FUTURE_AFTER = re.compile(r"\b(?:next (?:week|month|year)|tomorrow|later this (?:week|month|year)|"
+                          r"in the coming (?:days|weeks|months))\b(?!['’]s)", re.I)
 _SOON_AFTER = re.compile(rf"\s+{cues.alternation('soon_after')}")
 
 
@@ -181,6 +183,10 @@ def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
         return "planned"
     if kind in _ENCOUNTERS and _SOON_AFTER.match(after):
         return "planned"
+    clause_hi = _clause(sent, m.start(), m.end())[1] - sent.start
+    if kind in _ENCOUNTERS and _FUTURE_AFTER.search(sent.text[m.end():clause_hi][:50]) and \
+            not re.search(r"(?:ed|ld|met|came|went)\s*$", sent.text[lo:m.end()]):
+        return "planned"  # "is visiting Uganda next week"
     hi = _clause(sent, m.start(), m.end())[1] - sent.start
     if _CONDITION.search(window) or _CONDITION.search(sent.text[m.end():hi][:60]):
         # "would impose sanctions if it resumed enrichment", "if Israel attacks Iran": an
@@ -222,11 +228,18 @@ def fact_date(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
     if best.inferred and event_date and len(event_date) == 10:
         # "on Monday", "in January" name the nearest such day: ahead for what is planned
         # ("will be received on Monday"), behind for what happened.
-        if status == "planned" and best.value < event_date[:len(best.value)]:
+        if status == "planned" and best.value < event_date[:len(best.value)] and \
+                _after_plan(sent.text, best.start):
             return best.shifted(forward=True)
         if status != "planned" and best.value > event_date[:len(best.value)]:
             return best.shifted(forward=False)
     return best.value
+
+
+def _after_plan(text: str, at: int) -> bool:
+    """Whether a date at `at` follows the words that put an act ahead ("will meet on
+    Friday"); one before them dates the saying ("said on Tuesday it will impose")."""
+    return any(p.start() < at for p in _PLANNED.finditer(text))
 
 
 _DATELINE_DATE = re.compile(r"\s*(?:\(|--|—|–\s)")
@@ -236,7 +249,7 @@ def report_date(doc: Document, sentences: list[Sentence]) -> str | None:
     """The date of the events a report is about: the first full date it gives, else its date."""
     for sent in sentences[:3]:
         for d in find_dates(sent.text, doc.date):
-            if d.inferred == "week" and _PLANNED.search(sent.text):
+            if d.inferred == "week" and _after_plan(sent.text, d.start):
                 # "will convene a meeting on Friday": the day of an act to come, read as the
                 # past Friday, would date the whole report a week early.
                 continue
