@@ -261,7 +261,7 @@ class Extractor:
             kind = threat_kind(kind, cond)
             decision.rule = f"{decision.rule}+conditional-threat"
         status = fact_status(sent, m, kind)
-        date = fact_date(sent, dates, m, kind, status, event_date)
+        date = fact_date(sent, dates, m, kind, status, event_date, ctx.doc.date)
         attribution = "commentary" if ctx.doc.commentary_start is not None and \
             sent.start >= ctx.doc.commentary_start else "reported"
         location = fact_location(ctx, i, sent, m, kind)
