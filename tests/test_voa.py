@@ -19,9 +19,11 @@ from kg.records import KINDS
 
 VOA = Path(__file__).resolve().parent / "data" / "voa"
 
-# Measured the first and only time kg was scored on this set (commit after 821c437): precision
-# 0.692, recall 0.667, F1 0.679. The floors sit 0.05 under, so that a loss on unseen text fails.
-MEASURED = {"f1": 0.679, "precision": 0.692}
+# Measured the first time kg was scored on this set (commit after 821c437): precision 0.692,
+# recall 0.667, F1 0.679. Measured again once, after rules were written from the VOA dev set
+# (tests/data/voa-dev) and never from this one: precision 0.750, recall 0.722, F1 0.736 (date
+# accuracy 0.538, status 0.821). The floors sit 0.05 under, so that a loss on unseen text fails.
+MEASURED = {"f1": 0.736, "precision": 0.75}
 FLOOR = {metric: round(value - 0.05, 3) for metric, value in MEASURED.items()}
 
 _ISO3 = re.compile(r"[A-Z]{3}")

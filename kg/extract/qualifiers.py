@@ -23,6 +23,8 @@ _COMMITTED = cues.pattern("committed")
 _SCHEDULED_AFTER = re.compile(rf"[^.;]{{0,40}}?\b{cues.alternation('scheduled_after')}\b")
 _CONDITION = cues.pattern("conditions")
 _CONSEQUENCE = cues.pattern("consequence")
+_FUTURE_AFTER = re.compile(r"\b(?:next (?:week|month|year)|tomorrow|later this (?:week|month|year)|"
+                          r"in the coming (?:days|weeks|months))\b(?!['’]s)", re.I)
 _SOON_AFTER = re.compile(rf"\s+{cues.alternation('soon_after')}")
 
 
@@ -181,6 +183,10 @@ def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
         return "planned"
     if kind in _ENCOUNTERS and _SOON_AFTER.match(after):
         return "planned"
+    clause_hi = _clause(sent, m.start(), m.end())[1] - sent.start
+    if kind in _ENCOUNTERS and _FUTURE_AFTER.search(sent.text[m.end():clause_hi][:50]) and \
+            not re.search(r"(?:ed|ld|met|came|went)\s*$", sent.text[lo:m.end()]):
+        return "planned"  # "is visiting Uganda next week"
     hi = _clause(sent, m.start(), m.end())[1] - sent.start
     if _CONDITION.search(window) or _CONDITION.search(sent.text[m.end():hi][:60]):
         # "would impose sanctions if it resumed enrichment", "if Israel attacks Iran": an
