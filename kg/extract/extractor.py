@@ -585,6 +585,11 @@ class Extractor:
             # talks" name theirs inside the trigger).
             mentions = [x for x in mentions if x.end <= sent.start + m.end()
                         or x.how in ("person", "title", "group", "pronoun")]
+        if kind == "cooperation":
+            # "close cooperation on Syria and Iraq": the country right after is the topic.
+            mentions = [x for x in mentions if not re.fullmatch(
+                r"\s+(?:on|over|regarding|about|concerning)\s+(?:the\s+)?",
+                sent.text[m.end():max(m.end(), x.start - sent.start)])]
         # "cooperation between North Korea and Russia" is the parse's (`between` of sides.py):
         # read by word order, its pair is the one named after the trigger (below).
         groups_before = [x for x in mentions if x.end <= sent.start + m.start()
