@@ -234,7 +234,8 @@ def fact_date(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
     if best.inferred and event_date and len(event_date) == 10:
         # "on Monday", "in January" name the nearest such day: ahead for what is planned
         # ("will be received on Monday"), behind for what happened.
-        if status == "planned" and best.value < event_date[:len(best.value)]:
+        if status == "planned" and best.value < event_date[:len(best.value)] and \
+                _after_plan(sent.text, best.start):
             return best.shifted(forward=True)
         if status != "planned" and best.value > event_date[:len(best.value)]:
             return best.shifted(forward=False)
@@ -244,6 +245,14 @@ def fact_date(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
 # The future told from the day of writing, not reported from a past day ("would", "planned").
 _PRESENT_FUTURE = re.compile(r"(?i)\b(?:will|shall|'ll|(?:is|are) (?:due |set |scheduled |"
                              r"expected |slated )?to|plans? to|intends? to)\b")
+
+
+def _after_plan(text: str, at: int) -> bool:
+    """Whether a date at `at` follows the words that put an act ahead ("will meet on
+    Friday"); one before them dates the saying ("said on Tuesday it will impose")."""
+    return any(p.start() < at for p in _PLANNED.finditer(text))
+
+
 _DATELINE_DATE = re.compile(r"\s*(?:\(|--|—|–\s)")
 
 
@@ -251,7 +260,7 @@ def report_date(doc: Document, sentences: list[Sentence]) -> str | None:
     """The date of the events a report is about: the first full date it gives, else its date."""
     for sent in sentences[:3]:
         for d in find_dates(sent.text, doc.date):
-            if d.inferred == "week" and _PLANNED.search(sent.text):
+            if d.inferred == "week" and _after_plan(sent.text, d.start):
                 # "will convene a meeting on Friday": the day of an act to come, read as the
                 # past Friday, would date the whole report a week early.
                 continue
