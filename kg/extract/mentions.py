@@ -321,7 +321,9 @@ class MentionFinder:
                     if publisher and (bare or key in _HEAD_TITLES) and \
                             key not in _FOREIGN_TITLES and not (
                                 publisher in _NO_HEAD_OF_GOVERNMENT and
-                                _OFFICE_OF_ROLE.get(key) == "head_of_government"):
+                                _OFFICE_OF_ROLE.get(key) == "head_of_government"
+                                or publisher in _FM_TITLED_OTHERWISE and
+                                key == "foreign minister"):
                         m.countries = (publisher,)
                     elif key in last_by_title:
                         m.countries = last_by_title[key].countries
@@ -443,6 +445,7 @@ _OFFICE_OF_ROLE = cues.mapping("offices")
 _HEAD_TITLES = set(cues.words("head_titles"))
 _FOREIGN_TITLES = set(cues.words("foreign_titles"))
 _NO_HEAD_OF_GOVERNMENT = set(cues.words("no_head_of_government"))
+_FM_TITLED_OTHERWISE = set(cues.words("foreign_minister_titled_otherwise"))
 
 
 def _role_key(role: str | None) -> str:
