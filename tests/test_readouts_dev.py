@@ -20,7 +20,7 @@ from kg.records import KINDS
 READOUTS = Path(__file__).resolve().parent / "data" / "readouts-dev"
 
 # First scored (gold committed before): precision 0.684, recall 0.510, F1 0.584. Reached:
-MEASURED = {"f1": 0.78, "precision": 0.796}
+MEASURED = {"f1": 0.788, "precision": 0.812}
 FLOOR = {metric: round(value - 0.03, 3) for metric, value in MEASURED.items()}
 
 _ISO3 = re.compile(r"[A-Z]{3}")
