@@ -143,7 +143,13 @@ class Extractor:
             decisions = []
             # Dates matter only where a trigger stands (or for the report of every sentence).
             dates = find_dates(sent.text, doc.date) if hits[i] or reports is not None else []
-            for _, _, trigger, m in sorted(hits[i], key=lambda h: h[:2]):
+            # Kind by kind, in the order of the trigger table; within a kind, in text order,
+            # so that a fact's status and date are those of its first mention ("will travel
+            # to Colombo on May 2 … the first visit by a Secretary of State since 2005").
+            first = {}
+            for h in hits[i]:
+                first.setdefault(h[2].kind, min(x[0] for x in hits[i] if x[2].kind == h[2].kind))
+            for _, _, trigger, m in sorted(hits[i], key=lambda h: (first[h[2].kind], h[1])):
                 decision = Decision(trigger.kind, m.group(0), trigger.source)
                 for fact in self._facts_at(ctx, i, sent, trigger, m, dates, event_date,
                                            decision, reading.parses.get(i, ())):
