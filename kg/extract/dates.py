@@ -161,7 +161,16 @@ def _resolve(kind: str, m: re.Match[str], anchor: dt.date | None) -> str | None:
         if word == "tomorrow":
             return (anchor + dt.timedelta(days=1)).isoformat()
         if word.endswith("week"):
-            return None  # a week is no calendar unit of ISO dates at our precisions
+            # A week is no calendar unit of ISO dates: the month (or year) it lies in, when
+            # it lies in one ("met last week" in a report of 23 October: 16-22 October).
+            # "Last week" said on a Sunday is the week just ended: the seven days before.
+            monday = anchor - dt.timedelta(days=anchor.weekday())
+            first = {"last": anchor - dt.timedelta(days=7),
+                     "next": monday + dt.timedelta(days=7)}.get(word.split()[0], monday)
+            monday, sunday = first, first + dt.timedelta(days=6)
+            if (monday.year, monday.month) == (sunday.year, sunday.month):
+                return f"{monday.year:04d}-{monday.month:02d}"
+            return f"{monday.year:04d}" if monday.year == sunday.year else None
         if word.endswith("month"):
             shift = {"last": -1, "next": 1}.get(word.split()[0], 0)
             when = anchor + relativedelta(months=shift)

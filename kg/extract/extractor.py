@@ -143,7 +143,13 @@ class Extractor:
             decisions = []
             # Dates matter only where a trigger stands (or for the report of every sentence).
             dates = find_dates(sent.text, doc.date) if hits[i] or reports is not None else []
-            for _, _, trigger, m in sorted(hits[i], key=lambda h: h[:2]):
+            # Kind by kind, in the order of the trigger table; within a kind, in text order,
+            # so that a fact's status and date are those of its first mention ("will travel
+            # to Colombo on May 2 … the first visit by a Secretary of State since 2005").
+            first = {}
+            for h in hits[i]:
+                first.setdefault(h[2].kind, min(x[0] for x in hits[i] if x[2].kind == h[2].kind))
+            for _, _, trigger, m in sorted(hits[i], key=lambda h: (first[h[2].kind], h[1])):
                 decision = Decision(trigger.kind, m.group(0), trigger.source)
                 for fact in self._facts_at(ctx, i, sent, trigger, m, dates, event_date,
                                            decision, reading.parses.get(i, ())):
@@ -261,7 +267,7 @@ class Extractor:
             kind = threat_kind(kind, cond)
             decision.rule = f"{decision.rule}+conditional-threat"
         status = fact_status(sent, m, kind)
-        date = fact_date(sent, dates, m, kind, status, event_date)
+        date = fact_date(sent, dates, m, kind, status, event_date, ctx.doc.date)
         attribution = "commentary" if ctx.doc.commentary_start is not None and \
             sent.start >= ctx.doc.commentary_start else "reported"
         location = fact_location(ctx, i, sent, m, kind)
@@ -585,6 +591,11 @@ class Extractor:
             # talks" name theirs inside the trigger).
             mentions = [x for x in mentions if x.end <= sent.start + m.end()
                         or x.how in ("person", "title", "group", "pronoun")]
+        if kind == "cooperation":
+            # "close cooperation on Syria and Iraq": the country right after is the topic.
+            mentions = [x for x in mentions if not re.fullmatch(
+                r"\s+(?:on|over|regarding|about|concerning)\s+(?:the\s+)?",
+                sent.text[m.end():max(m.end(), x.start - sent.start)])]
         # "cooperation between North Korea and Russia" is the parse's (`between` of sides.py):
         # read by word order, its pair is the one named after the trigger (below).
         groups_before = [x for x in mentions if x.end <= sent.start + m.start()

@@ -223,7 +223,10 @@ class MentionFinder:
                                         text[k.end - sent.start:start])
                            or re.fullmatch(r"(?:'s|’s)\s+(?:[\w-]+\s+){1,3}",
                                            text[k.end - sent.start:start])
-                           or _RANK_WORDS.fullmatch(text[k.end - sent.start:start]))
+                           or _RANK_WORDS.fullmatch(text[k.end - sent.start:start])
+                           # "Republic of Korea (ROK) Minister of National Defense": the
+                           # country's abbreviation in brackets between it and the title.
+                           or re.fullmatch(r"\)\s+", text[k.end - sent.start:start]))
                       and k.how in ("name", "demonym")]
             if before:
                 countries = before[-1].countries
@@ -316,7 +319,11 @@ class MentionFinder:
                     key = _role_key(m.role)
                     bare = bool(re.match(r"(?i)the\s", doc.text[max(0, m.start - 4):m.start]))
                     if publisher and (bare or key in _HEAD_TITLES) and \
-                            key not in _FOREIGN_TITLES:
+                            key not in _FOREIGN_TITLES and not (
+                                publisher in _NO_HEAD_OF_GOVERNMENT and
+                                _OFFICE_OF_ROLE.get(key) == "head_of_government"
+                                or publisher in _FM_TITLED_OTHERWISE and
+                                key == "foreign minister"):
                         m.countries = (publisher,)
                     elif key in last_by_title:
                         m.countries = last_by_title[key].countries
@@ -437,6 +444,8 @@ class MentionFinder:
 _OFFICE_OF_ROLE = cues.mapping("offices")
 _HEAD_TITLES = set(cues.words("head_titles"))
 _FOREIGN_TITLES = set(cues.words("foreign_titles"))
+_NO_HEAD_OF_GOVERNMENT = set(cues.words("no_head_of_government"))
+_FM_TITLED_OTHERWISE = set(cues.words("foreign_minister_titled_otherwise"))
 
 
 def _role_key(role: str | None) -> str:

@@ -196,7 +196,7 @@ def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
 
 
 def fact_date(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
-               event_date: str | None) -> str | None:
+               event_date: str | None, published: str | None = None) -> str | None:
     """The date of the act a trigger names: the nearest date in its clause that modifies it.
 
     Not a date owned by a noun ("yesterday's vote"), not the date of an act the trigger
@@ -225,6 +225,12 @@ def fact_date(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
     if not usable:
         return event_date
     best = min(usable, key=lambda d: abs(d.start - m.start()))
+    lo_clause = _clause(sent, m.start(), m.end())[0] - sent.start
+    if status == "planned" and published and len(published) == 10 and \
+            _PRESENT_FUTURE.search(" ".join(sent.text[lo_clause:m.start()].split()[-8:])):
+        # "will travel to Sri Lanka on Tuesday" is ahead of the day it is said on, whatever
+        # past day the report is about ("… met on Tuesday" later in a Wednesday readout).
+        event_date = max(event_date or published, published)
     if best.inferred and event_date and len(event_date) == 10:
         # "on Monday", "in January" name the nearest such day: ahead for what is planned
         # ("will be received on Monday"), behind for what happened.
@@ -234,6 +240,11 @@ def fact_date(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
         if status != "planned" and best.value > event_date[:len(best.value)]:
             return best.shifted(forward=False)
     return best.value
+
+
+# The future told from the day of writing, not reported from a past day ("would", "planned").
+_PRESENT_FUTURE = re.compile(r"(?i)\b(?:will|shall|'ll|(?:is|are) (?:due |set |scheduled |"
+                             r"expected |slated )?to|plans? to|intends? to)\b")
 
 
 def _after_plan(text: str, at: int) -> bool:
