@@ -251,7 +251,7 @@ TERMINAL_ROWS = 1000
                    "bundled tables.")
 @click.option("--parse/--no-parse", default=True, envvar="KG_PARSE", show_default=True,
               help="Read who acts on whom from a dependency parse of each candidate "
-                   "sentence; --no-parse reads word order alone: about 2.5 times faster, "
+                   "sentence; --no-parse reads word order alone: about 3 times faster, "
                    "a little less recall (README, Quality and speed).")
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
 @click.pass_context
