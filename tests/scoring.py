@@ -97,3 +97,33 @@ def score(gold: dict[str, list[dict[str, Any]]], records: list[dict[str, Any]]) 
         for k in unused:
             result.fp[k[0]] += 1
     return result
+
+
+def assert_gold_set(folder: Path, documents: int,
+                    front: tuple[str, ...] = ("url", "date")) -> None:
+    """A folder of passages and gold files is what the scorer expects: `documents` texts, each
+    with a gold file of facts FACTS.md allows, its front matter naming `front`, and every
+    fact's evidence a quotation of its passage (so a fact cannot be coded from outside it)."""
+    texts = {p.stem for p in folder.glob("*.txt")}
+    golds = {p.name.removesuffix(".gold.json") for p in folder.glob("*.gold.json")}
+    assert len(texts) == documents
+    assert texts == golds
+    for doc in sorted(golds):
+        data = json.loads((folder / f"{doc}.gold.json").read_text(encoding="utf-8"))
+        assert data["doc"] == doc
+        assert data["facts"], doc
+        for fact in data["facts"]:
+            where = (doc, fact)
+            assert fact["kind"] in KINDS and all(k in KINDS for k in fact["alt"]), where
+            assert _ISO3.fullmatch(fact["source"]) and _ISO3.fullmatch(fact["target"]), where
+            assert fact["source"] != fact["target"], where
+            assert fact["status"] in {"occurred", "planned", "negated"}, where
+            assert fact["attribution"] in {"reported", "commentary"}, where
+            assert isinstance(fact["optional"], bool), where
+            assert fact["date"] is None or re.fullmatch(
+                r"\d{4}(-\d{2}(-\d{2})?)?", fact["date"]), where
+        text = (folder / f"{doc}.txt").read_text(encoding="utf-8")
+        assert text.startswith("---\n"), doc
+        assert all(f"\n{name}: " in text for name in front), doc
+        body = text.split("\n---\n", 1)[1]
+        assert all(f["evidence"] in body for f in data["facts"]), doc

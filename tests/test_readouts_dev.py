@@ -9,13 +9,10 @@ floor sits 0.03 under the figure reached, so that a change that loses quality on
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
+import scoring
 from test_eval import _score
-
-from kg.records import KINDS
 
 READOUTS = Path(__file__).resolve().parent / "data" / "readouts-dev"
 
@@ -23,30 +20,9 @@ READOUTS = Path(__file__).resolve().parent / "data" / "readouts-dev"
 MEASURED = {"f1": 0.788, "precision": 0.812}
 FLOOR = {metric: round(value - 0.03, 3) for metric, value in MEASURED.items()}
 
-_ISO3 = re.compile(r"[A-Z]{3}")
-
 
 def test_the_readouts_dev_set_is_well_formed() -> None:
-    texts = {p.stem for p in READOUTS.glob("*.txt")}
-    golds = {p.name.removesuffix(".gold.json") for p in READOUTS.glob("*.gold.json")}
-    assert len(texts) == 28
-    assert texts == golds
-    for doc in sorted(golds):
-        data = json.loads((READOUTS / f"{doc}.gold.json").read_text(encoding="utf-8"))
-        assert data["doc"] == doc
-        assert data["facts"], doc
-        for fact in data["facts"]:
-            where = (doc, fact)
-            assert fact["kind"] in KINDS and all(k in KINDS for k in fact["alt"]), where
-            assert _ISO3.fullmatch(fact["source"]) and _ISO3.fullmatch(fact["target"]), where
-            assert fact["source"] != fact["target"], where
-            assert fact["status"] in {"occurred", "planned", "negated"}, where
-            assert isinstance(fact["optional"], bool), where
-        text = (READOUTS / f"{doc}.txt").read_text(encoding="utf-8")
-        assert text.startswith("---\n") and "\nurl: " in text and "\ndate: " in text, doc
-        assert "\nsource: " in text and "\ntitle: " in text, doc
-        body = text.split("\n---\n", 1)[1]
-        assert all(f["evidence"] in body for f in data["facts"]), doc
+    scoring.assert_gold_set(READOUTS, 28, front=("url", "date", "source", "title"))
 
 
 def test_the_readouts_dev_set_holds_its_figure() -> None:

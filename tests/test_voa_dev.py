@@ -8,13 +8,10 @@ When kg errs on real news, look for the cause here (never in tests/data/voa). Th
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 
+import scoring
 from test_eval import _score
-
-from kg.records import KINDS
 
 VOA_DEV = Path(__file__).resolve().parent / "data" / "voa-dev"
 HELD_OUT = Path(__file__).resolve().parent / "data" / "voa"
@@ -24,8 +21,6 @@ HELD_OUT = Path(__file__).resolve().parent / "data" / "voa"
 MEASURED = {"f1": 0.8, "precision": 0.923}
 FLOOR = {metric: round(value - 0.03, 3) for metric, value in MEASURED.items()}
 
-_ISO3 = re.compile(r"[A-Z]{3}")
-
 
 def _url(path: Path) -> str:
     return next(line for line in path.read_text(encoding="utf-8").splitlines()
@@ -33,25 +28,7 @@ def _url(path: Path) -> str:
 
 
 def test_the_voa_dev_set_is_well_formed() -> None:
-    texts = {p.stem for p in VOA_DEV.glob("*.txt")}
-    golds = {p.name.removesuffix(".gold.json") for p in VOA_DEV.glob("*.gold.json")}
-    assert len(texts) == 43
-    assert texts == golds
-    for doc in sorted(golds):
-        data = json.loads((VOA_DEV / f"{doc}.gold.json").read_text(encoding="utf-8"))
-        assert data["doc"] == doc
-        assert data["facts"], doc
-        for fact in data["facts"]:
-            where = (doc, fact)
-            assert fact["kind"] in KINDS and all(k in KINDS for k in fact["alt"]), where
-            assert _ISO3.fullmatch(fact["source"]) and _ISO3.fullmatch(fact["target"]), where
-            assert fact["source"] != fact["target"], where
-            assert fact["status"] in {"occurred", "planned", "negated"}, where
-            assert isinstance(fact["optional"], bool), where
-        text = (VOA_DEV / f"{doc}.txt").read_text(encoding="utf-8")
-        assert text.startswith("---\n") and "\nurl: " in text and "\ndate: " in text, doc
-        body = text.split("\n---\n", 1)[1]
-        assert all(f["evidence"] in body for f in data["facts"]), doc
+    scoring.assert_gold_set(VOA_DEV, 43)
 
 
 def test_no_story_of_the_held_out_set_is_used() -> None:
