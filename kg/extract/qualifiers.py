@@ -137,6 +137,7 @@ def refusal(sent: Sentence, m: Hit, kind: str) -> str | None:
 
 _REFUSING = kinds_with("refusing")
 _SAID_IS_DONE = kinds_with("said-is-done")
+_SPOKEN = kinds_with("speech")
 _STANDING = kinds_with("standing")
 _ENCOUNTERS = kinds_with("encounter")
 _LOCATED = kinds_with("located")
@@ -172,7 +173,11 @@ def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
     if _negated(window) or _REFUSED.search(window) or _REFUSAL.search(window):
         return "negated"
     if kind in _SAID_IS_DONE:
-        return "occurred"  # the agreeing, inviting, threatening itself happened
+        # The agreeing, inviting, threatening itself happened. A deed still ahead ("will sign a
+        # trade deal", "plans to invite") is planned; a threat or refusal is made in the
+        # future tense ("would have serious consequences", "would stay despite pressure").
+        near = " ".join(window.split()[-5:])
+        return "planned" if kind not in _SPOKEN and _PLANNED.search(near) else "occurred"
     after = sent.text[m.end():m.end() + 60]
     if _SCHEDULED_AFTER.match(after):
         return "planned"
