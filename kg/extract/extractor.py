@@ -146,9 +146,9 @@ class Extractor:
             # Kind by kind, in the order of the trigger table; within a kind, in text order,
             # so that a fact's status and date are those of its first mention ("will travel
             # to Colombo on May 2 … the first visit by a Secretary of State since 2005").
-            first = {}
+            first: dict[str, int] = {}
             for h in hits[i]:
-                first.setdefault(h[2].kind, min(x[0] for x in hits[i] if x[2].kind == h[2].kind))
+                first[h[2].kind] = min(first.get(h[2].kind, h[0]), h[0])
             for _, _, trigger, m in sorted(hits[i], key=lambda h: (first[h[2].kind], h[1])):
                 decision = Decision(trigger.kind, m.group(0), trigger.source)
                 for fact in self._facts_at(ctx, i, sent, trigger, m, dates, event_date,

@@ -188,11 +188,10 @@ def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
         return "planned"
     if kind in _ENCOUNTERS and _SOON_AFTER.match(after):
         return "planned"
-    clause_hi = _clause(sent, m.start(), m.end())[1] - sent.start
-    if kind in _ENCOUNTERS and _FUTURE_AFTER.search(sent.text[m.end():clause_hi][:50]) and \
+    hi = _clause(sent, m.start(), m.end())[1] - sent.start
+    if kind in _ENCOUNTERS and _FUTURE_AFTER.search(sent.text[m.end():hi][:50]) and \
             not re.search(r"(?:ed|ld|met|came|went)\s*$", sent.text[lo:m.end()]):
         return "planned"  # "is visiting Uganda next week"
-    hi = _clause(sent, m.start(), m.end())[1] - sent.start
     if _CONDITION.search(window) or _CONDITION.search(sent.text[m.end():hi][:60]):
         # "would impose sanctions if it resumed enrichment", "if Israel attacks Iran": an
         # act under a condition is not done, whatever tense it is told in.
@@ -230,9 +229,8 @@ def fact_date(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
     if not usable:
         return event_date
     best = min(usable, key=lambda d: abs(d.start - m.start()))
-    lo_clause = _clause(sent, m.start(), m.end())[0] - sent.start
     if status == "planned" and published and len(published) == 10 and \
-            _PRESENT_FUTURE.search(" ".join(sent.text[lo_clause:m.start()].split()[-8:])):
+            _PRESENT_FUTURE.search(" ".join(sent.text[lo:m.start()].split()[-8:])):
         # "will travel to Sri Lanka on Tuesday" is ahead of the day it is said on, whatever
         # past day the report is about ("… met on Tuesday" later in a Wednesday readout).
         event_date = max(event_date or published, published)
