@@ -21,6 +21,7 @@ from .clauses import clause_span as _clause
 from .confidence import rate
 from .dates import find_dates
 from .mentions import DocumentContext, Mention, MentionFinder, in_compound
+from .order import Clause, Pair, read_undirected
 from .qualifiers import (
     TOPIC_PATTERN,
     banned,
@@ -559,7 +560,7 @@ class Extractor:
                           right: list[Mention], clause_start: int, clause_end: int,
                           decision: Decision, read: Sides | None) -> list[Pair] | None:
         kind = trigger.kind
-        if kind == "partnership" and (re.search(
+        if kind in kinds_with("alliance") and (re.search(
                 r"\b(?:with|among|other|and|of|(?:his|her)(?:\s+\w+)?)\s+$",
                 sent.text[:m.start()]) or m.group(0).lower() in ("allies", "partners") and
                 re.search(r"(?:\b(?:their|its)|'s|’s)\s+(?:[\w-]+\s+)?$", sent.text[:m.start()])):
@@ -572,138 +573,16 @@ class Extractor:
                 decision.reason = read.reject
                 return None
             return _pairs_of(read, decision)
-        decision.rule = "order-undirected"
-        quoted: set[str] = set()
-        if not _in_quote(sent.text, m.start()):
-            # "X took part in the meeting, saying that “Washington seeks …”": a name quoted
-            # is no side of an act told outside the quotation.
-            quoted = {c for x in mentions if _in_quote(sent.text, x.start - sent.start)
-                      for c in x.countries}
-            mentions = [x for x in mentions if not _in_quote(sent.text, x.start - sent.start)]
-        # "its ally in its battle against Beijing": the one fought is no partner of the act;
-        # "signed an agreement with Turkey's rival Greece": Turkey only tells who Greece is.
-        mentions = [x for x in mentions if not _AGAINST.search(
-            sent.text, max(0, x.start - sent.start - 40), max(0, x.start - sent.start))
-            and not _RELATION_OF.match(ctx.doc.text, x.end)]
-        if kind in ("meeting", "call") and not re.match(r"\s*(?:with|between)\b",
-                                                        sent.text[m.end():]):
-            # "discussed the situation in Ukraine": what follows is the topic ("U.S.-Ukraine
-            # talks" name theirs inside the trigger).
-            mentions = [x for x in mentions if x.end <= sent.start + m.end()
-                        or x.how in ("person", "title", "group", "pronoun")]
-        if kind == "cooperation":
-            # "close cooperation on Syria and Iraq": the country right after is the topic.
-            mentions = [x for x in mentions if not re.fullmatch(
-                r"\s+(?:on|over|regarding|about|concerning)\s+(?:the\s+)?",
-                sent.text[m.end():max(m.end(), x.start - sent.start)])]
-        # "cooperation between North Korea and Russia" is the parse's (`between` of sides.py):
-        # read by word order, its pair is the one named after the trigger (below).
-        groups_before = [x for x in mentions if x.end <= sent.start + m.start()
-                         and len(x.countries) >= 2 and clause_start <= x.start]
-        # ", France said": the one reporting is no partner of what it reports.
-        mentions = [x for x in mentions if not (
-            _REPORTER.match(ctx.doc.text, x.end)
-            and re.search(r",\s*(?:the\s+)?$", ctx.doc.text[max(0, x.start - 6):x.start]))]
-        if kind == "partnership" and re.fullmatch(r"(?:ally|allies|partners?)", m.group(0), re.I):
-            # "South Korea and Japan, both U.S. allies": each is the allies' country's partner.
-            owner = [x for x in mentions if x.end <= sent.start + m.start()
-                     and re.fullmatch(r"\s+(?:[\w-]+\s+)?", sent.text[x.end - sent.start:m.start()])
-                     and x.how in ("name", "demonym")]
-            # the ones the phrase describes: apposed ("X, a key U.S. ally") or its subject
-            others = [x for x in mentions if owner and x.end <= owner[-1].start
-                      and not set(x.countries) & set(owner[-1].countries)
-                      and _DESCRIBED.fullmatch(ctx.doc.text[x.end:owner[-1].start])]
-            if owner and others:
-                return [(x, a, owner[-1], b) for x in others for a in x.countries
-                        for b in owner[-1].countries]
-        linked = re.match(r"\s+(?:of|to)\s", sent.text[m.end():]) and kind == "partnership"
-        if linked:
-            # "Both are treaty allies of the United States", "a close ally of Rabat": the
-            # subject with the one named after.
-            subject = [x for x in mentions if x.end <= sent.start + m.start()
-                       and clause_start <= x.start][:1]
-            obj = [x for x in mentions if x.start >= sent.start + m.end()
-                   and x.end <= clause_end][:1]
-            if subject and obj:
-                return [(subject[0], a, obj[0], b) for a in subject[0].countries
-                        for b in obj[0].countries if a != b]
-        if groups_before:
-            # "Both leaders agreed …", "urged both governments to sign …": they are the sides;
-            # but "X and Y told Trump in phone conversations": each of them with the one told.
-            group = groups_before[-1]
-            # where the group's names end ("Both X and Y told …")
-            named_end = max(x.end for x in mentions if x.start >= group.start
-                            and x.end <= sent.start + m.start()
-                            and set(x.countries) <= set(group.countries))
-            told = [x for x in mentions if named_end <= x.start
-                    and x.end <= sent.start + m.start()
-                    and x.how in ("person", "title", "name") and not x.locative
-                    and not set(x.countries) & set(group.countries)
-                    and re.fullmatch(r"\s+\w+\s+", ctx.doc.text[named_end:x.start])
-                    and re.fullmatch(r"\s+(?:in|by|during|over|on)\s+(?:[\w'’-]+\s+){0,2}",
-                                     ctx.doc.text[x.end:sent.start + m.start()])]
-            if told:
-                return [(group, a, told[0], b) for a in group.countries for b in told[0].countries]
-            mentions = [group]
-        if kind == "agreement" and re.match(r"agree", m.group(0), re.I) and not re.match(
-                r"\s*with\b", sent.text[m.end():]):
-            # "agreed that both will press Beijing": what was agreed is no side of it.
-            mentions = [x for x in mentions if x.end <= sent.start + m.start()
-                        or re.search(r"\bwith\s+(?:the\s+)?$",
-                                     sent.text[:x.start - sent.start])]
-        in_clause = [x for x in mentions if not x.locative
-                     and clause_start <= x.start and x.end <= clause_end] or [
-            # No side in the trigger's clause ("…, and agreed to …"; a quotation ending in
-            # "he said"): the people the sentence names act, not the countries it mentions.
-            x for x in mentions if not x.locative and x.text.lower() != "its"
-            and x.how in ("person", "title", "pronoun", "first_person", "group")]
-        before = {c for x in in_clause if x.end <= sent.start + m.start() for c in x.countries}
-        after = [x for x in in_clause if x.start >= sent.start + m.end()]
-        if len(before) >= 2:
-            # "X and Y agreed to ..., with Z's moves in mind": the subject names the sides.
-            in_clause = [x for x in in_clause if x.end <= sent.start + m.start()]
-        elif re.match(r"\W*(?:[\w-]+\s+){0,4}(?:between|by|of|among)\s",
-                      sent.text[m.end():]) and len({c for x in after for c in x.countries}) >= 2:
-            # "a joint statement issued by X and Y"
-            in_clause = after
-        countries: dict[str, Mention] = {}
-        for x in in_clause:
-            for c in x.countries:
-                countries.setdefault(c, x)
-        if len(countries) == 1 and len(ctx.main_pair) == 2:
-            (only,) = countries
-            other = ctx.main_pair[1] if ctx.main_pair[0] == only else ctx.main_pair[0]
-            # The other side of the document, if it is ever more than a place there ("was
-            # arrested in Lebanon for collaborating with Israel" pairs Israel with no one);
-            # officials meet where one of them is at home ("talks during a visit to Beirut").
-            named = kind in _ENCOUNTERS or any(
-                x.country == other and not (x.locative and _WHERE.search(
-                    ctx.doc.text, max(0, x.start - 40), x.start))
-                for ms in ctx.mentions for x in ms)
-            if only in ctx.main_pair and named and other not in quoted and not (
-                    _BODY_BEFORE.search(sent.text[:m.start()])) and (
-                    kind != "partnership" or re.search(
-                        r"\b(?:with|counterpart|bilateral|both|two|each other|between|we|our|us)\b",
-                        sent.text, re.I)):
-                countries[other] = Mention(0, 0, "", "group", (other,))
-        if len(countries) > 3:
-            decision.reason = f"{len(countries)} countries in one clause: too many to pair"
+        pairs, steps, reject = read_undirected(Clause(
+            ctx, sent, kind, m, clause_start, clause_end, tuple(mentions)))
+        decision.rule = "order-undirected" + "".join("+" + step for step in steps)
+        if pairs is None:
+            decision.reason = reject
             decision.rule = "too-many-countries"
             return None
-        split = sent.start + m.start()
-        lefts = {c for c, x in countries.items() if x.end <= split and x.start > 0}
-        rights = {c for c, x in countries.items() if x.start >= split}
-        if len(lefts) == 1 and len(rights) >= 2:
-            # "spoke by phone with both X and Y": the subject with each, not X with Y.
-            (a,) = lefts
-            return [(countries[a], a, countries[b], b) for b in sorted(rights) if b != a]
-        pairs = [(countries[a], a, countries[b], b) for a, b in combinations(list(countries), 2)]
         if not pairs:
             decision.reason = "only one country found"
         return pairs
-
-
-Pair = tuple[Mention, str, Mention, str]
 
 
 def _pairs_of(read: Sides, decision: Decision) -> list[Pair] | None:
@@ -755,30 +634,12 @@ _BODY = re.compile(r"\b(?:ministry|government|foreign office|presidency|embassy|
                    re.I)
 
 
-_ENCOUNTERS = kinds_with("encounter")
-# Where something happened ("arrested in Lebanon"), not where one went or came from.
-_WHERE = re.compile(r"\b(?:in|at|near|inside)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
 # "support to militants in Afghanistan": the country is where the group is, not the one acted on.
 _GROUP_IN = re.compile(r"\b(?:militants?|rebels?|fighters?|insurgents?|separatists?|groups?|"
                        r"bases?|camps?|hideouts?)\s+(?:based\s+|operating\s+)?in\s+$")
 # The trigger of triggers.yaml that a hyphenated pair opens ("U.S.-Ukraine talks").
 _COMPOUND_PAIR = re.compile(r"(?:[a-z]\.?)+-[a-z]+ (?:peace )?(?:talks|negotiations|summit)",
                             re.I)
-_RELATION_OF = re.compile(r"['’]s\s+(?:[\w-]+\s+)?(?:arch-?)?(?:rivals?|neighbou?rs?|ally|allies|"
-                          r"foes?|enem(?:y|ies)|adversar(?:y|ies))\s+(?=[A-Z])")
-# "the council meeting", "a cabinet meeting": a body's meeting, of no pair.
-_BODY_BEFORE = re.compile(r"\b(?:council|assembly|committee|board|cabinet|parliament|"
-                          r"parliamentary|party)\s+$", re.I)
-_REPORTER = re.compile(r"\s+(?:said|says|told|added|noted|reported|announced|stated)\b")
-_DESCRIBED = re.compile(r"(?:,\s+|\s+(?:are|is|were|was|remain|remains)\s+)"
-                        r"(?:(?:both|all|a|an|the)\s+)?(?:[\w-]+\s+){0,2}")
-_AGAINST = re.compile(r"\bagainst\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$")
-
-
-def _in_quote(text: str, i: int) -> bool:
-    """Whether offset `i` of a sentence lies inside a quotation."""
-    before = text[:max(0, i)]
-    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
 
 
 _INSTITUTION_IN = re.compile(
