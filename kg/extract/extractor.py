@@ -37,7 +37,7 @@ from .qualifiers import (
     threatened,
 )
 from .sentences import Sentence, parser, split_sentences
-from .sides import SPOKEN, Candidate, Sides, decide, named_words, tokens_of
+from .sides import Candidate, Sides, decide, named_words, tokens_of
 from .triggers import Hit, Trigger, load_triggers
 from .triggers import find as find_triggers
 
@@ -218,7 +218,7 @@ class Extractor:
         left = [x for x in mentions if x.end <= t_start]
         # Sanctions and aid may be aimed at a country named as a modifier ("tariffs on
         # Chinese goods", "aid for the Lebanese army").
-        right = [x for x in (named if trigger.kind in ("sanction", "aid", "force", "support")
+        right = [x for x in (named if trigger.kind in kinds_with("modifier-target")
                              else mentions) if x.start >= t_end]
         kind = trigger.kind
         word = m.group(0)
@@ -274,8 +274,8 @@ class Extractor:
         location = fact_location(ctx, i, sent, m, kind)
         topics = tuple(dict.fromkeys(t.group(0).lower()
                                      for t in TOPIC_PATTERN.finditer(sent.text))) \
-            if kind in ("cooperation", "agreement", "meeting", "call") else ()
-        label = relation_label(sent.text, m) if kind in ("partnership", "agreement") else None
+            if kind in kinds_with("topical") else ()
+        label = relation_label(sent.text, m) if kind in kinds_with("labelled") else None
         for src, s_country, tgt, t_country in pairs:
             fact = Fact(
                 doc=ctx.doc.id, kind=kind,
@@ -311,14 +311,14 @@ class Extractor:
             and _INSTITUTION_IN.search(ctx.doc.text, max(0, x.start - 60), x.start)]
         clause_hi = _clause(sent, m.start(), m.end())[1]
         relative = re.search(r"\s(?:that|which|who)\s", sent.text[m.end():])
-        if relative and relative.start() > 0 and kind in ("support", "aid"):
+        if relative and relative.start() > 0 and kind in kinds_with("relative-not-target"):
             # "support for a group that Algerian authorities blame": what a relative clause
             # names is not what the trigger acts on.
             clause_hi = min(clause_hi, sent.start + m.end() + relative.start())
-        objects = [x for x in right if (kind in ("visit", "aid", "force") or not x.locative
+        objects = [x for x in right if (kind in kinds_with("place-target") or not x.locative
                    or x.how in ("name", "demonym")) and x.end <= clause_hi
-                   and not (x.locative and kind not in ("visit", "force") and _GROUP_IN.search(
-                       ctx.doc.text, max(0, x.start - 40), x.start))]
+                   and not (x.locative and kind not in kinds_with("reaches-place")
+                            and _GROUP_IN.search(ctx.doc.text, max(0, x.start - 40), x.start))]
         subject = _subject(sent, left)
         passive = _PASSIVE.search(sent.text[:m.start()]) and re.search(
             r"(?:ed|en|wn)$", m.group(0).split()[0])
@@ -341,7 +341,7 @@ class Extractor:
                 sources = [x for x in right if x.acting and x.end <= clause_hi
                            and (agentive or not x.locative or x.how != "capital")
                            and (not trigger.adjacent or x.start - sent.start - m.end() <= 30)]
-                if trigger.adjacent and trigger.kind == "visit":
+                if trigger.adjacent and trigger.kind in kinds_with("travel"):
                     # "hosted his counterpart": a guest is a person, not "hosting the meeting".
                     sources = [x for x in sources if x.how in ("person", "title")]
                 if not left and sources:
@@ -362,10 +362,10 @@ class Extractor:
                               and re.search(r"\bto\s+(?:the\s+)?(?:[\w'’-]+\s+){0,5}$",
                                             sent.text[:x.start - sent.start])
                               and not set(x.countries) & set(sources[0].countries)]
-                    if onward or kind == "visit" and any(
+                    if onward or kind in kinds_with("travel") and any(
                             x.locative for x in right if x.start > sources[0].end):
                         targets = onward[:1]
-                if not sources and targets and kind in ("protest", "sanction"):
+                if not sources and targets and kind in kinds_with("unnamed-agent"):
                     # "X's envoy was summoned" with no agent: the other side of the report.
                     other = _other(ctx, targets[0])
                     sources = [other] if other else []
@@ -388,7 +388,7 @@ class Extractor:
                     targets = list(reversed(acting_left))
                     sources = [x for x in right if x.acting and x.end <= clause_hi and _BY.search(
                         sent.text[:x.start - sent.start])]
-                    if not sources and targets and kind in ("protest", "sanction"):
+                    if not sources and targets and kind in kinds_with("unnamed-agent"):
                         other = _other(ctx, targets[0])
                         sources = [other] if other else []
             else:
@@ -439,7 +439,7 @@ class Extractor:
                     targets = [x for x in targets if x is not agent[0]] or [
                         x for x in acting_left
                         if not set(x.countries) & set(agent[0].countries)][-1:]
-                elif subject is not None and kind not in ("visit", "invitation") and re.search(
+                elif subject is not None and kind not in kinds_with("hosted") and re.search(
                         r"\bto\s+(?:immediately\s+|further\s+|jointly\s+)?$",
                         sent.text[:m.start()]):
                     # "summoned the envoy to protest", "told the police to expel him": the act is
@@ -480,7 +480,7 @@ class Extractor:
             return None
         before = sent.text[:m.start()]
         quoted = before.count('"') % 2 == 1 or before.count("“") > before.count("”")
-        if not sources and quoted and kind in SPOKEN:
+        if not sources and quoted and kind in kinds_with("quotable"):
             # '"… a flagrant violation of our sovereignty," the President wrote': the speaker.
             quote_end = re.search(r"[\"”]\s*,?\s*(?:[\w.'’-]+\s+){0,8}?(?:said|says|wrote|"
                                   r"writes|added|told|stated|declared)?", sent.text[m.end():])
@@ -490,9 +490,9 @@ class Extractor:
                 sources = [x for x in right if x.start >= after_quote
                            and x.how in ("person", "title")][:1]
                 decision.rule += "+quote-speaker" if sources else ""
-        if not sources and targets and (kind in SPEECH_KINDS + ("sanction",) and _BODY.search(
+        if not sources and targets and (kind in kinds_with("body-acts") and _BODY.search(
                 sent.text[:m.start()]) or decision.rule == "passive-no-agent"
-                and kind in ("protest", "sanction")):
+                and kind in kinds_with("unnamed-agent")):
             # "the ministry accused Kenya's government": an unnamed government body of the
             # report's other side; "X's envoy was summoned", with no agent, likewise.
             other = _other(ctx, targets[0])
@@ -501,12 +501,12 @@ class Extractor:
         if not sources:
             decision.reason = "no acting side found"
             return None
-        if not targets and kind == "rejection":
+        if not targets and kind in kinds_with("answers"):
             # A denial answers the last accuser, else the report's other side.
             accuser = ctx.last_accuser(sources[0].countries)
             targets = [accuser] if accuser else []
             decision.rule += "+last-accuser" if accuser else ""
-        if not targets and (kind in ("threat", "rejection") or trigger.aimed == "other"):
+        if not targets and (kind in kinds_with("aimed-at-other") or trigger.aimed == "other"):
             # Threats and rejections answer someone: in a report on two countries, the other.
             targets = [t for t in [_other(ctx, sources[0])] if t is not None]
             decision.rule += "+other-side" if targets else ""
@@ -522,14 +522,13 @@ class Extractor:
         src, tgt = next(((s_, t_) for _, _, s_, t_ in ranked
                          if not set(t_.countries) <= set(s_.countries)),
                         (sources[0], targets[0]))
-        if kind == "sanction" and len(src.countries) == 2 and \
+        if kind in kinds_with("reciprocal") and len(src.countries) == 2 and \
                 set(tgt.countries) <= set(src.countries):
             # "Both countries withdrew their ambassadors": each did it to the other.
             a, b = src.countries
             decision.rule += "+reciprocal"
             return [(src, a, src, b), (src, b, src, a)]
-        if set(tgt.countries) <= set(src.countries) and kind in ("sanction", "threat",
-                                                                 "rejection"):
+        if set(tgt.countries) <= set(src.countries) and kind in kinds_with("own-is-other"):
             # "recalled its ambassador", "despite pressure": aimed at the report's other side.
             other = _other(ctx, src)
             if other is not None:
@@ -541,7 +540,7 @@ class Extractor:
             decision.reason = "the sides act on themselves"
             return None
         pairs = [(src, a, tgt, b) for a in src.countries for b in tgt.countries if a != b]
-        if kind in ("support", "criticism", "sanction", "aid", "protest", "threat"):
+        if kind in kinds_with("and-to"):
             # "… its appreciation to the United States for …, and to Brazil for …": each one
             # joined by "and to" is acted on too.
             for other in objects:
@@ -602,7 +601,6 @@ def _pairs_of(read: Sides, decision: Decision) -> list[Pair] | None:
     return [(countries[a], a, countries[b], b) for a, b in combinations(list(countries), 2)]
 
 
-SPEECH_KINDS = ("criticism", "protest", "support", "rejection", "threat")
 # A clause that opens with a noun of its own ("protesters stormed …", "the forces that …"),
 # not only conjunctions, adverbs and auxiliaries before its verb.
 _OWN_SUBJECT = re.compile(
@@ -681,7 +679,7 @@ def _other(ctx: DocumentContext, side: Mention) -> Mention | None:
 
 def _visit_of_meeting(fact: Fact) -> Fact | None:
     """A meeting held in one side's country means the other side travelled there."""
-    if fact.kind != "meeting" or not fact.location:
+    if fact.kind not in kinds_with("meeting-place") or not fact.location:
         return None
     host = fact.location.country
     if host == fact.source.country:
@@ -690,7 +688,7 @@ def _visit_of_meeting(fact: Fact) -> Fact | None:
         guest, host_side = fact.source, fact.target
     else:
         return None
-    return Fact(doc=fact.doc, kind="visit", source=guest, target=host_side,
+    return Fact(doc=fact.doc, kind=kinds_with("travel")[0], source=guest, target=host_side,
                 evidence=fact.evidence, span=fact.span, date=fact.date,
                 location=fact.location, status=fact.status, attribution=fact.attribution,
                 rule=f"{fact.rule}+meeting-place", confidence=fact.confidence)
