@@ -19,7 +19,7 @@ import yaml
 
 from kg.extract.documents import make_document
 from kg.extract.extractor import Extractor
-from kg.extract.order import step_names
+from kg.extract.order import DIRECTED_STEPS, step_names
 from kg.extract.sides import OTHER_RULES, REJECTING_RULES, RULES, SUFFIXES, rule_names
 from kg.records import ATTRIBUTIONS, DIRECTED_KINDS, KINDS, STATUSES, Fact
 
@@ -195,6 +195,14 @@ def test_every_rule_explained_is_in_the_tables() -> None:
              for d in s.decisions for rule in [d.rule, *(f.rule for f in d.produced)] if rule
              for part in rule.replace("+", " +").split()}
     assert given and given <= names, sorted(given - names)
+
+
+def test_the_directed_steps_write_names_of_the_table() -> None:
+    """Each step after a directed rule (kg/extract/order.py) writes a '+' name of
+    sides.SUFFIXES, or none ("-": it only rejects or ranks), and has a docstring."""
+    assert {step.says for step in DIRECTED_STEPS} - {"-"} <= set(SUFFIXES)
+    assert all(step.doc for step in DIRECTED_STEPS)
+    assert len({step.name for step in DIRECTED_STEPS}) == len(DIRECTED_STEPS)
 
 
 def test_the_table_names_every_rule_the_extractor_gives() -> None:

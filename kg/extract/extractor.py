@@ -21,7 +21,7 @@ from .clauses import clause_span as _clause
 from .confidence import rate
 from .dates import find_dates
 from .mentions import DocumentContext, Mention, MentionFinder, in_compound
-from .order import Clause, Pair, read_undirected
+from .order import Act, Clause, Pair, other_side, read_directed, read_undirected
 from .qualifiers import (
     TOPIC_PATTERN,
     banned,
@@ -367,7 +367,7 @@ class Extractor:
                         targets = onward[:1]
                 if not sources and targets and kind in kinds_with("unnamed-agent"):
                     # "X's envoy was summoned" with no agent: the other side of the report.
-                    other = _other(ctx, targets[0])
+                    other = other_side(ctx, targets[0])
                     sources = [other] if other else []
             elif trigger.roles == "host":
                 # "accepted an invitation to visit Ankara": the host of the place invited.
@@ -389,7 +389,7 @@ class Extractor:
                     sources = [x for x in right if x.acting and x.end <= clause_hi and _BY.search(
                         sent.text[:x.start - sent.start])]
                     if not sources and targets and kind in kinds_with("unnamed-agent"):
-                        other = _other(ctx, targets[0])
+                        other = other_side(ctx, targets[0])
                         sources = [other] if other else []
             else:
                 clause_lo = sent.start + _clause(sent, m.start(), m.end())[0] - sent.start
@@ -445,111 +445,13 @@ class Extractor:
                     # "summoned the envoy to protest", "told the police to expel him": the act is
                     # the subject's.
                     sources = [subject]
-        if read is None:
-            urged = re.search(r"\b(?:urged|urges|urging|called on|calls on|asked|asks|pressed|"
-                              r"encouraged|encourages)\s+(.{1,80}?)\s+to\s+(?:[\w'’-]+\s+){0,2}$",
-                              sent.text[:m.start()])
-            if urged and trigger.roles == "forward":
-                # "urged Ukraine's partners to tighten sanctions": the ones urged would act.
-                decision.rule += "+urged"
-                named = [x for x in left if x.start - sent.start >= urged.start(1)
-                         and x.end - sent.start <= urged.end(1)
-                         and not re.match(r"(?:'s|’s)", sent.text[x.end - sent.start:])
-                         and x.text.lower() not in ("its", "their", "his", "her", "our")]
-                if not named:
-                    decision.reason = "those urged to act are no country"
-                    return None
-                sources = named[-1:]
-            antecedent = _ANTECEDENT.search(sent.text[:m.start()]) \
-                if _RELATIVE_TAIL.search(sent.text[:m.start()]) else None
-            if antecedent and trigger.roles == "forward" and not _COMPLEMENT.search(
-                    sent.text[:antecedent.end(1)]) and not any(
-                    x.start - sent.start >= antecedent.start(2) for x in left):
-                # "attempts that threaten Sudan's unity", "an administration that has slapped
-                # tariffs": the relative clause's subject is the noun before "that", a country
-                # only if one is named there.
-                decision.rule += "+relative-subject"
-                named = [x for x in left if x.end - sent.start >= antecedent.start(1)
-                         and x.start - sent.start <= antecedent.end(1)]
-                if not named:
-                    decision.reason = "the subject is no country"
-                    return None
-                sources = named[-1:]
-        if trigger.needs_place and not any(x.locative for x in right):
-            decision.reason = "no place named"
+        pairs, steps, reject = read_directed(Act(
+            ctx, sent, trigger, m, tuple(left), tuple(right), tuple(objects), decision.rule,
+            read is None), sources, targets)
+        decision.rule += "".join("+" + step for step in steps)
+        if pairs is None:
+            decision.reason = reject
             return None
-        before = sent.text[:m.start()]
-        quoted = before.count('"') % 2 == 1 or before.count("“") > before.count("”")
-        if not sources and quoted and kind in kinds_with("quotable"):
-            # '"… a flagrant violation of our sovereignty," the President wrote': the speaker.
-            quote_end = re.search(r"[\"”]\s*,?\s*(?:[\w.'’-]+\s+){0,8}?(?:said|says|wrote|"
-                                  r"writes|added|told|stated|declared)?", sent.text[m.end():])
-            if quote_end and re.search(r"[,.!?]\s*$|[,.!?][\"”]", sent.text[m.end():][
-                    :quote_end.start() + 2]):
-                after_quote = sent.start + m.end() + quote_end.start()
-                sources = [x for x in right if x.start >= after_quote
-                           and x.how in ("person", "title")][:1]
-                decision.rule += "+quote-speaker" if sources else ""
-        if not sources and targets and (kind in kinds_with("body-acts") and _BODY.search(
-                sent.text[:m.start()]) or decision.rule == "passive-no-agent"
-                and kind in kinds_with("unnamed-agent")):
-            # "the ministry accused Kenya's government": an unnamed government body of the
-            # report's other side; "X's envoy was summoned", with no agent, likewise.
-            other = _other(ctx, targets[0])
-            sources = [other] if other else []
-            decision.rule += "+other-side" if sources else ""
-        if not sources:
-            decision.reason = "no acting side found"
-            return None
-        if not targets and kind in kinds_with("answers"):
-            # A denial answers the last accuser, else the report's other side.
-            accuser = ctx.last_accuser(sources[0].countries)
-            targets = [accuser] if accuser else []
-            decision.rule += "+last-accuser" if accuser else ""
-        if not targets and (kind in kinds_with("aimed-at-other") or trigger.aimed == "other"):
-            # Threats and rejections answer someone: in a report on two countries, the other.
-            targets = [t for t in [_other(ctx, sources[0])] if t is not None]
-            decision.rule += "+other-side" if targets else ""
-        if not targets:
-            decision.reason = "no side acted on"
-            return None
-        # The first source and target of different countries: "warned that the execution of
-        # a German citizen would have consequences" is not aimed at Germany, and "a tariff on
-        # Mexican imports" is not Mexico's own.
-        # The nearest source and target of different countries, the object binding tighter.
-        ranked = sorted(((i + j, j, s_, t_) for i, s_ in enumerate(sources)
-                         for j, t_ in enumerate(targets)), key=lambda c: c[:2])
-        src, tgt = next(((s_, t_) for _, _, s_, t_ in ranked
-                         if not set(t_.countries) <= set(s_.countries)),
-                        (sources[0], targets[0]))
-        if kind in kinds_with("reciprocal") and len(src.countries) == 2 and \
-                set(tgt.countries) <= set(src.countries):
-            # "Both countries withdrew their ambassadors": each did it to the other.
-            a, b = src.countries
-            decision.rule += "+reciprocal"
-            return [(src, a, src, b), (src, b, src, a)]
-        if set(tgt.countries) <= set(src.countries) and kind in kinds_with("own-is-other"):
-            # "recalled its ambassador", "despite pressure": aimed at the report's other side.
-            other = _other(ctx, src)
-            if other is not None:
-                tgt = other
-                decision.rule += "+other-side"
-        if len(tgt.countries) >= 2 and set(tgt.countries) <= set(src.countries) and not \
-                re.match(r"(?i)(?:each|the) other", tgt.text):
-            # "They welcomed progress on a UK-Poland treaty": the pair about itself.
-            decision.reason = "the sides act on themselves"
-            return None
-        pairs = [(src, a, tgt, b) for a in src.countries for b in tgt.countries if a != b]
-        if kind in kinds_with("and-to"):
-            # "… its appreciation to the United States for …, and to Brazil for …": each one
-            # joined by "and to" is acted on too.
-            for other in objects:
-                if other.start > tgt.start and re.search(
-                        r"\b(?:and|as well as)\s+(?:to|for|with|against|on)\s+(?:the\s+)?"
-                        r"(?:[\w-]+\s+){0,3}$", sent.text[:other.start - sent.start]):
-                    pairs += [(src, a, other, b) for a in src.countries
-                              for b in other.countries if a != b]
-                    decision.rule += "" if "+and-to" in decision.rule else "+and-to"
         if not pairs:
             decision.reason = "both sides are one country"
         return pairs
@@ -606,18 +508,6 @@ def _pairs_of(read: Sides, decision: Decision) -> list[Pair] | None:
 _OWN_SUBJECT = re.compile(
     r"^\W*(?:(?:and|but|or|then|also|later|subsequently|in turn|had|has|have|was|were|"
     r"will|would|to|it|he|she|they|which|who|that)\b\W*)*[a-z][a-z'’-]{2,}\s+\w", re.I)
-# "said that", "announcing on Saturday that": a that-clause, not a relative one.
-_COMPLEMENT = re.compile(
-    r"\b(?:said|says|saying|announced|announcing|announces|stated|states|added|adding|"
-    r"warned|noted|argued|insisted|claimed|claims|believes?|thinks?|knows?|agreed|told|"
-    r"reported|confirmed|denied|hopes?|expects?|fears?)\b(?:\s+[\w'’-]+){0,3}$|"
-    r"\b(?:and|or|but)$", re.I)
-# The noun before a relative clause that ends just before the trigger: "attempts that
-# threaten", "an administration that has slapped". Trying it at every word costs: it is
-# searched only where the clause's opening (`_RELATIVE_TAIL`, which it implies) is found.
-_ANTECEDENT = re.compile(
-    r"((?:\S+\s+){0,2}\S+?)\s*,?\s+(?:that|which|who)\s+((?:[\w'’-]+\s+){0,2})$")
-_RELATIVE_TAIL = re.compile(r"\s(?:that|which|who)\s+(?:[\w'’-]+\s+){0,2}$")
 # The agent of a passive: "by the Sudanese ministry".
 _BY = re.compile(r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$")
 # "the sanctions imposed by", "the tariff announced by": an act with its agent after it.
@@ -626,10 +516,6 @@ _BY_AGENT = re.compile(r"[\"”]?\s*(?:[\w'’-]+\s+){0,2}(?:imposed|announced|l
                        r"signed|backed|supported)\s+by\s")
 # A passive before the trigger: "was summoned", "have been expelled".
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
-# A government body speaking without its country named: "the ministry said", "it".
-_BODY = re.compile(r"\b(?:ministry|government|foreign office|presidency|embassy|cabinet|"
-                   r"state department|spokes\w+|statement|junta|authorities|officials)\b",
-                   re.I)
 
 
 # "support to militants in Afghanistan": the country is where the group is, not the one acted on.
@@ -666,14 +552,6 @@ def _subject(sent: Sentence, left: list[Mention]) -> Mention | None:
         if x.locative:
             continue
         return x
-    return None
-
-
-def _other(ctx: DocumentContext, side: Mention) -> Mention | None:
-    """The report's other main country than `side`'s."""
-    if len(ctx.main_pair) == 2 and side.country in ctx.main_pair:
-        other = ctx.main_pair[1] if ctx.main_pair[0] == side.country else ctx.main_pair[0]
-        return Mention(0, 0, "", "group", (other,))
     return None
 
 

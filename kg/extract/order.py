@@ -1,5 +1,6 @@
 """Who acts on whom by word order: the steps the extractor takes where no rule of sides.py
-reads the parse (or no parse was made).
+reads the parse (or no parse was made), and the steps after any rule that fill or widen a
+directed fact's sides.
 
 An undirected candidate (`Clause`: the sentence, the trigger, its clause, the document) is
 read by `UNDIRECTED_STEPS` in order: each step is a small function over the candidate and
@@ -9,6 +10,14 @@ U.S. allies"). The steps that fired go into the fact's rule as '+name' after
 `order-undirected` (`kg extract --explain`), and the rule's own reading, the countries of the
 trigger's clause each with each, comes last (`read_undirected`), where the report's main pair may
 fill a missing side (`+main-pair`).
+
+A directed candidate (`Act`), once a rule has read its sources and targets (a rule of
+sides.py, or the extractor's `order-forward`, `order-backward`, ... by word order), goes
+through `DIRECTED_STEPS`: by word order only, those urged ("urged X to impose") and the
+subject of a relative clause act; then, after any rule, a quotation's speaker or the report's
+other side may fill an empty side, the nearest pair of different countries is taken, and a
+pair may act each on the other (`+reciprocal`) or on more sides joined by "and to". Each
+step that changed the sides writes its '+' name (`sides.SUFFIXES`) into the rule.
 
 Which kinds a step reads is a trait of kg/data/kinds.yaml, and the words it looks for are
 entries of kg/data/lexicon/cues.yaml: a kind or a word added there needs no code here.
@@ -26,7 +35,7 @@ from ..kinds import kinds_with
 from . import cues
 from .mentions import DocumentContext, Mention
 from .sentences import Sentence
-from .triggers import Hit
+from .triggers import Hit, Trigger
 
 Pair = tuple[Mention, str, Mention, str]
 
@@ -253,7 +262,8 @@ _QUIET = {"groups-before"}
 
 @functools.cache
 def step_names() -> tuple[str, ...]:
-    """Every step name that may follow a word-order rule's name after '+'."""
+    """Every step name of the undirected word-order reading that may follow its rule's name
+    after '+' (the directed steps write the names of sides.SUFFIXES)."""
     return tuple(s.name for s in UNDIRECTED_STEPS if s.name not in _QUIET) + \
         tuple(UNDIRECTED_TAIL)
 
@@ -343,3 +353,271 @@ def _main_pair_other(c: Clause, countries: dict[str, Mention]) -> str | None:
                 c.text)):
         return other
     return None
+
+
+# -- directed kinds: the steps after the first reading -----------------------------------------
+@dataclass(frozen=True)
+class Act:
+    """A directed candidate once a rule has read its sides (a rule of sides.py, or the
+    extractor's `order-*` by word order)."""
+
+    ctx: DocumentContext
+    sent: Sentence
+    trigger: Trigger
+    hit: Hit  # offsets into the sentence
+    left: tuple[Mention, ...]  # acting mentions before the trigger
+    right: tuple[Mention, ...]  # mentions after it
+    objects: tuple[Mention, ...]  # those after it, in its clause, that it may act on
+    rule: str  # the rule that read the sides
+    by_order: bool  # read by word order (no rule of sides.py applied)
+
+    @property
+    def kind(self) -> str:
+        return self.trigger.kind
+
+    @property
+    def before(self) -> str:
+        """The sentence up to the trigger."""
+        return self.sent.text[:self.hit.start()]
+
+
+@dataclass(frozen=True)
+class Aim:
+    """The sides standing between two steps: sources, targets, whether the last step changed
+    them."""
+
+    sources: tuple[Mention, ...]
+    targets: tuple[Mention, ...]
+    fired: bool = False  # the last step changed them: its '+' name goes into the rule
+    reject: str = ""  # why there is no fact, where a step says so
+    pairs: tuple[Pair, ...] | None = None  # once a step decides them
+
+
+@dataclass(frozen=True)
+class DirectedStep:
+    name: str  # unique in the table
+    says: str  # the '+' name it writes into the rule (several steps may share one)
+    read: Callable[[Act, Aim], Aim]
+    doc: str
+
+
+def other_side(ctx: DocumentContext, side: Mention) -> Mention | None:
+    """The report's other main country than `side`'s."""
+    if len(ctx.main_pair) == 2 and side.country in ctx.main_pair:
+        other = ctx.main_pair[1] if ctx.main_pair[0] == side.country else ctx.main_pair[0]
+        return Mention(0, 0, "", "group", (other,))
+    return None
+
+
+def urged(act: Act, a: Aim) -> Aim:
+    """ "urged Ukraine's partners to tighten sanctions": by word order, for a forward
+    trigger after "urged X to" (cue `urging_verbs`), the ones urged would act, a country
+    only if one is named there."""
+    found = _pattern(r"\b{urging_verbs}\s+(.{1,80}?)\s+to\s+(?:[\w'’-]+\s+){0,2}$").search(
+        act.before)
+    if not act.by_order or not found or act.trigger.roles != "forward":
+        return a
+    text, base = act.sent.text, act.sent.start
+    named = [x for x in act.left if x.start - base >= found.start(1)
+             and x.end - base <= found.end(1) and not re.match(r"(?:'s|’s)", text[x.end - base:])
+             and x.text.lower() not in ("its", "their", "his", "her", "our")]
+    if not named:
+        return replace(a, fired=True, reject="those urged to act are no country")
+    return replace(a, sources=tuple(named[-1:]), fired=True)
+
+
+# "said that", "announcing on Saturday that": a that-clause, not a relative one.
+_COMPLEMENT = r"\b{complement_verbs}\b(?:\s+[\w'’-]+){0,3}$|\b(?:and|or|but)$"
+# The noun before a relative clause that ends just before the trigger: "attempts that
+# threaten", "an administration that has slapped". Trying it at every word costs: it is
+# searched only where the clause's opening (`_RELATIVE_TAIL`, which it implies) is found.
+_ANTECEDENT = r"((?:\S+\s+){0,2}\S+?)\s*,?\s+(?:that|which|who)\s+((?:[\w'’-]+\s+){0,2})$"
+_RELATIVE_TAIL = r"\s(?:that|which|who)\s+(?:[\w'’-]+\s+){0,2}$"
+
+
+def relative_subject(act: Act, a: Aim) -> Aim:
+    """ "attempts that threaten Sudan's unity", "an administration that has slapped tariffs":
+    by word order, for a forward trigger in a relative clause (not a that-clause after a
+    verb of saying, cue `complement_verbs`), the subject is the noun before "that", a country
+    only if one is named there."""
+    if not act.by_order or act.trigger.roles != "forward":
+        return a
+    before = act.before
+    antecedent = _pattern(_ANTECEDENT).search(before) \
+        if _pattern(_RELATIVE_TAIL).search(before) else None
+    base = act.sent.start
+    if not antecedent or _pattern(_COMPLEMENT, re.I).search(
+            act.sent.text[:antecedent.end(1)]) or any(
+            x.start - base >= antecedent.start(2) for x in act.left):
+        return a
+    named = [x for x in act.left if x.end - base >= antecedent.start(1)
+             and x.start - base <= antecedent.end(1)]
+    if not named:
+        return replace(a, fired=True, reject="the subject is no country")
+    return replace(a, sources=tuple(named[-1:]), fired=True)
+
+
+def needs_place(act: Act, a: Aim) -> Aim:
+    """A trigger that names its act only with a place (triggers.yaml `needs_place`): none
+    named after it, no fact."""
+    if act.trigger.needs_place and not any(x.locative for x in act.right):
+        return replace(a, reject="no place named")
+    return a
+
+
+def quote_speaker(act: Act, a: Aim) -> Aim:
+    """ '"… a flagrant violation of our sovereignty," the President wrote': for an act a
+    quotation's speaker does (trait `quotable`) with no source yet, inside a quotation, the
+    person named after the quotation ends (cue `quote_speaker_verbs`)."""
+    before = act.before
+    quoted = before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+    if a.sources or not quoted or act.kind not in kinds_with("quotable"):
+        return a
+    rest = act.sent.text[act.hit.end():]
+    quote_end = _pattern(r"[\"”]\s*,?\s*(?:[\w.'’-]+\s+){0,8}?{quote_speaker_verbs}?").search(
+        rest)
+    if not quote_end or not re.search(r"[,.!?]\s*$|[,.!?][\"”]", rest[:quote_end.start() + 2]):
+        return a
+    after_quote = act.sent.start + act.hit.end() + quote_end.start()
+    sources = tuple(x for x in act.right if x.start >= after_quote
+                    and x.how in ("person", "title"))[:1]
+    return replace(a, sources=sources, fired=True) if sources else a
+
+
+def body_other_side(act: Act, a: Aim) -> Aim:
+    """ "the ministry accused Kenya's government": an unnamed government body (cue
+    `speaking_bodies`, for kinds it does: trait `body-acts`) is the report's other side; so
+    is the agent left unnamed of an act done to an envoy ("X's envoy was summoned", rule
+    `passive-no-agent`, trait `unnamed-agent`)."""
+    if a.sources or not a.targets or not (
+            act.kind in kinds_with("body-acts")
+            and _pattern(r"\b{speaking_bodies}\b", re.I).search(act.before)
+            or act.rule == "passive-no-agent" and act.kind in kinds_with("unnamed-agent")):
+        return a
+    other = other_side(act.ctx, a.targets[0])
+    return replace(a, sources=(other,), fired=True) if other else \
+        replace(a, sources=())
+
+
+def no_source(act: Act, a: Aim) -> Aim:
+    """No acting side left: no fact."""
+    return a if a.sources else replace(a, reject="no acting side found")
+
+
+def last_accuser(act: Act, a: Aim) -> Aim:
+    """A denial (trait `answers`) that names no target answers whoever last accused its
+    source in the report."""
+    if a.targets or act.kind not in kinds_with("answers"):
+        return a
+    accuser = act.ctx.last_accuser(a.sources[0].countries)
+    return replace(a, targets=(accuser,), fired=True) if accuser else a
+
+
+def aimed_other_side(act: Act, a: Aim) -> Aim:
+    """Threats and rejections (trait `aimed-at-other`, or a trigger `aimed: other`) answer
+    someone: with no target named, in a report on two countries, the other."""
+    if a.targets or not (act.kind in kinds_with("aimed-at-other")
+                         or act.trigger.aimed == "other"):
+        return a
+    other = other_side(act.ctx, a.sources[0])
+    return replace(a, targets=(other,), fired=True) if other else a
+
+
+def no_target(act: Act, a: Aim) -> Aim:
+    """No side acted on: no fact."""
+    return a if a.targets else replace(a, reject="no side acted on")
+
+
+def nearest(act: Act, a: Aim) -> Aim:
+    """The nearest source and target of different countries, the object binding tighter:
+    "warned that the execution of a German citizen would have consequences" is not aimed at
+    Germany, and "a tariff on Mexican imports" is not Mexico's own."""
+    ranked = sorted(((i + j, j, s_, t_) for i, s_ in enumerate(a.sources)
+                     for j, t_ in enumerate(a.targets)), key=lambda c: c[:2])
+    src, tgt = next(((s_, t_) for _, _, s_, t_ in ranked
+                     if not set(t_.countries) <= set(s_.countries)),
+                    (a.sources[0], a.targets[0]))
+    return replace(a, sources=(src,), targets=(tgt,))
+
+
+def reciprocal(act: Act, a: Aim) -> Aim:
+    """ "Both countries withdrew their ambassadors": for kinds two do to each other (trait
+    `reciprocal`), a pair acting on itself acts each on the other."""
+    (src,), (tgt,) = a.sources, a.targets
+    if act.kind not in kinds_with("reciprocal") or len(src.countries) != 2 or \
+            not set(tgt.countries) <= set(src.countries):
+        return a
+    x, y = src.countries
+    return replace(a, fired=True, pairs=((src, x, src, y), (src, y, src, x)))
+
+
+def own_is_other(act: Act, a: Aim) -> Aim:
+    """ "recalled its ambassador", "despite pressure": done to one's own (trait
+    `own-is-other`), the act is aimed at the report's other side."""
+    (src,), (tgt,) = a.sources, a.targets
+    if not set(tgt.countries) <= set(src.countries) or act.kind not in kinds_with("own-is-other"):
+        return a
+    other = other_side(act.ctx, src)
+    return replace(a, targets=(other,), fired=True) if other else a
+
+
+def themselves(act: Act, a: Aim) -> Aim:
+    """ "They welcomed progress on a UK-Poland treaty": a pair acting on itself (but "each
+    other") is no fact."""
+    (src,), (tgt,) = a.sources, a.targets
+    if len(tgt.countries) >= 2 and set(tgt.countries) <= set(src.countries) and not \
+            re.match(r"(?i)(?:each|the) other", tgt.text):
+        return replace(a, reject="the sides act on themselves")
+    return a
+
+
+def and_to(act: Act, a: Aim) -> Aim:
+    """ "… its appreciation to the United States for …, and to Brazil for …": for kinds that
+    take several objects so (trait `and-to`), each one joined by "and to" (cues
+    `joining_words`, `and_to_prepositions`) is acted on too."""
+    (src,), (tgt,) = a.sources, a.targets
+    pairs = [(src, x, tgt, y) for x in src.countries for y in tgt.countries if x != y]
+    fired = False
+    if act.kind in kinds_with("and-to"):
+        joined = _pattern(r"\b{joining_words}\s+{and_to_prepositions}\s+(?:the\s+)?"
+                          r"(?:[\w-]+\s+){0,3}$")
+        for other in act.objects:
+            if other.start > tgt.start and joined.search(
+                    act.sent.text[:other.start - act.sent.start]):
+                pairs += [(src, x, other, y) for x in src.countries
+                          for y in other.countries if x != y]
+                fired = True
+    return replace(a, fired=fired, pairs=tuple(pairs))
+
+
+def _directed(fn: Callable[[Act, Aim], Aim], says: str = "") -> DirectedStep:
+    name = fn.__name__.replace("_", "-")
+    return DirectedStep(name, says or name, fn, (fn.__doc__ or "").strip())
+
+
+# In the order they read; `nearest` and the rejections write no '+' name.
+DIRECTED_STEPS: tuple[DirectedStep, ...] = (
+    _directed(urged), _directed(relative_subject), _directed(needs_place, "-"),
+    _directed(quote_speaker), _directed(body_other_side, "other-side"),
+    _directed(no_source, "-"), _directed(last_accuser),
+    _directed(aimed_other_side, "other-side"), _directed(no_target, "-"),
+    _directed(nearest, "-"), _directed(reciprocal), _directed(own_is_other, "other-side"),
+    _directed(themselves, "-"), _directed(and_to))
+
+
+def read_directed(act: Act, sources: list[Mention], targets: list[Mention]
+                  ) -> tuple[list[Pair] | None, list[str], str]:
+    """The pairs of a directed candidate from the sides its rule read, the steps that
+    changed them (their '+' names), and why there is no fact when the pairs are None."""
+    a = Aim(tuple(sources), tuple(targets))
+    steps: list[str] = []
+    for step in DIRECTED_STEPS:
+        a = step.read(act, a)
+        if a.fired:
+            steps.append(step.says)
+            a = replace(a, fired=False)
+        if a.reject:
+            return None, steps, a.reject
+        if a.pairs is not None:
+            return list(a.pairs), steps, ""
+    raise AssertionError("and-to decides the pairs")  # pragma: no cover

@@ -6,8 +6,8 @@ parse as `Token` records) and read by the rules of `RULES` in order: the first r
 recognises the trigger's roles in the parse (the agent of a passive, a possessor, a subject and
 an object, ...) decides the sides, and its name goes with the fact (`Fact.rule`, and `kg
 extract --explain`). Where none applies, or no parse was made (`Extractor(parse=False)`), the
-word-order rules of the extractor decide, named `order-*` (`OTHER_RULES`); the candidates the
-extractor drops are named by `REJECTING_RULES`.
+word-order rules of the extractor decide, named `order-*` (`OTHER_RULES`), with the steps of
+kg/extract/order.py; the candidates the extractor drops are named by `REJECTING_RULES`.
 
 A rule sees only the record: it returns the sides (`Sides`), or None to let the next rule
 read the sentence. The parser's relations are Universal Dependencies' (`nsubj:pass`,
