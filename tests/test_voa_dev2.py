@@ -16,8 +16,9 @@ from test_eval import _score
 DATA = Path(__file__).resolve().parent / "data"
 VOA_DEV2 = DATA / "voa-dev2"
 
-# Not yet measured: the gold is committed first, the figure and floor follow.
-MEASURED = {"f1": 0.0, "precision": 0.0}
+# First scored (gold committed before kg was run on it): precision 0.650, recall 0.500,
+# F1 0.565. Reached, after fixes written from the other sets and checked here:
+MEASURED = {"f1": 0.667, "precision": 0.756}
 FLOOR = {metric: round(value - 0.03, 3) for metric, value in MEASURED.items()}
 
 
