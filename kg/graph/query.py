@@ -375,6 +375,7 @@ class SavedQuery:
     needs_events: bool = False  # refused on a store with facts but no events
     needs_hint: str = ""  # what to use there instead
     pages: str | None = None  # the query listing its buckets in order (see `PAGES`)
+    source: str = ""  # the file's whole text, every section (what `kg query --show` prints)
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -426,10 +427,9 @@ def parse_saved(name: str, text: str, path: str | None = None) -> SavedQuery:
                          "marks no place for them ('#%% page: ...' inside its WHERE)")
     return SavedQuery(name, title or name, " ".join(description), tuple(params),
                       main, tuple(types), path, sections.get(_WITHOUT), needs_events,
-                      needs_hint, pages)
+                      needs_hint, pages, text)
 
 
-WITHOUT_SUMMARIES = "\n#%% without summaries\n"
 _WITHOUT = "without summaries"
 # A section `#%% pages` holds a query listing the buckets of the main query's rows in its
 # order (kg/graph/pages.py), and a line `#%% page: PATTERN` inside the main query's WHERE
