@@ -101,6 +101,25 @@ def _keep(r: Reading, kept: list[Mention]) -> Reading:
     return r if len(kept) == len(r.mentions) else replace(r, mentions=tuple(kept))
 
 
+# -- before any rule ----------------------------------------------------------------------------
+def compound_pair(word: str) -> bool:
+    """ "U.S.-Ukraine talks": a trigger a hyphenated pair opens (cue `compound_pair_nouns`);
+    the pair must be two countries (`compound-no-pair` of sides.REJECTING_RULES)."""
+    return bool(_pattern(r"(?:[a-z]\.?)+-[a-z]+ (?:peace )?{compound_pair_nouns}", re.I
+                         ).fullmatch(word))
+
+
+def partners_unnamed(kind: str, text: str, hit: Hit) -> bool:
+    """ "with allies", "its partners": an alliance (trait `alliance`) of no named country
+    (cues `unnamed_partner_before`, `plural_alliance_nouns`); `partners-unnamed` of
+    sides.REJECTING_RULES."""
+    before = text[:hit.start()]
+    return kind in kinds_with("alliance") and bool(
+        _pattern(r"\b{unnamed_partner_before}\s+$").search(before)
+        or _pattern("{plural_alliance_nouns}", re.I).fullmatch(hit.group(0)) and re.search(
+            r"(?:\b(?:their|its)|'s|’s)\s+(?:[\w-]+\s+)?$", before))
+
+
 # -- the steps, in the order they read ---------------------------------------------------------
 def quoted_name(c: Clause, r: Reading) -> Reading:
     """ "X took part in the meeting, saying that “Washington seeks …”": a name inside a
@@ -353,6 +372,234 @@ def _main_pair_other(c: Clause, countries: dict[str, Mention]) -> str | None:
                 c.text)):
         return other
     return None
+
+
+# -- directed kinds: the first reading by word order (the `order-*` rules) -------------------
+@dataclass(frozen=True)
+class View:
+    """A directed candidate as word order shows it: who stands before and after the trigger."""
+
+    ctx: DocumentContext
+    sent: Sentence
+    trigger: Trigger
+    hit: Hit  # offsets into the sentence
+    left: tuple[Mention, ...]  # acting mentions before the trigger
+    right: tuple[Mention, ...]  # mentions after it
+    acting_left: tuple[Mention, ...]  # those before it that may act (not mere places)
+    objects: tuple[Mention, ...]  # those after it, in its clause, that it may act on
+    clause_lo: int  # where the trigger's clause starts (document offsets)
+    clause_hi: int  # where what the trigger acts on must end (document offsets)
+    subject: Mention | None  # the sentence's first acting side
+    passive: bool  # "was summoned": the trigger is a passive verb
+
+    @property
+    def kind(self) -> str:
+        return self.trigger.kind
+
+    def before(self, x: Mention) -> str:
+        """The sentence up to a mention."""
+        return self.sent.text[:x.start - self.sent.start]
+
+
+# The agent of a passive: "by the Sudanese ministry".
+_BY = r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$"
+
+
+def directed_view(ctx: DocumentContext, sent: Sentence, trigger: Trigger, m: Hit,
+                  left: list[Mention], right: list[Mention], clause: tuple[int, int]) -> View:
+    """What the `order-*` rules and the steps after them read of a directed candidate."""
+    kind, text = trigger.kind, ctx.doc.text
+    # A place acts only for a body of its state named before it ("a court in Guyana",
+    # "security forces in Guinea"), not for people there ("settlers in the West Bank").
+    institution = _pattern(r"\b{institutions}\s+(?:in|of)\s+(?:the\s+)?$", re.I)
+    acting_left = [x for x in left if not x.locative] or [
+        x for x in left if x.how in ("name", "demonym")
+        and institution.search(text, max(0, x.start - 60), x.start)]
+    clause_hi = clause[1]
+    relative = re.search(r"\s(?:that|which|who)\s", sent.text[m.end():])
+    if relative and relative.start() > 0 and kind in kinds_with("relative-not-target"):
+        # "support for a group that Algerian authorities blame": what a relative clause
+        # names is not what the trigger acts on.
+        clause_hi = min(clause_hi, sent.start + m.end() + relative.start())
+    # "support to militants in Afghanistan": the country is where the group is, not the one
+    # acted on (cue `armed_groups`).
+    group_in = _pattern(r"\b{armed_groups}\s+(?:based\s+|operating\s+)?in\s+$")
+    objects = [x for x in right if (kind in kinds_with("place-target") or not x.locative
+               or x.how in ("name", "demonym")) and x.end <= clause_hi
+               and not (x.locative and kind not in kinds_with("reaches-place")
+                        and group_in.search(text, max(0, x.start - 40), x.start))]
+    subject = next((x for x in left if not x.locative), None)
+    passive = bool(_pattern(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$").search(
+        sent.text[:m.start()]) and re.search(r"(?:ed|en|wn)$", m.group(0).split()[0]))
+    return View(ctx, sent, trigger, m, tuple(left), tuple(right), tuple(acting_left),
+                tuple(objects), clause[0], clause_hi, subject, passive)
+
+
+Read = tuple[list[Mention], list[Mention]]
+
+
+def order_backward(v: View) -> Read:
+    """ "X hosted Y", "an invitation from X": the one after the trigger acts on the subject
+    before it; "will be received by X": the subject is acted on, the agent after "by"."""
+    sent, m, right, kind = v.sent, v.hit, v.right, v.kind
+    by = _pattern(_BY)
+    if v.passive and v.trigger.adjacent:
+        # "will be received by President Prabowo": the guest is the subject, the host the
+        # agent after "by".
+        return list(reversed(v.acting_left)), [
+            x for x in right if x.acting and x.end <= v.clause_hi and by.search(v.before(x))]
+    agentive = re.search(r"\b(?:from|by|of)$", m.group(0))
+    sources = [x for x in right if x.acting and x.end <= v.clause_hi
+               and (agentive or not x.locative or x.how != "capital")
+               and (not v.trigger.adjacent or x.start - sent.start - m.end() <= 30)]
+    if v.trigger.adjacent and kind in kinds_with("travel"):
+        # "hosted his counterpart": a guest is a person, not "hosting the meeting".
+        sources = [x for x in sources if x.how in ("person", "title")]
+    left = list(v.left)
+    if not left and sources:
+        # "At the invitation of Wang Yi, Nepal's minister will visit": the side acted on is
+        # the subject after the fronted phrase.
+        left = [x for x in right if x.acting and x.start > sources[0].end
+                and not set(x.countries) & set(sources[0].countries)][:1]
+    if re.match(r"(?:was|were|been|being|is|are|had been|has been)\b", m.group(0), re.I):
+        # A passive names its agent after "by", or not at all.
+        sources = [x for x in sources if by.search(v.before(x))]
+    targets = [x for x in reversed(left) if not (x.locative and x.how == "capital")]
+    if sources and re.search(r"\b(?:from|by)$", m.group(0)):
+        # "an invitation from X to Y", "a visit by X to Z": the one after "to".
+        onward = [x for x in right if x.start > sources[0].end and x.end <= v.clause_hi
+                  and re.search(r"\bto\s+(?:the\s+)?(?:[\w'’-]+\s+){0,5}$", v.before(x))
+                  and not set(x.countries) & set(sources[0].countries)]
+        if onward or kind in kinds_with("travel") and any(
+                x.locative for x in right if x.start > sources[0].end):
+            targets = onward[:1]
+    return _unnamed_agent(v, sources, targets)
+
+
+def _unnamed_agent(v: View, sources: list[Mention], targets: list[Mention]) -> Read:
+    """ "X's envoy was summoned" with no agent (trait `unnamed-agent`): the other side of
+    the report did it."""
+    if not sources and targets and v.kind in kinds_with("unnamed-agent"):
+        other = other_side(v.ctx, targets[0])
+        sources = [other] if other else []
+    return sources, targets
+
+
+def order_host(v: View) -> Read:
+    """ "accepted an invitation to visit Ankara": the host of the place invited to acts on
+    the subject."""
+    return [x for x in v.right if x.locative and x.end <= v.clause_hi][:1], \
+        list(reversed(v.acting_left))
+
+
+def order_possessive(v: View) -> Read:
+    """ "violated X's airspace": the subject acts on the country whose thing the act is
+    aimed at."""
+    owner = [x for x in v.left if re.match(r"(?:'s|’s)?\s*(?:[\w-]+\s+){0,2}$",
+                                           v.sent.text[x.end - v.sent.start:v.hit.start()])]
+    subject = v.subject
+    return ([subject] if subject and owner and subject is not owner[-1] else []), owner[-1:]
+
+
+def order_deed(v: View) -> Read:
+    """ "X said that Y had abused the immunities": Y is blamed, by the subject."""
+    targets = list(reversed([x for x in v.acting_left if x is not v.subject]))[:1]
+    return ([v.subject] if v.subject is not None and targets else []), targets
+
+
+# A clause that opens with a noun of its own ("protesters stormed …", "the forces that …"),
+# not only conjunctions, adverbs and auxiliaries before its verb.
+_OWN_SUBJECT = (r"^\W*(?:(?:and|but|or|then|also|later|subsequently|in turn|had|has|have|was|"
+                r"were|will|would|to|it|he|she|they|which|who|that)\b\W*)*"
+                r"[a-z][a-z'’-]{2,}\s+\w")
+
+
+def order_forward(v: View) -> Read:
+    """ "Kenya accused Sudan": the subject before the trigger acts on the first country
+    after it; "Kenya's envoy was summoned by the Sudanese ministry": a passive's agent after
+    "by" acts on its subject."""
+    if v.passive:
+        sources = [x for x in v.right if x.acting and x.end <= v.clause_hi
+                   and _pattern(_BY).search(v.before(x))]
+        return _unnamed_agent(v, sources, list(reversed(v.acting_left)))
+    return _agent_after(v, _clause_subject(v), list(v.objects))
+
+
+def _clause_subject(v: View) -> list[Mention]:
+    """Who acts in the trigger's clause, by word order."""
+    sent, m, subject, acting_left = v.sent, v.hit, v.subject, v.acting_left
+    clause_lo = v.clause_lo
+    lo = clause_lo - sent.start
+    in_clause = [x for x in acting_left if x.start >= clause_lo]
+    # "Canberra's consistent support" is the parse's (`possessor` of sides.py); by word order,
+    # the owner is the clause's first side anyway.
+    if in_clause:
+        # The clause's subject: "Both leaders reiterated their support for Ukraine and agreed
+        # to keep up pressure on Moscow, including through sanctions".
+        return in_clause[:1] + list(reversed(in_clause[1:]))
+    if re.search(r",\s*(?:who|which)\s*$", sent.text[:lo]) and \
+            [x for x in acting_left if x.end <= clause_lo]:
+        # "Lapid, who during a visit to Morocco voiced concern": the relative clause's subject
+        # is the one named just before it.
+        return [x for x in acting_left if x.end <= clause_lo][-1:]
+    if subject is not None and re.fullmatch(r"\W*(?:on\s+)?", sent.text[lo:m.start()]) and \
+            m.group(0).split()[0].endswith("ing"):
+        # "… before travelling on to Dakar": a gerund shares the sentence's subject.
+        return [subject]
+    if _pattern(_OWN_SUBJECT, re.I).search(sent.text[lo:m.start()]):
+        # "… after protesters stormed the embassy": a subject, but not a country; only an
+        # unnamed government body or a quotation's speaker may stand for it.
+        return []
+    if subject is not None and re.search(r",\s*(?:and|but)\s*$", sent.text[:lo + 1]):
+        # "The Presidency regretted the decision, but has denied …": the second verb shares
+        # the sentence's subject.
+        return [subject] + [x for x in reversed(acting_left) if x is not subject]
+    return list(reversed(acting_left))
+
+
+def _agent_after(v: View, sources: list[Mention], targets: list[Mention]) -> Read:
+    """An agent named after the act stands for its subject: "the sanctions imposed by the
+    United States on Venezuela" (cue `agent_verbs`), "the tariff that Trump has threatened";
+    "summoned the envoy to protest": the act of "to" is the subject's."""
+    sent, m, right = v.sent, v.hit, v.right
+    rest = sent.text[m.end():]
+    by_agent = _pattern(r"[\"”]?\s*(?:[\w'’-]+\s+){0,2}{agent_verbs}\s+by\s").match(rest)
+    if by_agent:
+        agent = [x for x in right if x.start - sent.start >= m.end() + by_agent.end() - 1]
+        if agent:
+            # "the sanctions imposed by the United States on Venezuela": theirs.
+            sources = agent[:1]
+            targets = [x for x in targets if x.start > agent[0].end] or targets
+    relative = re.match(r"\s+(?:that|which)\s+", rest)
+    agent = [x for x in right if relative and x.start - sent.start - m.end() <= 60
+             and x.start - sent.start >= m.end() + relative.end() - 1]
+    if agent:
+        # "the tariff that US President Donald Trump has threatened": his tariff.
+        sources = agent[:1]
+        targets = [x for x in targets if x is not agent[0]] or [
+            x for x in v.acting_left if not set(x.countries) & set(agent[0].countries)][-1:]
+    elif v.subject is not None and v.kind not in kinds_with("hosted") and re.search(
+            r"\bto\s+(?:immediately\s+|further\s+|jointly\s+)?$", sent.text[:m.start()]):
+        # "summoned the envoy to protest", "told the police to expel him": the act is the
+        # subject's.
+        sources = [v.subject]
+    return sources, targets
+
+
+# The word-order rules of directed kinds, by the trigger's roles (kg/data/triggers.yaml); a
+# role not named here reads as `forward`. Their names are sides.OTHER_RULES' `order-ROLE`.
+ORDER_RULES: dict[str, Callable[[View], Read]] = {
+    "backward": order_backward,
+    "host": order_host,
+    "possessive": order_possessive,
+    "deed": order_deed,
+    "forward": order_forward,
+}
+
+
+def read_in_order(v: View) -> Read:
+    """Sources and targets by the word-order rule of the trigger's roles."""
+    return ORDER_RULES.get(v.trigger.roles, order_forward)(v)
 
 
 # -- directed kinds: the steps after the first reading -----------------------------------------
