@@ -33,6 +33,7 @@ from .events.graph import has_events, refresh_events
 from .extract.actors import load_actors
 from .extract.documents import as_documents
 from .extract.extractor import Extractor
+from .graph.pages import PageCounter, graph_buckets, update_pages, write_pages
 from .graph.rdf import country_quads, document_quads
 from .graph.store import GraphStore
 from .graph.summaries import (
@@ -247,6 +248,9 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
     # come from the count alone).
     counter = SummaryCounter()
     touched: set[tuple[str, str, str]] = set()
+    # The ordered buckets of saved queries' pages, kept exact the same way.
+    pages = PageCounter()
+    touched_buckets: set[str] = set()
 
     def changed(stream: Iterable[Document]) -> Iterator[Document]:
         for doc in stream:
@@ -268,6 +272,7 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
         if graphs:
             if stale:
                 touched.update(graph_keys(store, stale))
+                touched_buckets.update(graph_buckets(store, stale))
             _write_batch(store, graphs, stale, also, hashes, bulk)
             if progress is not None:
                 progress(len(graphs))
@@ -303,13 +308,16 @@ def build(docs: Any, store: GraphStore, *, workers: int | None = None,
         report.facts += len(facts)
         report.by_kind.update(f.kind for f in facts)
         counter.add(facts)
+        pages.add(quads)
         if len(graphs) >= BATCH_DOCUMENTS or size >= BATCH_QUADS:
             flush()
     flush()
     if bulk and report.documents:
         write_summaries(store, counter.rows())
+        write_pages(store, pages.counts)
     elif report.documents or not has_summaries(store):
         update_summaries(store, touched | counter.keys)
+        update_pages(store, touched_buckets | pages.buckets)
     if sync:
         if report.skipped:
             raise InputError(f"not syncing: {len(report.skipped)} documents were skipped, "
@@ -342,8 +350,10 @@ def remove_documents(store: GraphStore, ids: Iterable[str]) -> list[str]:
         raise InputError(f"no document {missing[0]!r} in the store"
                          + (f" (nor {len(missing) - 1} more)" if len(missing) > 1 else ""))
     touched = graph_keys(store, map(graph_iri, wanted)) if wanted else set()
+    buckets = graph_buckets(store, map(graph_iri, wanted)) if wanted else set()
     for doc_id in wanted:
         store.replace_graph(graph_iri(doc_id), [])
     update_summaries(store, touched)
+    update_pages(store, buckets)
     refresh_events(store, wanted)
     return wanted

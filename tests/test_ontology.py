@@ -15,6 +15,7 @@ from kg.errors import KgError
 from kg.events.graph import refresh_events
 from kg.extract.actors import Country
 from kg.graph import validate as kv
+from kg.graph.pages import refresh_pages
 from kg.graph.rdf import country_quads, document_quads
 from kg.graph.store import OxigraphStore
 from kg.graph.summaries import refresh_summaries
@@ -109,6 +110,7 @@ def _store(countries: list[Country] = COUNTRIES) -> OxigraphStore:
         store.add([hash_quad(doc, extractor_identity())])  # as `build` writes it
     store.add(country_quads(countries))
     refresh_summaries(store)  # as a build ends: the summary and events graphs are written too
+    refresh_pages(store)  # and the ordered buckets
     refresh_events(store)
     return store
 

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .extraction import corpus
 
@@ -78,18 +78,34 @@ def disk_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+# The page a terminal shows (kg/cli.py's TERMINAL_ROWS), and a page further in.
+PAGE_ROWS = 1000
+FAR_OFFSET = 10_000
+
+
 class SavedTime(NamedTuple):
     name: str
     rows: int
-    seconds: float  # in-process, wall clock
+    seconds: float  # the whole answer in-process, wall clock
     cpu: float  # in-process, CPU time: what the query costs, whatever else the machine runs
-    cli: float | None  # as a CLI process; None if it failed (see `failure`)
-    cli_rss: float | None  # MB, the CLI process and its query child
-    rdflib: float | None
+    page: float  # the first PAGE_ROWS rows, in-process
+    page_cpu: float
+    far: float  # PAGE_ROWS rows from FAR_OFFSET on, in-process
+    page_cli: float | None  # the first page as a CLI process; None if it failed
+    far_cli: float | None
+    cli: float | None  # the whole answer as a CLI process; None if it failed or was skipped
+    cli_rss: float | None  # MB, the largest of the CLI processes (with their query child)
+    rdflib: float | None  # rdflib's engine on the query with LIMIT PAGE_ROWS
     failure: str = ""
 
 
-def saved_times(store: Path, rdflib_too: bool) -> list[SavedTime]:
+def _timed_call(call: Any, *args: Any, **kwargs: Any) -> tuple[Any, float, float]:
+    start, cpu = time.perf_counter(), time.process_time()
+    answer = call(*args, **kwargs)
+    return answer, time.perf_counter() - start, time.process_time() - cpu
+
+
+def saved_times(store: Path, rdflib_too: bool, whole_cli: bool = True) -> list[SavedTime]:
     from ..graph.query import resolve_saved, run_saved, saved_queries
     from ..graph.store import OxigraphStore
 
@@ -106,31 +122,44 @@ def saved_times(store: Path, rdflib_too: bool) -> list[SavedTime]:
                       flush=True)
                 continue
             params = {p: PARAMS[p] for p in query.param_names}
-            start, cpu = time.perf_counter(), time.process_time()
-            answer = run_saved(opened, name, params)
-            inproc, cpu = time.perf_counter() - start, time.process_time() - cpu
+            answer, inproc, cpu = _timed_call(run_saved, opened, name, params)
+            first, page_s, page_cpu = _timed_call(run_saved, opened, name, params,
+                                                  limit=PAGE_ROWS)
+            _, far_s, _ = _timed_call(run_saved, opened, name, params, limit=PAGE_ROWS,
+                                      offset=FAR_OFFSET)
+            if first.rows != answer.rows[:PAGE_ROWS]:
+                raise SystemExit(f"{name}: the first page is not the whole answer's start")
             # No time limit: the bench measures; the memory cap is the target's (1 GB), so
             # a query over it shows as failed instead of taking the machine.
-            cli: float | None = None
-            cli_rss: float | None = None
+            base = ["--store", str(store), "query", "--saved", name, "-f", "csv",
+                    "--timeout", "0", "--max-memory", "1024",
+                    *[f"--param={k}={v}" for k, v in params.items()]]
+            times: dict[str, float | None] = {}
+            peaks: list[float] = []
             failure = ""
-            try:
-                cli, cli_rss, _ = timed(["--store", str(store), "query", "--saved", name,
-                                         "-f", "csv", "--timeout", "0", "--max-memory", "1024",
-                                         *[f"--param={k}={v}" for k, v in params.items()]])
-            except SystemExit as exc:
-                failure = str(exc).rsplit(": ", 1)[-1]
+            runs = [("page", ["--limit", str(PAGE_ROWS)]),
+                    ("far", ["--limit", str(PAGE_ROWS), "--offset", str(FAR_OFFSET)])]
+            if whole_cli:
+                runs.append(("whole", []))
+            for what, extra in runs:
+                try:
+                    times[what], peak, _ = timed([*base, *extra])
+                    peaks.append(peak)
+                except SystemExit as exc:
+                    times[what] = None
+                    failure = failure or str(exc).rsplit(": ", 1)[-1]
             anchor = None
             if graph is not None:
                 from rdflib import Literal
 
                 _, given = resolve_saved(name, params)
                 start = time.perf_counter()
-                list(graph.query(query.text, initBindings={k: Literal(v)
-                                                           for k, v in given.items()}))
+                list(graph.query(f"{query.text.rstrip()}\nLIMIT {PAGE_ROWS}",
+                                 initBindings={k: Literal(v) for k, v in given.items()}))
                 anchor = time.perf_counter() - start
-            rows.append(SavedTime(name, len(answer.rows), inproc, cpu, cli, cli_rss, anchor,
-                                  failure))
+            rows.append(SavedTime(name, len(answer.rows), inproc, cpu, page_s, page_cpu, far_s,
+                                  times.get("page"), times.get("far"), times.get("whole"),
+                                  max(peaks) if peaks else None, anchor, failure))
     return rows
 
 
@@ -153,7 +182,7 @@ def viz_times(store: Path, work: Path) -> list[VizTime]:
     return out
 
 
-def run_size(n: int, work: Path, rdflib_at: int) -> float:
+def run_size(n: int, work: Path, rdflib_at: int, whole_cli_below: int = 100_000) -> float:
     source = work / f"corpus-{n}.jsonl"
     write_corpus(source, n)
     store = work / f"store-{n}"
@@ -170,15 +199,27 @@ def run_size(n: int, work: Path, rdflib_at: int) -> float:
           f"peak RSS {peak:.0f} MB; store {disk_size(store) / 1e6:.0f} MB on disk; "
           f"no-change rebuild {rebuild_s:.1f} s", flush=True)
     anchor = n == rdflib_at
-    print(f"  {'saved query':<20} {'rows':>8} {'in-process':>11} {'CPU':>8} {'CLI':>8} "
-          f"{'CLI RSS':>8}" + (f" {'rdflib':>9} {'ratio':>7}" if anchor else ""))
-    for t in saved_times(store, anchor):
-        cli = (f"{t.cli:7.2f}s {t.cli_rss:6.0f}MB" if t.cli is not None
-               else f"failed: {t.failure}")
-        line = f"  {t.name:<20} {t.rows:8,} {t.seconds:10.3f}s {t.cpu:7.2f}s {cli}"
+    whole_cli = n < whole_cli_below
+    print(f"  {'saved query':<20} {'rows':>8} {'whole':>8} {'CPU':>7} {'page':>7} "
+          f"{'CPU':>6} {'@10k':>7} {'page CLI':>8} {'@10k CLI':>8} {'whole CLI':>9} "
+          f"{'CLI RSS':>8}" + (f" {'rdflib page':>11} {'ratio':>6}" if anchor else ""))
+
+    def secs(value: float | None) -> str:
+        return "failed" if value is None else f"{value:.3f}s"
+
+    for t in saved_times(store, anchor, whole_cli):
+        line = (f"  {t.name:<20} {t.rows:8,} {t.seconds:7.3f}s {t.cpu:6.2f}s {t.page:6.3f}s "
+                f"{t.page_cpu:5.2f}s {t.far:6.3f}s {secs(t.page_cli):>8} {secs(t.far_cli):>8} "
+                f"{secs(t.cli) if whole_cli else 'skipped':>9} "
+                f"{t.cli_rss if t.cli_rss is not None else float('nan'):6.0f}MB")
         if t.rdflib is not None:
-            line += f" {t.rdflib:8.2f}s {t.rdflib / max(t.seconds, 1e-6):6.0f}x"
+            line += f" {t.rdflib:10.2f}s {t.rdflib / max(t.page, 1e-6):5.0f}x"
+        if t.failure:
+            line += f"  ({t.failure})"
         print(line, flush=True)
+    if not whole_cli:
+        print(f"  (the whole answers as a CLI are skipped from {whole_cli_below:,} articles "
+              "on: each costs as much as in-process, with the budget it would take)")
     for v in viz_times(store, work):
         print(f"  kg viz (countries) {v.how:<15} {v.seconds:7.2f}s {v.rss:6.0f}MB "
               f"page {v.page / 1e6:.2f} MB", flush=True)
@@ -193,6 +234,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rdflib-at", type=int, default=1_000,
                         help="the size at which rdflib's engine runs the saved queries")
     parser.add_argument("--budget", type=float, default=25.0, help="minutes in all")
+    parser.add_argument("--whole-cli-below", type=int, default=100_000,
+                        help="time the whole answers as a CLI only below this size")
     args = parser.parse_args(argv)
     start = time.monotonic()
     per_article = None
@@ -204,7 +247,7 @@ def main(argv: list[str] | None = None) -> None:
                       f"needs about {per_article * n * 1.3 / 60:.0f} min, "
                       f"{left / 60:.0f} min are left of the {args.budget:.0f}-minute budget")
                 continue
-            seconds = run_size(n, Path(tmp), args.rdflib_at)
+            seconds = run_size(n, Path(tmp), args.rdflib_at, args.whole_cli_below)
             per_article = seconds / n
 
 

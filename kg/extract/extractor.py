@@ -45,7 +45,7 @@ from .qualifiers import (
     threat_kind,
     threatened,
 )
-from .sentences import Sentence, parser, split_sentences
+from .sentences import Sentence, parse_docs, parser, split_sentences
 from .sides import Candidate, Sides, decide, named_words, tokens_of
 from .triggers import Hit, Trigger, load_triggers
 from .triggers import find as find_triggers
@@ -141,8 +141,8 @@ class Extractor:
         nlp = parser()
         words = [named_words(nlp, r.ctx.sentences[i], r.ctx.mentions[i],
                              [h[3] for h in r.hits[i]]) for r, i in wanted]
-        docs = (w.doc(nlp) for w in words)
-        for (r, i), w, parsed in zip(wanted, words, nlp.pipe(docs, batch_size=64), strict=True):
+        docs = parse_docs([w.doc(nlp) for w in words])
+        for (r, i), w, parsed in zip(wanted, words, docs, strict=True):
             r.parses[i] = tokens_of(parsed, w.offsets)
 
     def _run(self, reading: _Reading, reports: list[SentenceReport] | None) -> list[Fact]:

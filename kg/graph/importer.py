@@ -287,6 +287,12 @@ def import_files(store: GraphStore, paths: Sequence[str | Path], *, fmt: str | N
 
         if has_summaries(store):
             refresh_summaries(store)
+        # Buckets count imported facts too, or are dropped if some have no links (an older
+        # kg's dump): a bucket that missed rows would cut pages short.
+        from .pages import has_pages, refresh_pages
+
+        if has_pages(store):
+            refresh_pages(store)
     except OSError as exc:
         raise StoreError(f"cannot write to store: {exc}") from None
     return reports

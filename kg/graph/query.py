@@ -374,6 +374,7 @@ class SavedQuery:
     without_summaries: str | None = None  # the query for a store without summaries
     needs_events: bool = False  # refused on a store with facts but no events
     needs_hint: str = ""  # what to use there instead
+    pages: str | None = None  # the query listing its buckets in order (see `PAGES`)
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -417,13 +418,42 @@ def parse_saved(name: str, text: str, path: str | None = None) -> SavedQuery:
                                      f"unknown type {kind!r} (types: {', '.join(PARAM_TYPES)})")
                 params.append((param.group(1), param.group(3).strip()))
                 types.append(kind)
-    main, marker, fallback = text.partition(WITHOUT_SUMMARIES)
+    sections = _sections(text)
+    main = sections.pop("", text)
+    pages = sections.get(PAGES)
+    if pages is not None and not _PAGE_MARK.search(main):
+        raise QueryError(f"saved query {name}: it lists its buckets ('#%% {PAGES}') but "
+                         "marks no place for them ('#%% page: ...' inside its WHERE)")
     return SavedQuery(name, title or name, " ".join(description), tuple(params),
-                      main if marker else text, tuple(types), path,
-                      fallback.lstrip("\n") if marker else None, needs_events, needs_hint)
+                      main, tuple(types), path, sections.get(_WITHOUT), needs_events,
+                      needs_hint, pages)
 
 
 WITHOUT_SUMMARIES = "\n#%% without summaries\n"
+_WITHOUT = "without summaries"
+# A section `#%% pages` holds a query listing the buckets of the main query's rows in its
+# order (kg/graph/pages.py), and a line `#%% page: PATTERN` inside the main query's WHERE
+# says where a page's buckets go: the walker (`_walk_pages`) puts `VALUES (?bucket
+# ?bucket_key) { ... }` and PATTERN there. As a comment, the line leaves the whole query as
+# it is.
+PAGES = "pages"
+_SECTION = re.compile(r"^#%%[ \t]*(pages|without summaries)[ \t]*$", re.MULTILINE)
+_PAGE_MARK = re.compile(r"^([ \t]*)#%%[ \t]*page:(.*)$", re.MULTILINE)
+
+
+def _sections(text: str) -> dict[str, str]:
+    """The main query (key "") and each `#%% NAME` section after it, by name."""
+    found: dict[str, str] = {}
+    name, start = "", 0
+    for match in _SECTION.finditer(text):
+        found[name] = text[start:match.start()] if name == "" else \
+            text[start:match.start()].lstrip("\n")
+        name, start = match.group(1), match.end() + 1
+    if name:
+        found[name] = text[start:].lstrip("\n")
+    elif found == {}:
+        found[""] = text
+    return found
 
 
 def _header_lines(text: str) -> Iterator[str]:
@@ -562,14 +592,97 @@ def run_saved(store: Any, name: str, params: Mapping[str, str] | None = None, *,
             text = query.without_summaries
     text = normalise_escapes(text)
     _check_normalised(text)
-    result = _execute(store, text, {p: ox.Literal(v) for p, v in given.items()},
-                      page=page(limit, offset))
+    substitutions = {p: ox.Literal(v) for p, v in given.items()}
+    paging = page(limit, offset)
+    result = None
+    if paging[1] is not None and query.pages is not None and text == \
+            normalise_escapes(query.text):
+        result = _walk_pages(store, query, text, substitutions, paging)
+    if result is None:
+        result = _execute(store, text, substitutions, page=paging)
     if result.form != "select" or not given:
         return result
     keep = [i for i, v in enumerate(result.variables) if v not in given]
     return QueryResult(
         "select", variables=tuple(result.variables[i] for i in keep),
         rows=tuple(tuple(row[i] for i in keep) for row in result.rows), more=result.more)
+
+
+# Buckets per query run: enough for a page, few enough for the engine to parse quickly.
+_MAX_GROUP = 2000
+
+
+def _walk_pages(store: Any, query: SavedQuery, text: str,
+                substitutions: dict[str, ox.NamedNode | ox.Literal],
+                paging: tuple[int, int | None]) -> QueryResult | None:
+    """A page of saved query `query` read bucket by bucket (kg/graph/pages.py); None for a
+    store without buckets (an older kg's, imported, or an endpoint), which runs it whole.
+
+    The buckets come in the query's order, every row of one before every row of the next,
+    so each group of buckets, sorted by the engine, continues the rows before it: groups are
+    read until offset + limit + 1 rows are in hand. A bucket's size is a count of facts
+    (or documents), not of rows; rows the query's own FILTER drops just mean more groups.
+    Bucket IRIs and keys are terms read from the store, written as terms; parameters stay
+    bound.
+    """
+    from .pages import bucket_parts, has_pages, key_term, sort_key
+
+    if not has_pages(store):
+        return None
+    offset, limit = paging
+    assert limit is not None
+    want = offset + limit + 1
+    listing = normalise_escapes(query.pages or "")
+    _check_normalised(listing)
+    try:
+        found = [(s["bucket"], int(s["n"].value)) for s in store.query(
+            listing, substitutions=substitutions or None, prefixes=PREFIXES)]
+    except (SyntaxError, OSError, RuntimeError, ValueError, TypeError, KeyError) as exc:
+        raise QueryError(f"saved query {query.name}: its bucket list failed: "
+                         f"{_first_line(exc)}") from None
+    buckets, families = [], set()
+    for bucket, n in found:
+        parts = bucket_parts(bucket.value) if isinstance(bucket, ox.NamedNode) else None
+        if parts is None:
+            raise QueryError(f"saved query {query.name}: its bucket list gave {bucket}, "
+                             "not a bucket")
+        families.add(parts[0])
+        buckets.append((sort_key(*parts), (bucket, key_term(*parts)), n))
+    if len(families) > 1:
+        raise QueryError(f"saved query {query.name}: its bucket list mixes families of "
+                         "buckets, whose orders differ")
+    buckets.sort(key=lambda b: b[0])
+    columns = ("bucket", "bucket_key")
+    mark = _PAGE_MARK.search(text)
+    assert mark is not None  # parse_saved refuses a list of buckets with no place for them
+
+    def run(group: list[tuple[Any, ...]]) -> QueryResult:
+        rows = " ".join("(" + " ".join(str(term) for term in terms) + ")" for terms in group)
+        values = f"VALUES ({' '.join('?' + c for c in columns)}) {{ {rows} }}"
+        sparql = text[:mark.start()] + mark.group(1) + values + " " + mark.group(2) + \
+            text[mark.end():]
+        return _execute(store, sparql, substitutions)
+
+    rows: list[tuple[Term | None, ...]] = []
+    first = run([])  # the columns, even with no bucket
+    variables = first.variables
+    i, counted, returned = 0, 0, 0
+    while len(rows) < want and i < len(buckets):
+        # Facts per row so far (a FILTER drops some): size the next group by it.
+        ratio = counted / returned if returned else 1.0
+        needed = (want - len(rows)) * max(ratio, 1.0)
+        group, size = [], 0
+        while i < len(buckets) and (not group or size < needed) and len(group) < _MAX_GROUP:
+            _, terms, n = buckets[i]
+            group.append(terms)
+            size += n
+            i += 1
+        answer = run(group)
+        rows.extend(answer.rows)
+        counted, returned = counted + size, returned + len(answer.rows)
+    chosen = tuple(rows[offset:offset + limit])
+    return QueryResult("select", variables=variables, rows=chosen,
+                       more=len(rows) > offset + limit)
 
 
 _HAS_EVENTS = "ASK { GRAPH ?g { ?event a kg:Event } }"

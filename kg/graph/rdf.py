@@ -18,6 +18,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 from .. import __version__
 from ..extract.actors import Country
 from ..records import Document, Fact, Side
+from .pages import document_links
 from .vocab import (
     ACTORS_GRAPH,
     KIND_CLASS,
@@ -177,8 +178,11 @@ def document_quads(doc: Document, facts: Iterable[Fact]) -> list[Quad]:
     doc_date = date_literal(doc.date) if doc.date else None
     if doc_date is not None:
         quads.append(Quad(doc_node, _n(DCTERMS + "date"), doc_date, graph))
+    facts = list(facts)
     for fact in facts:
         quads.extend(fact_quads(fact, graph, doc_node, extractor))
+    # Ordered buckets, so that a page of a saved query reads a few (kg.graph.pages).
+    quads.extend(document_links(doc, facts, graph, doc_node))
     return quads
 
 

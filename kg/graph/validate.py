@@ -292,15 +292,17 @@ def validate_changed(store: OxigraphStore, *, everything: bool = False,
     aside), or with `everything`, every document graph is checked again. Nothing is
     recorded here: call `record_validation` with the digests when the report conforms.
     """
+    from .pages import PAGES_GRAPH
     from .vocab import EVENTS_GRAPHS, SUMMARY_GRAPH, document_id
 
     digests = graph_digests(store, progress)
     before = {} if everything else recorded_digests(store)
     shared = [g for g in digests if document_id(g) is None]
     documents = [g for g in digests if document_id(g) is not None]
-    # The summaries and events change with every build, but no document's shapes read them.
+    # The summaries, buckets and events change with every build, but no document's shapes
+    # read them.
     if any(before.get(g) != digests[g] for g in shared
-           if g != SUMMARY_GRAPH and not g.startswith(EVENTS_GRAPHS)):
+           if g not in (SUMMARY_GRAPH, PAGES_GRAPH) and not g.startswith(EVENTS_GRAPHS)):
         before = {}
     wanted = set(shared) | {g for g in documents if before.get(g) != digests[g]}
     union = _union(q for g in sorted(wanted)
