@@ -247,7 +247,8 @@ class Extractor:
                                          (clause_start, clause_end), decision, read)
         else:
             pairs = self._undirected_sides(ctx, sent, trigger, m, mentions, left, right,
-                                           clause_start, clause_end, decision, read)
+                                           clause_start, clause_end, decision, read,
+                                           ctx.mentions[i])
         if pairs is None:
             return
         if not pairs:
@@ -338,7 +339,8 @@ class Extractor:
     def _undirected_sides(self, ctx: DocumentContext, sent: Sentence, trigger: Trigger,
                           m: Hit, mentions: list[Mention], left: list[Mention],
                           right: list[Mention], clause_start: int, clause_end: int,
-                          decision: Decision, read: Sides | None) -> list[Pair] | None:
+                          decision: Decision, read: Sides | None,
+                          everyone: list[Mention]) -> list[Pair] | None:
         kind = trigger.kind
         if partners_unnamed(kind, sent.text, m):
             decision.reason = "partners of no named country ('with allies')"
@@ -351,11 +353,11 @@ class Extractor:
                 return None
             return _pairs_of(read, decision)
         pairs, steps, reject = read_undirected(Clause(
-            ctx, sent, kind, m, clause_start, clause_end, tuple(mentions)))
+            ctx, sent, kind, m, clause_start, clause_end, tuple(mentions),
+            tuple(everyone)))
         decision.rule = "order-undirected" + "".join("+" + step for step in steps)
-        if pairs is None:
-            decision.reason = reject
-            decision.rule = "too-many-countries"
+        if reject is not None:
+            decision.rule, decision.reason = reject
             return None
         if not pairs:
             decision.reason = "only one country found"

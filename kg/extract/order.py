@@ -51,6 +51,7 @@ class Clause:
     start: int  # the trigger's clause, document offsets
     end: int
     mentions: tuple[Mention, ...]  # the acting country mentions of the sentence, as found
+    everyone: tuple[Mention, ...] = ()  # every mention of the sentence, with a country or not
 
     @property
     def text(self) -> str:
@@ -102,6 +103,18 @@ def _keep(r: Reading, kept: list[Mention]) -> Reading:
 
 
 # -- before any rule ----------------------------------------------------------------------------
+def unknown_person(x: Mention) -> bool:
+    """ "Prime Minister Rudd", "spokesperson Lin Jian": an official named by a title and a
+    name whom the actor tables do not place in any country (cue `titles`: a bare title,
+    "the Prime Minister", names no one)."""
+    if x.countries or x.how not in ("person", "title"):
+        return False
+    words = re.sub(r"['’]s$", "", x.text).split()
+    return x.how == "person" or bool(words) and words[-1][:1].isupper() and not _pattern(
+        r"(?:{titles})$").search(" ".join(words))
+
+
+
 def compound_pair(word: str) -> bool:
     """ "U.S.-Ukraine talks": a trigger a hyphenated pair opens (cue `compound_pair_nouns`);
     the pair must be two countries (`compound-no-pair` of sides.REJECTING_RULES)."""
@@ -287,7 +300,8 @@ def step_names() -> tuple[str, ...]:
         tuple(UNDIRECTED_TAIL)
 
 
-def read_undirected(c: Clause) -> tuple[list[Pair] | None, list[str], str]:
+def read_undirected(c: Clause
+                    ) -> tuple[list[Pair] | None, list[str], tuple[str, str] | None]:
     """The pairs of an undirected candidate by word order, the steps that decided them, and
     why there is no fact when the pairs are None (a rejecting rule's name and reason)."""
     r = Reading(tuple(c.mentions))
@@ -298,12 +312,13 @@ def read_undirected(c: Clause) -> tuple[list[Pair] | None, list[str], str]:
             steps.append(step.name)
         r = after
         if r.pairs is not None:
-            return list(r.pairs), steps, ""
+            return list(r.pairs), steps, None
     pairs, tail, reject = _clause_pairs(c, r)
     return pairs, steps + tail, reject
 
 
-def _clause_pairs(c: Clause, r: Reading) -> tuple[list[Pair] | None, list[str], str]:
+def _clause_pairs(c: Clause, r: Reading
+                  ) -> tuple[list[Pair] | None, list[str], tuple[str, str] | None]:
     """The countries of the trigger's clause, each with each (`order-undirected` itself)."""
     steps: list[str] = []
     mentions = r.mentions
@@ -327,20 +342,33 @@ def _clause_pairs(c: Clause, r: Reading) -> tuple[list[Pair] | None, list[str], 
         for k in x.countries:
             countries.setdefault(k, x)
     other = _main_pair_other(c, countries)
+    if other is not None and _unknown_other(c, other):
+        return None, steps, ("unknown-person",
+                             "the other side is a person the actor tables do not know")
     if other is not None:
         countries[other] = Mention(0, 0, "", "group", (other,))
         steps.append("main-pair")
     if len(countries) > 3:
-        return None, steps, f"{len(countries)} countries in one clause: too many to pair"
+        return None, steps, ("too-many-countries",
+                             f"{len(countries)} countries in one clause: too many to pair")
     lefts = {k for k, x in countries.items() if x.end <= c.at and x.start > 0}
     rights = {k for k, x in countries.items() if x.start >= c.at}
     if len(lefts) == 1 and len(rights) >= 2:
         # "spoke by phone with both X and Y": the subject with each, not X with Y.
         (a,) = lefts
         return [(countries[a], a, countries[b], b) for b in sorted(rights) if b != a], \
-            steps + ["subject-each"], ""
+            steps + ["subject-each"], None
     return [(countries[a], a, countries[b], b) for a, b in combinations(list(countries), 2)], \
-        steps, ""
+        steps, None
+
+
+def _unknown_other(c: Clause, other: str) -> bool:
+    """ "The President spoke with Prime Minister Rudd": the clause names a person the tables
+    do not know (`unknown_person`), and the report's other main country is named nowhere in
+    the sentence: the person is more likely of a third country than of the main pair ("held
+    talks with President Michel Suleiman during a visit to Beirut" names Lebanon)."""
+    return any(c.start <= u.start and u.end <= c.end and unknown_person(u)
+               for u in c.everyone) and not any(other in x.countries for x in c.everyone)
 
 
 def _main_pair_other(c: Clause, countries: dict[str, Mention]) -> str | None:
