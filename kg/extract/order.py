@@ -159,13 +159,18 @@ def relation_of(c: Clause, r: Reading) -> Reading:
 
 def topic_after(c: Clause, r: Reading) -> Reading:
     """ "discussed the situation in Ukraine": for kinds whose partner follows "with" or
-    "between" (trait `partner-with`), a country after the trigger otherwise is the topic; a
-    person, an office or a group still takes part."""
+    "between" (trait `partner-with`, cue `partner_prepositions`), a country after the trigger
+    otherwise is the topic, but the one right after a trigger's own "with" ("talks with
+    China"); a person, an office or a group still takes part."""
     if c.kind not in kinds_with("partner-with") or _pattern(
             r"\s*{partner_prepositions}\b").match(c.text[c.hit.end():]):
         return r
+    # "talks with China must continue": the trigger's own "with" names the partner right
+    # after it.
+    own = re.search(r"\bwith$", c.hit.group(0), re.I)
     return _keep(r, [x for x in r.mentions if x.end <= c.after
-                     or x.how in ("person", "title", "group", "pronoun")])
+                     or x.how in ("person", "title", "group", "pronoun")
+                     or own and re.fullmatch(r"\s+(?:the\s+)?", c.ctx.doc.text[c.after:x.start])])
 
 
 def topic_on(c: Clause, r: Reading) -> Reading:
