@@ -224,13 +224,18 @@ def allies_described(c: Clause, r: Reading) -> Reading:
 
 
 def allies_of(c: Clause, r: Reading) -> Reading:
-    """ "Both are treaty allies of the United States", "a close ally of Rabat": for an
-    alliance (trait `alliance`) linked to a country after it (cue `alliance_links`), the
-    clause's subject with the first one named after."""
+    """ "Both are treaty allies of the United States", "a close ally of Rabat", "X, which is
+    a close partner of Y": for an alliance (trait `alliance`) linked to a country after it
+    (cue `alliance_links`), the clause's subject (or the one its relative clause follows)
+    with the first one named after."""
     if c.kind not in kinds_with("alliance") or not _pattern(
             r"\s+{alliance_links}\s").match(c.text[c.hit.end():]):
         return r
-    subject = [x for x in r.mentions if x.end <= c.at and c.start <= x.start][:1]
+    subject = [x for x in r.mentions if x.end <= c.at and c.start <= x.start][:1] or [
+        # "Saudi Arabia, which is a close partner of the Emirates": the one the relative
+        # clause follows.
+        x for x in r.mentions if x.end <= c.at and re.fullmatch(
+            r",\s*(?:which|who)\s+(?:[\w'’-]+\s+){1,4}", c.ctx.doc.text[x.end:c.at])][-1:]
     obj = [x for x in r.mentions if x.start >= c.after and x.end <= c.end][:1]
     if not subject or not obj:
         return r
