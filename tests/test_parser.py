@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import spacy
 from spacy.util import load_config
 
 import kg.extract.sentences
@@ -170,4 +171,24 @@ def test_parse_docs_gives_spacys_own_parse() -> None:
     ours = read(parse_docs([Doc(nlp.vocab, words=w) for w in words]))
     theirs = read(nlp.pipe([Doc(nlp.vocab, words=w) for w in words], batch_size=PARSE_BATCH))
     assert ours == theirs
+    # and thinc's own algebra (BLIS), where `parser()` multiplies with numpy's OpenBLAS
+    stock = spacy.load(PARSER_MODEL)
+    assert read(stock.pipe([Doc(stock.vocab, words=w) for w in words])) == ours
     assert sum(map(len, ours)) > 1000 and any(d == "nsubj" for doc in ours for _, d, _ in doc)
+
+
+def test_parsing_keeps_openblas_to_one_thread_and_restores_it() -> None:
+    from kg.extract.sentences import _one_blas_thread, _openblas
+
+    blas = _openblas()
+    if blas is None:
+        pytest.skip("numpy's BLAS is not OpenBLAS here")
+    get, put = blas
+    before = get()
+    put(2)
+    try:
+        with _one_blas_thread():
+            assert get() == 1
+        assert get() == 2
+    finally:
+        put(before)
