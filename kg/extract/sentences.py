@@ -77,9 +77,9 @@ def parse_docs(docs: list) -> list:  # type: ignore[type-arg]
     spaCy's own greedy loop (`Parser.greedy_parse`) runs without the GIL, but the parser's
     state code, compiled by Cython 3, takes the GIL back for every state query to check for
     errors: two thirds of its time went to locking. The same loop driven from Python (one
-    step for every sentence of a batch: scores, then transitions) holds the GIL throughout
-    and computes the same scores with the same BLAS calls: the same parses, a third of the
-    time. Where spaCy lacks the pieces it is built from, its own `pipe` parses.
+    step for every sentence of a batch: scores, then transitions) holds the GIL throughout:
+    a third of the time, and the same parses (tests/test_parser.py compares them with
+    spaCy's own). Where spaCy lacks the pieces it is built from, its own `pipe` parses.
     """
     nlp = parser()
     with _one_blas_thread():
