@@ -192,3 +192,19 @@ def test_parsing_keeps_openblas_to_one_thread_and_restores_it() -> None:
         assert get() == 2
     finally:
         put(before)
+
+
+def test_only_sentences_naming_two_countries_are_parsed() -> None:
+    """With one country, the parse could only say which side it is (the other comes from the
+    document): such a sentence is read by word order, unparsed."""
+    from kg.extract.actors import load_actors
+    from kg.extract.documents import document_from_text
+    from kg.extract.extractor import Extractor
+
+    extractor = Extractor(load_actors(None))
+    doc = document_from_text("Japan condemned the attack on Monday. Japan condemned China "
+                             "on Tuesday. The attack was condemned.", "two-countries")
+    reading = extractor._read(doc)
+    assert reading.candidates == [1]
+    extractor._parse([reading])
+    assert list(reading.parses) == [1] and reading.parses[1]
