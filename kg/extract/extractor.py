@@ -84,7 +84,7 @@ class _Reading:
     ctx: DocumentContext
     event_date: str | None
     hits: list[list[tuple]]
-    candidates: list[int]  # sentences with a trigger and an acting country: to be parsed
+    candidates: list[int]  # sentences with a trigger and two acting countries: to be parsed
     parses: dict[int, tuple] = field(default_factory=dict)
 
 
@@ -127,8 +127,11 @@ class Extractor:
         sentences = split_sentences(doc.text)
         ctx = self.finder.read(doc, sentences)
         hits = self._hits(doc.text, sentences)
-        candidates = [i for i, found in enumerate(hits) if found and any(
-            x.countries and x.how in ACTING for x in ctx.mentions[i])]
+        # Only a sentence that names two countries is parsed: with one, the parse could only
+        # say which side that country is, and the other comes from the document either way
+        # (the word-order rules read such sentences with the same facts on every yardstick).
+        candidates = [i for i, found in enumerate(hits) if found and len(
+            {c for x in ctx.mentions[i] if x.how in ACTING for c in x.countries}) >= 2]
         return _Reading(ctx, report_date(doc, sentences), hits, candidates)
 
     def _parse(self, readings: list[_Reading]) -> None:
