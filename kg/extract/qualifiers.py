@@ -107,6 +107,8 @@ def condition(sent: Sentence, m: Hit) -> str | None:
     "if talks fail it would impose tariffs": "conditional"), or neither (None)."""
     lo, hi = (x - sent.start for x in _clause(sent, m.start(), m.end()))
     before = sent.text[lo:m.start()]
+    if _UNDOING_BEFORE.search(" ".join(before.split()[-4:])):
+        return None  # "will lift its tariffs if the talks succeed": a promise, no threat
     cues_before = list(_CONDITION.finditer(" ".join(before.split()[-8:])))
     if cues_before:
         rest = cues_before[-1].string[cues_before[-1].end():]
@@ -115,7 +117,19 @@ def condition(sent: Sentence, m: Hit) -> str | None:
         return "conditional"  # "if the talks fail it would impose tariffs"
     if _CONDITION.search(sent.text[m.end():hi][:60]):
         return "conditional"
+    # "If other Tariffs are not dropped by Canada, I will substantially increase, on April 2nd,
+    # the Tariffs": a condition opening the sentence (or its quote), then the consequence's
+    # modal before the trigger, however many words the two hold.
+    opening = _OPENING_CONDITION.match(sent.text[:m.start()])
+    if opening:
+        return "conditional"
     return None
+
+
+_UNDOING_BEFORE = re.compile(rf"\b{cues.alternation('undoing')}\b", re.I)
+_OPENING_CONDITION = re.compile(
+    rf"\W*(?i:{cues.alternation('conditions')})\b[^.;!?]*?,\s*(?:[\w'’-]+\s+){{0,3}}?"
+    rf"(?i:{cues.alternation('consequence')})\b(?!\s+be\b)[^.;!?]*$")
 
 
 def threat_kind(kind: str, cond: str | None) -> str:
