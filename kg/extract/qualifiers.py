@@ -262,6 +262,10 @@ def fact_date(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
         # it on Wednesday" in a Sunday story are both of the week just past.
         written = published if published and len(published) == 10 else event_date
         if status != "planned" and best.value > written[:len(best.value)]:
+            if best.precision == 10 and _days_after(written, best.value) <= 60:
+                # "discussed preparations for the upcoming June 24 summit" (a 20 June readout):
+                # a day just ahead dates the act to come, not the one told; nor a year before.
+                return event_date
             return best.shifted(forward=False)
     return best.value
 
@@ -269,6 +273,12 @@ def fact_date(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
 # The future told from the day of writing, not reported from a past day ("would", "planned").
 _PRESENT_FUTURE = re.compile(r"(?i)\b(?:will|shall|'ll|(?:is|are) (?:due |set |scheduled |"
                              r"expected |slated )?to|plans? to|intends? to)\b")
+
+
+def _days_after(day: str, later: str) -> int:
+    import datetime as dt
+
+    return (dt.date.fromisoformat(later) - dt.date.fromisoformat(day[:10])).days
 
 
 def _after_plan(text: str, at: int) -> bool:
