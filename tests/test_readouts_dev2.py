@@ -16,8 +16,9 @@ READOUTS_DEV2 = DATA / "readouts-dev2"
 # First scored (gold committed before; the readout rules written from readouts-dev changed
 # nothing here): precision 0.500, recall 0.565, F1 0.531. Reached after classes read from its
 # own errors (so no longer unseen): "additional consequences", "costs to X will increase",
-# "has the right to defend itself", a day just ahead, "US Department of State" as publisher.
-MEASURED = {"f1": 0.577, "precision": 0.517}
+# "has the right to defend itself", a day just ahead, "US Department of State" as publisher,
+# "other support" as the aid's, "Middle" starting no name.
+MEASURED = {"f1": 0.612, "precision": 0.577}
 FLOOR = {metric: round(value - 0.03, 3) for metric, value in MEASURED.items()}
 
 
