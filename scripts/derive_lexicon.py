@@ -50,7 +50,10 @@ GAP_TO_OBJECT, GAP_TO_PHRASE, GAP_IN_PHRASE = ("{" + name + "}" for name in GAPS
 # After these a bare verb's past or -ing form is a noun or an adjective ("the killing of",
 # "Georgia's occupied territories", "terrorist attacks"), not an act with a subject.
 NOMINAL = ("the", "a", "an", "'s", "’s", "of", "this", "that", "its", "their", "his", "her",
-           "terrorist", "militant", "rebel", "insurgent", "jihadist", "separatist")
+           "terrorist", "militant", "rebel", "insurgent", "jihadist", "separatist",
+           # A crowd or an armed group acting is no state: "protesters stormed Saudi missions".
+           "protesters", "demonstrators", "rioters", "crowds", "mob", "mobs", "gunmen",
+           "militants", "rebels", "insurgents", "terrorists", "jihadists", "separatists")
 # After a number or a quantifier a past or third-person form is a noun or an adjective too
 # ("two exiled dissidents", "several raids"); after a preposition a past form is an
 # adjective ("met with exiled dissidents", "settlers in occupied territories"), while an

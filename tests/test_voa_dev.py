@@ -17,8 +17,9 @@ VOA_DEV = Path(__file__).resolve().parent / "data" / "voa-dev"
 HELD_OUT = Path(__file__).resolve().parent / "data" / "voa"
 
 # First scored (d01-d35, gold committed before): precision 0.675, recall 0.500, F1 0.574;
-# batch 2 (d36-d43), first scored after the first fixes: P 0.556, R 0.357. Reached (all 43):
-MEASURED = {"f1": 0.8, "precision": 0.923}
+# batch 2 (d36-d43), first scored after the first fixes: P 0.556, R 0.357. Reached (all 43)
+# 0.800 (P 0.923), then after the trigger, status and date classes of branch realtext3:
+MEASURED = {"f1": 0.817, "precision": 0.942}
 FLOOR = {metric: round(value - 0.03, 3) for metric, value in MEASURED.items()}
 
 

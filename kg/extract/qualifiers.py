@@ -107,6 +107,8 @@ def condition(sent: Sentence, m: Hit) -> str | None:
     "if talks fail it would impose tariffs": "conditional"), or neither (None)."""
     lo, hi = (x - sent.start for x in _clause(sent, m.start(), m.end()))
     before = sent.text[lo:m.start()]
+    if _UNDOING_BEFORE.search(" ".join(before.split()[-4:])):
+        return None  # "will lift its tariffs if the talks succeed": a promise, no threat
     cues_before = list(_CONDITION.finditer(" ".join(before.split()[-8:])))
     if cues_before:
         rest = cues_before[-1].string[cues_before[-1].end():]
@@ -115,7 +117,19 @@ def condition(sent: Sentence, m: Hit) -> str | None:
         return "conditional"  # "if the talks fail it would impose tariffs"
     if _CONDITION.search(sent.text[m.end():hi][:60]):
         return "conditional"
+    # "If other Tariffs are not dropped by Canada, I will substantially increase, on April 2nd,
+    # the Tariffs": a condition opening the sentence (or its quote), then the consequence's
+    # modal before the trigger, however many words the two hold.
+    opening = _OPENING_CONDITION.match(sent.text[:m.start()])
+    if opening:
+        return "conditional"
     return None
+
+
+_UNDOING_BEFORE = re.compile(rf"\b{cues.alternation('undoing')}\b", re.I)
+_OPENING_CONDITION = re.compile(
+    rf"\W*(?i:{cues.alternation('conditions')})\b[^.;!?]*?,\s*(?:[\w'’-]+\s+){{0,3}}?"
+    rf"(?i:{cues.alternation('consequence')})\b(?!\s+be\b)[^.;!?]*$")
 
 
 def threat_kind(kind: str, cond: str | None) -> str:
@@ -248,6 +262,10 @@ def fact_date(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
         # it on Wednesday" in a Sunday story are both of the week just past.
         written = published if published and len(published) == 10 else event_date
         if status != "planned" and best.value > written[:len(best.value)]:
+            if best.precision == 10 and _days_after(written, best.value) <= 60:
+                # "discussed preparations for the upcoming June 24 summit" (a 20 June readout):
+                # a day just ahead dates the act to come, not the one told; nor a year before.
+                return event_date
             return best.shifted(forward=False)
     return best.value
 
@@ -255,6 +273,12 @@ def fact_date(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
 # The future told from the day of writing, not reported from a past day ("would", "planned").
 _PRESENT_FUTURE = re.compile(r"(?i)\b(?:will|shall|'ll|(?:is|are) (?:due |set |scheduled |"
                              r"expected |slated )?to|plans? to|intends? to)\b")
+
+
+def _days_after(day: str, later: str) -> int:
+    import datetime as dt
+
+    return (dt.date.fromisoformat(later) - dt.date.fromisoformat(day[:10])).days
 
 
 def _after_plan(text: str, at: int) -> bool:
