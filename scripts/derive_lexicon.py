@@ -321,6 +321,8 @@ def derive(cameo_text: str, plover_text: str, kinds_rows: list[list[str]],
             if tail is None:
                 continue
             mapped = kind_of(code, plover, kinds)
+            if kinds.get(f"block:{name}:{code}", ("",))[0] == "-":
+                mapped = None  # one code of a block left out ("heighten tensions" is no rejection)
             if mapped is not None and ("+" in pre_words or "$" in post.split()):
                 mapped = (mapped[0], "backward" if mapped[1] == "forward" else "forward",
                           mapped[2])

@@ -148,3 +148,26 @@ def test_side_rules_read_children_and_subtrees_as_a_scan_of_the_parse_gives_them
                 while more := {t.i for t in tokens if t.head in inside} - inside:
                     inside |= more
                 assert _subtree(c, tok) == [t for t in tokens if t.i in inside]
+
+
+def test_parse_docs_gives_spacys_own_parse() -> None:
+    """`parse_docs` drives the parser's greedy loop from Python: the tags, labels and heads
+    of spaCy's own `pipe`, over more sentences than one batch, of all lengths (and none)."""
+    from spacy.tokens import Doc
+
+    from kg.extract.sentences import PARSE_BATCH, parse_docs, split_sentences
+
+    nlp = parser()
+    text = (ROOT / "examples" / "seed.txt").read_text(encoding="utf-8")
+    words = [[t.text for t in nlp.tokenizer(s.text)] for s in split_sentences(text)]
+    words = (words * (2 * PARSE_BATCH // len(words) + 1))[:2 * PARSE_BATCH + 3]
+    words[5] = ["Talks"]
+    words[PARSE_BATCH + 1] = []
+
+    def read(docs: list[Doc]) -> list[list[tuple[str, str, int]]]:
+        return [[(t.tag_, t.dep_, t.head.i) for t in doc] for doc in docs]
+
+    ours = read(parse_docs([Doc(nlp.vocab, words=w) for w in words]))
+    theirs = read(nlp.pipe([Doc(nlp.vocab, words=w) for w in words], batch_size=PARSE_BATCH))
+    assert ours == theirs
+    assert sum(map(len, ours)) > 1000 and any(d == "nsubj" for doc in ours for _, d, _ in doc)

@@ -19,6 +19,7 @@ import yaml
 
 from kg.extract.documents import make_document
 from kg.extract.extractor import Extractor
+from kg.extract.order import DIRECTED_STEPS, step_names
 from kg.extract.sides import OTHER_RULES, REJECTING_RULES, RULES, SUFFIXES, rule_names
 from kg.records import ATTRIBUTIONS, DIRECTED_KINDS, KINDS, STATUSES, Fact
 
@@ -54,7 +55,11 @@ def run(record: dict[str, Any]) -> list[Fact]:
 
 def side_rule(record: dict[str, Any]) -> str | None:
     """The rule of kg/extract/sides.py's table a record is written for (`rule: sides.NAME`),
-    or the second step (`sides.+NAME`, as "+NAME")."""
+    or the second step (`sides.+NAME`, as "+NAME"), or a word-order step of
+    kg/extract/order.py (`order.NAME`, as "+NAME")."""
+    if record["rule"].startswith("order."):
+        name = record["rule"].removeprefix("order.")
+        return "+" + name if name in step_names() else None
     if not record["rule"].startswith("sides."):
         return None
     name = record["rule"].removeprefix("sides.")
@@ -177,9 +182,27 @@ def test_every_side_rule_has_its_records() -> None:
     examples."""
     written = {side_rule(r) for r in records()}
     names = [r.name for r in RULES] + list(OTHER_RULES) + list(REJECTING_RULES) + [
-        "+" + name for name in SUFFIXES]
+        "+" + name for name in SUFFIXES] + ["+" + name for name in step_names()]
     assert sorted(set(names) - written) == []
     # test_every_rule_has_a_fact_and_a_near_miss holds each of them to both.
+
+
+def test_every_rule_explained_is_in_the_tables() -> None:
+    """Each part of each rule --explain gives on the suite (the rule, '+' each step) is named
+    in the tables of kg/extract/sides.py and order.py."""
+    names = set(rule_names()) | {"+" + name for name in (*SUFFIXES, *step_names())}
+    given = {part for record in records() for s in extractor().explain(_document(record))
+             for d in s.decisions for rule in [d.rule, *(f.rule for f in d.produced)] if rule
+             for part in rule.replace("+", " +").split()}
+    assert given and given <= names, sorted(given - names)
+
+
+def test_the_directed_steps_write_names_of_the_table() -> None:
+    """Each step after a directed rule (kg/extract/order.py) writes a '+' name of
+    sides.SUFFIXES, or none ("-": it only rejects or ranks), and has a docstring."""
+    assert {step.says for step in DIRECTED_STEPS} - {"-"} <= set(SUFFIXES)
+    assert all(step.doc for step in DIRECTED_STEPS)
+    assert len({step.name for step in DIRECTED_STEPS}) == len(DIRECTED_STEPS)
 
 
 def test_the_table_names_every_rule_the_extractor_gives() -> None:
@@ -189,7 +212,7 @@ def test_the_table_names_every_rule_the_extractor_gives() -> None:
         encoding="utf-8")
     written = re.findall(r'rule\s*(?:=|\+=)\s*f?"([^"{]*(?:\{[^}]*\})?[^"]*)"', source)
     assert written
-    names = set(rule_names()) | {"+" + name for name in SUFFIXES}
+    names = set(rule_names()) | {"+" + name for name in (*SUFFIXES, *step_names())}
     unknown = set()
     for text in written:
         for part in re.sub(r"\{[^}]*\}", "", text).replace("+", " +").split():

@@ -25,6 +25,7 @@ from typing import Any
 
 from ..records import Fact
 from .mentions import Mention
+from .order import step_names
 from .sentences import Sentence
 from .triggers import Hit, Trigger
 
@@ -109,10 +110,13 @@ def features(fact: Fact, trigger: Trigger, hit: Hit, sent: Sentence,
     if rule:
         # Names as kg/extract/sides.py gives them, "rule+step+step": each part a signal, so
         # a renamed or new rule needs a refit, not a code change.
+        # The word-order steps of order.py only explain: the weights were fitted without
+        # them, and reading them is a refit, made on purpose.
         base, *steps = str(rule).split("+")
         found[f"rule:{base}"] = 1.0
         for step in steps:
-            found[f"rule:+{step}"] = 1.0
+            if step not in step_names():
+                found[f"rule:+{step}"] = 1.0
     return found
 
 

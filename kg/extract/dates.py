@@ -41,7 +41,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                            r"afternoon|evening|week)|earlier (?:today|this (?:week|month|year))|"
                            r"(?:last|next|this) (?:week|month|year)|earlier this month)\b",
                            re.IGNORECASE)),
-    ("year", re.compile(r"\b(?:in|since|during|of|by|until|before|after)\s+"
+    # "In 2019, Trump praised …": the preposition may open the sentence.
+    ("year", re.compile(r"\b(?:[Ii]n|[Ss]ince|[Dd]uring|of|by|[Uu]ntil|[Bb]efore|[Aa]fter)\s+"
                         r"(?P<year>(?:19|20)\d\d)\b(?![-,]\d)")),
 ]
 
@@ -163,9 +164,12 @@ def _resolve(kind: str, m: re.Match[str], anchor: dt.date | None) -> str | None:
         if word.endswith("week"):
             # A week is no calendar unit of ISO dates: the month (or year) it lies in, when
             # it lies in one ("met last week" in a report of 23 October: 16-22 October).
-            # "Last week" said on a Sunday is the week just ended: the seven days before.
+            # "Last week" is the calendar week before this one ("met last week" on Friday 5
+            # July: 24-30 June); said on a Sunday, the week just ended: the seven days before.
             monday = anchor - dt.timedelta(days=anchor.weekday())
-            first = {"last": anchor - dt.timedelta(days=7),
+            last = anchor - dt.timedelta(days=7) if anchor.weekday() == 6 else \
+                monday - dt.timedelta(days=7)
+            first = {"last": last,
                      "next": monday + dt.timedelta(days=7)}.get(word.split()[0], monday)
             monday, sunday = first, first + dt.timedelta(days=6)
             if (monday.year, monday.month) == (sunday.year, sunday.month):

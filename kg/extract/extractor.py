@@ -21,6 +21,7 @@ from .clauses import clause_span as _clause
 from .confidence import rate
 from .dates import find_dates
 from .mentions import DocumentContext, Mention, MentionFinder, in_compound
+from .order import Act, Clause, Pair, other_side, read_directed, read_undirected
 from .qualifiers import (
     TOPIC_PATTERN,
     banned,
@@ -35,8 +36,8 @@ from .qualifiers import (
     threat_kind,
     threatened,
 )
-from .sentences import Sentence, parser, split_sentences
-from .sides import SPOKEN, Candidate, Sides, decide, named_words, tokens_of
+from .sentences import Sentence, parse_docs, parser, split_sentences
+from .sides import Candidate, Sides, decide, named_words, tokens_of
 from .triggers import Hit, Trigger, load_triggers
 from .triggers import find as find_triggers
 
@@ -131,8 +132,8 @@ class Extractor:
         nlp = parser()
         words = [named_words(nlp, r.ctx.sentences[i], r.ctx.mentions[i],
                              [h[3] for h in r.hits[i]]) for r, i in wanted]
-        docs = (w.doc(nlp) for w in words)
-        for (r, i), w, parsed in zip(wanted, words, nlp.pipe(docs, batch_size=64), strict=True):
+        docs = parse_docs([w.doc(nlp) for w in words])
+        for (r, i), w, parsed in zip(wanted, words, docs, strict=True):
             r.parses[i] = tokens_of(parsed, w.offsets)
 
     def _run(self, reading: _Reading, reports: list[SentenceReport] | None) -> list[Fact]:
@@ -217,7 +218,7 @@ class Extractor:
         left = [x for x in mentions if x.end <= t_start]
         # Sanctions and aid may be aimed at a country named as a modifier ("tariffs on
         # Chinese goods", "aid for the Lebanese army").
-        right = [x for x in (named if trigger.kind in ("sanction", "aid", "force", "support")
+        right = [x for x in (named if trigger.kind in kinds_with("modifier-target")
                              else mentions) if x.start >= t_end]
         kind = trigger.kind
         word = m.group(0)
@@ -273,8 +274,8 @@ class Extractor:
         location = fact_location(ctx, i, sent, m, kind)
         topics = tuple(dict.fromkeys(t.group(0).lower()
                                      for t in TOPIC_PATTERN.finditer(sent.text))) \
-            if kind in ("cooperation", "agreement", "meeting", "call") else ()
-        label = relation_label(sent.text, m) if kind in ("partnership", "agreement") else None
+            if kind in kinds_with("topical") else ()
+        label = relation_label(sent.text, m) if kind in kinds_with("labelled") else None
         for src, s_country, tgt, t_country in pairs:
             fact = Fact(
                 doc=ctx.doc.id, kind=kind,
@@ -310,14 +311,14 @@ class Extractor:
             and _INSTITUTION_IN.search(ctx.doc.text, max(0, x.start - 60), x.start)]
         clause_hi = _clause(sent, m.start(), m.end())[1]
         relative = re.search(r"\s(?:that|which|who)\s", sent.text[m.end():])
-        if relative and relative.start() > 0 and kind in ("support", "aid"):
+        if relative and relative.start() > 0 and kind in kinds_with("relative-not-target"):
             # "support for a group that Algerian authorities blame": what a relative clause
             # names is not what the trigger acts on.
             clause_hi = min(clause_hi, sent.start + m.end() + relative.start())
-        objects = [x for x in right if (kind in ("visit", "aid", "force") or not x.locative
+        objects = [x for x in right if (kind in kinds_with("place-target") or not x.locative
                    or x.how in ("name", "demonym")) and x.end <= clause_hi
-                   and not (x.locative and kind not in ("visit", "force") and _GROUP_IN.search(
-                       ctx.doc.text, max(0, x.start - 40), x.start))]
+                   and not (x.locative and kind not in kinds_with("reaches-place")
+                            and _GROUP_IN.search(ctx.doc.text, max(0, x.start - 40), x.start))]
         subject = _subject(sent, left)
         passive = _PASSIVE.search(sent.text[:m.start()]) and re.search(
             r"(?:ed|en|wn)$", m.group(0).split()[0])
@@ -340,7 +341,7 @@ class Extractor:
                 sources = [x for x in right if x.acting and x.end <= clause_hi
                            and (agentive or not x.locative or x.how != "capital")
                            and (not trigger.adjacent or x.start - sent.start - m.end() <= 30)]
-                if trigger.adjacent and trigger.kind == "visit":
+                if trigger.adjacent and trigger.kind in kinds_with("travel"):
                     # "hosted his counterpart": a guest is a person, not "hosting the meeting".
                     sources = [x for x in sources if x.how in ("person", "title")]
                 if not left and sources:
@@ -361,12 +362,12 @@ class Extractor:
                               and re.search(r"\bto\s+(?:the\s+)?(?:[\w'’-]+\s+){0,5}$",
                                             sent.text[:x.start - sent.start])
                               and not set(x.countries) & set(sources[0].countries)]
-                    if onward or kind == "visit" and any(
+                    if onward or kind in kinds_with("travel") and any(
                             x.locative for x in right if x.start > sources[0].end):
                         targets = onward[:1]
-                if not sources and targets and kind in ("protest", "sanction"):
+                if not sources and targets and kind in kinds_with("unnamed-agent"):
                     # "X's envoy was summoned" with no agent: the other side of the report.
-                    other = _other(ctx, targets[0])
+                    other = other_side(ctx, targets[0])
                     sources = [other] if other else []
             elif trigger.roles == "host":
                 # "accepted an invitation to visit Ankara": the host of the place invited.
@@ -387,8 +388,8 @@ class Extractor:
                     targets = list(reversed(acting_left))
                     sources = [x for x in right if x.acting and x.end <= clause_hi and _BY.search(
                         sent.text[:x.start - sent.start])]
-                    if not sources and targets and kind in ("protest", "sanction"):
-                        other = _other(ctx, targets[0])
+                    if not sources and targets and kind in kinds_with("unnamed-agent"):
+                        other = other_side(ctx, targets[0])
                         sources = [other] if other else []
             else:
                 clause_lo = sent.start + _clause(sent, m.start(), m.end())[0] - sent.start
@@ -438,118 +439,19 @@ class Extractor:
                     targets = [x for x in targets if x is not agent[0]] or [
                         x for x in acting_left
                         if not set(x.countries) & set(agent[0].countries)][-1:]
-                elif subject is not None and kind not in ("visit", "invitation") and re.search(
+                elif subject is not None and kind not in kinds_with("hosted") and re.search(
                         r"\bto\s+(?:immediately\s+|further\s+|jointly\s+)?$",
                         sent.text[:m.start()]):
                     # "summoned the envoy to protest", "told the police to expel him": the act is
                     # the subject's.
                     sources = [subject]
-        if read is None:
-            urged = re.search(r"\b(?:urged|urges|urging|called on|calls on|asked|asks|pressed|"
-                              r"encouraged|encourages)\s+(.{1,80}?)\s+to\s+(?:[\w'’-]+\s+){0,2}$",
-                              sent.text[:m.start()])
-            if urged and trigger.roles == "forward":
-                # "urged Ukraine's partners to tighten sanctions": the ones urged would act.
-                decision.rule += "+urged"
-                named = [x for x in left if x.start - sent.start >= urged.start(1)
-                         and x.end - sent.start <= urged.end(1)
-                         and not re.match(r"(?:'s|’s)", sent.text[x.end - sent.start:])
-                         and x.text.lower() not in ("its", "their", "his", "her", "our")]
-                if not named:
-                    decision.reason = "those urged to act are no country"
-                    return None
-                sources = named[-1:]
-            antecedent = _ANTECEDENT.search(sent.text[:m.start()]) \
-                if _RELATIVE_TAIL.search(sent.text[:m.start()]) else None
-            if antecedent and trigger.roles == "forward" and not _COMPLEMENT.search(
-                    sent.text[:antecedent.end(1)]) and not any(
-                    x.start - sent.start >= antecedent.start(2) for x in left):
-                # "attempts that threaten Sudan's unity", "an administration that has slapped
-                # tariffs": the relative clause's subject is the noun before "that", a country
-                # only if one is named there.
-                decision.rule += "+relative-subject"
-                named = [x for x in left if x.end - sent.start >= antecedent.start(1)
-                         and x.start - sent.start <= antecedent.end(1)]
-                if not named:
-                    decision.reason = "the subject is no country"
-                    return None
-                sources = named[-1:]
-        if trigger.needs_place and not any(x.locative for x in right):
-            decision.reason = "no place named"
+        pairs, steps, reject = read_directed(Act(
+            ctx, sent, trigger, m, tuple(left), tuple(right), tuple(objects), decision.rule,
+            read is None), sources, targets)
+        decision.rule += "".join("+" + step for step in steps)
+        if pairs is None:
+            decision.reason = reject
             return None
-        before = sent.text[:m.start()]
-        quoted = before.count('"') % 2 == 1 or before.count("“") > before.count("”")
-        if not sources and quoted and kind in SPOKEN:
-            # '"… a flagrant violation of our sovereignty," the President wrote': the speaker.
-            quote_end = re.search(r"[\"”]\s*,?\s*(?:[\w.'’-]+\s+){0,8}?(?:said|says|wrote|"
-                                  r"writes|added|told|stated|declared)?", sent.text[m.end():])
-            if quote_end and re.search(r"[,.!?]\s*$|[,.!?][\"”]", sent.text[m.end():][
-                    :quote_end.start() + 2]):
-                after_quote = sent.start + m.end() + quote_end.start()
-                sources = [x for x in right if x.start >= after_quote
-                           and x.how in ("person", "title")][:1]
-                decision.rule += "+quote-speaker" if sources else ""
-        if not sources and targets and (kind in SPEECH_KINDS + ("sanction",) and _BODY.search(
-                sent.text[:m.start()]) or decision.rule == "passive-no-agent"
-                and kind in ("protest", "sanction")):
-            # "the ministry accused Kenya's government": an unnamed government body of the
-            # report's other side; "X's envoy was summoned", with no agent, likewise.
-            other = _other(ctx, targets[0])
-            sources = [other] if other else []
-            decision.rule += "+other-side" if sources else ""
-        if not sources:
-            decision.reason = "no acting side found"
-            return None
-        if not targets and kind == "rejection":
-            # A denial answers the last accuser, else the report's other side.
-            accuser = ctx.last_accuser(sources[0].countries)
-            targets = [accuser] if accuser else []
-            decision.rule += "+last-accuser" if accuser else ""
-        if not targets and (kind in ("threat", "rejection") or trigger.aimed == "other"):
-            # Threats and rejections answer someone: in a report on two countries, the other.
-            targets = [t for t in [_other(ctx, sources[0])] if t is not None]
-            decision.rule += "+other-side" if targets else ""
-        if not targets:
-            decision.reason = "no side acted on"
-            return None
-        # The first source and target of different countries: "warned that the execution of
-        # a German citizen would have consequences" is not aimed at Germany, and "a tariff on
-        # Mexican imports" is not Mexico's own.
-        # The nearest source and target of different countries, the object binding tighter.
-        ranked = sorted(((i + j, j, s_, t_) for i, s_ in enumerate(sources)
-                         for j, t_ in enumerate(targets)), key=lambda c: c[:2])
-        src, tgt = next(((s_, t_) for _, _, s_, t_ in ranked
-                         if not set(t_.countries) <= set(s_.countries)),
-                        (sources[0], targets[0]))
-        if kind == "sanction" and len(src.countries) == 2 and \
-                set(tgt.countries) <= set(src.countries):
-            # "Both countries withdrew their ambassadors": each did it to the other.
-            a, b = src.countries
-            decision.rule += "+reciprocal"
-            return [(src, a, src, b), (src, b, src, a)]
-        if set(tgt.countries) <= set(src.countries) and kind in ("sanction", "threat",
-                                                                 "rejection"):
-            # "recalled its ambassador", "despite pressure": aimed at the report's other side.
-            other = _other(ctx, src)
-            if other is not None:
-                tgt = other
-                decision.rule += "+other-side"
-        if len(tgt.countries) >= 2 and set(tgt.countries) <= set(src.countries) and not \
-                re.match(r"(?i)(?:each|the) other", tgt.text):
-            # "They welcomed progress on a UK-Poland treaty": the pair about itself.
-            decision.reason = "the sides act on themselves"
-            return None
-        pairs = [(src, a, tgt, b) for a in src.countries for b in tgt.countries if a != b]
-        if kind in ("support", "criticism", "sanction", "aid", "protest", "threat"):
-            # "… its appreciation to the United States for …, and to Brazil for …": each one
-            # joined by "and to" is acted on too.
-            for other in objects:
-                if other.start > tgt.start and re.search(
-                        r"\b(?:and|as well as)\s+(?:to|for|with|against|on)\s+(?:the\s+)?"
-                        r"(?:[\w-]+\s+){0,3}$", sent.text[:other.start - sent.start]):
-                    pairs += [(src, a, other, b) for a in src.countries
-                              for b in other.countries if a != b]
-                    decision.rule += "" if "+and-to" in decision.rule else "+and-to"
         if not pairs:
             decision.reason = "both sides are one country"
         return pairs
@@ -559,7 +461,7 @@ class Extractor:
                           right: list[Mention], clause_start: int, clause_end: int,
                           decision: Decision, read: Sides | None) -> list[Pair] | None:
         kind = trigger.kind
-        if kind == "partnership" and (re.search(
+        if kind in kinds_with("alliance") and (re.search(
                 r"\b(?:with|among|other|and|of|(?:his|her)(?:\s+\w+)?)\s+$",
                 sent.text[:m.start()]) or m.group(0).lower() in ("allies", "partners") and
                 re.search(r"(?:\b(?:their|its)|'s|’s)\s+(?:[\w-]+\s+)?$", sent.text[:m.start()])):
@@ -572,138 +474,16 @@ class Extractor:
                 decision.reason = read.reject
                 return None
             return _pairs_of(read, decision)
-        decision.rule = "order-undirected"
-        quoted: set[str] = set()
-        if not _in_quote(sent.text, m.start()):
-            # "X took part in the meeting, saying that “Washington seeks …”": a name quoted
-            # is no side of an act told outside the quotation.
-            quoted = {c for x in mentions if _in_quote(sent.text, x.start - sent.start)
-                      for c in x.countries}
-            mentions = [x for x in mentions if not _in_quote(sent.text, x.start - sent.start)]
-        # "its ally in its battle against Beijing": the one fought is no partner of the act;
-        # "signed an agreement with Turkey's rival Greece": Turkey only tells who Greece is.
-        mentions = [x for x in mentions if not _AGAINST.search(
-            sent.text, max(0, x.start - sent.start - 40), max(0, x.start - sent.start))
-            and not _RELATION_OF.match(ctx.doc.text, x.end)]
-        if kind in ("meeting", "call") and not re.match(r"\s*(?:with|between)\b",
-                                                        sent.text[m.end():]):
-            # "discussed the situation in Ukraine": what follows is the topic ("U.S.-Ukraine
-            # talks" name theirs inside the trigger).
-            mentions = [x for x in mentions if x.end <= sent.start + m.end()
-                        or x.how in ("person", "title", "group", "pronoun")]
-        if kind == "cooperation":
-            # "close cooperation on Syria and Iraq": the country right after is the topic.
-            mentions = [x for x in mentions if not re.fullmatch(
-                r"\s+(?:on|over|regarding|about|concerning)\s+(?:the\s+)?",
-                sent.text[m.end():max(m.end(), x.start - sent.start)])]
-        # "cooperation between North Korea and Russia" is the parse's (`between` of sides.py):
-        # read by word order, its pair is the one named after the trigger (below).
-        groups_before = [x for x in mentions if x.end <= sent.start + m.start()
-                         and len(x.countries) >= 2 and clause_start <= x.start]
-        # ", France said": the one reporting is no partner of what it reports.
-        mentions = [x for x in mentions if not (
-            _REPORTER.match(ctx.doc.text, x.end)
-            and re.search(r",\s*(?:the\s+)?$", ctx.doc.text[max(0, x.start - 6):x.start]))]
-        if kind == "partnership" and re.fullmatch(r"(?:ally|allies|partners?)", m.group(0), re.I):
-            # "South Korea and Japan, both U.S. allies": each is the allies' country's partner.
-            owner = [x for x in mentions if x.end <= sent.start + m.start()
-                     and re.fullmatch(r"\s+(?:[\w-]+\s+)?", sent.text[x.end - sent.start:m.start()])
-                     and x.how in ("name", "demonym")]
-            # the ones the phrase describes: apposed ("X, a key U.S. ally") or its subject
-            others = [x for x in mentions if owner and x.end <= owner[-1].start
-                      and not set(x.countries) & set(owner[-1].countries)
-                      and _DESCRIBED.fullmatch(ctx.doc.text[x.end:owner[-1].start])]
-            if owner and others:
-                return [(x, a, owner[-1], b) for x in others for a in x.countries
-                        for b in owner[-1].countries]
-        linked = re.match(r"\s+(?:of|to)\s", sent.text[m.end():]) and kind == "partnership"
-        if linked:
-            # "Both are treaty allies of the United States", "a close ally of Rabat": the
-            # subject with the one named after.
-            subject = [x for x in mentions if x.end <= sent.start + m.start()
-                       and clause_start <= x.start][:1]
-            obj = [x for x in mentions if x.start >= sent.start + m.end()
-                   and x.end <= clause_end][:1]
-            if subject and obj:
-                return [(subject[0], a, obj[0], b) for a in subject[0].countries
-                        for b in obj[0].countries if a != b]
-        if groups_before:
-            # "Both leaders agreed …", "urged both governments to sign …": they are the sides;
-            # but "X and Y told Trump in phone conversations": each of them with the one told.
-            group = groups_before[-1]
-            # where the group's names end ("Both X and Y told …")
-            named_end = max(x.end for x in mentions if x.start >= group.start
-                            and x.end <= sent.start + m.start()
-                            and set(x.countries) <= set(group.countries))
-            told = [x for x in mentions if named_end <= x.start
-                    and x.end <= sent.start + m.start()
-                    and x.how in ("person", "title", "name") and not x.locative
-                    and not set(x.countries) & set(group.countries)
-                    and re.fullmatch(r"\s+\w+\s+", ctx.doc.text[named_end:x.start])
-                    and re.fullmatch(r"\s+(?:in|by|during|over|on)\s+(?:[\w'’-]+\s+){0,2}",
-                                     ctx.doc.text[x.end:sent.start + m.start()])]
-            if told:
-                return [(group, a, told[0], b) for a in group.countries for b in told[0].countries]
-            mentions = [group]
-        if kind == "agreement" and re.match(r"agree", m.group(0), re.I) and not re.match(
-                r"\s*with\b", sent.text[m.end():]):
-            # "agreed that both will press Beijing": what was agreed is no side of it.
-            mentions = [x for x in mentions if x.end <= sent.start + m.start()
-                        or re.search(r"\bwith\s+(?:the\s+)?$",
-                                     sent.text[:x.start - sent.start])]
-        in_clause = [x for x in mentions if not x.locative
-                     and clause_start <= x.start and x.end <= clause_end] or [
-            # No side in the trigger's clause ("…, and agreed to …"; a quotation ending in
-            # "he said"): the people the sentence names act, not the countries it mentions.
-            x for x in mentions if not x.locative and x.text.lower() != "its"
-            and x.how in ("person", "title", "pronoun", "first_person", "group")]
-        before = {c for x in in_clause if x.end <= sent.start + m.start() for c in x.countries}
-        after = [x for x in in_clause if x.start >= sent.start + m.end()]
-        if len(before) >= 2:
-            # "X and Y agreed to ..., with Z's moves in mind": the subject names the sides.
-            in_clause = [x for x in in_clause if x.end <= sent.start + m.start()]
-        elif re.match(r"\W*(?:[\w-]+\s+){0,4}(?:between|by|of|among)\s",
-                      sent.text[m.end():]) and len({c for x in after for c in x.countries}) >= 2:
-            # "a joint statement issued by X and Y"
-            in_clause = after
-        countries: dict[str, Mention] = {}
-        for x in in_clause:
-            for c in x.countries:
-                countries.setdefault(c, x)
-        if len(countries) == 1 and len(ctx.main_pair) == 2:
-            (only,) = countries
-            other = ctx.main_pair[1] if ctx.main_pair[0] == only else ctx.main_pair[0]
-            # The other side of the document, if it is ever more than a place there ("was
-            # arrested in Lebanon for collaborating with Israel" pairs Israel with no one);
-            # officials meet where one of them is at home ("talks during a visit to Beirut").
-            named = kind in _ENCOUNTERS or any(
-                x.country == other and not (x.locative and _WHERE.search(
-                    ctx.doc.text, max(0, x.start - 40), x.start))
-                for ms in ctx.mentions for x in ms)
-            if only in ctx.main_pair and named and other not in quoted and not (
-                    _BODY_BEFORE.search(sent.text[:m.start()])) and (
-                    kind != "partnership" or re.search(
-                        r"\b(?:with|counterpart|bilateral|both|two|each other|between|we|our|us)\b",
-                        sent.text, re.I)):
-                countries[other] = Mention(0, 0, "", "group", (other,))
-        if len(countries) > 3:
-            decision.reason = f"{len(countries)} countries in one clause: too many to pair"
+        pairs, steps, reject = read_undirected(Clause(
+            ctx, sent, kind, m, clause_start, clause_end, tuple(mentions)))
+        decision.rule = "order-undirected" + "".join("+" + step for step in steps)
+        if pairs is None:
+            decision.reason = reject
             decision.rule = "too-many-countries"
             return None
-        split = sent.start + m.start()
-        lefts = {c for c, x in countries.items() if x.end <= split and x.start > 0}
-        rights = {c for c, x in countries.items() if x.start >= split}
-        if len(lefts) == 1 and len(rights) >= 2:
-            # "spoke by phone with both X and Y": the subject with each, not X with Y.
-            (a,) = lefts
-            return [(countries[a], a, countries[b], b) for b in sorted(rights) if b != a]
-        pairs = [(countries[a], a, countries[b], b) for a, b in combinations(list(countries), 2)]
         if not pairs:
             decision.reason = "only one country found"
         return pairs
-
-
-Pair = tuple[Mention, str, Mention, str]
 
 
 def _pairs_of(read: Sides, decision: Decision) -> list[Pair] | None:
@@ -723,24 +503,11 @@ def _pairs_of(read: Sides, decision: Decision) -> list[Pair] | None:
     return [(countries[a], a, countries[b], b) for a, b in combinations(list(countries), 2)]
 
 
-SPEECH_KINDS = ("criticism", "protest", "support", "rejection", "threat")
 # A clause that opens with a noun of its own ("protesters stormed …", "the forces that …"),
 # not only conjunctions, adverbs and auxiliaries before its verb.
 _OWN_SUBJECT = re.compile(
     r"^\W*(?:(?:and|but|or|then|also|later|subsequently|in turn|had|has|have|was|were|"
     r"will|would|to|it|he|she|they|which|who|that)\b\W*)*[a-z][a-z'’-]{2,}\s+\w", re.I)
-# "said that", "announcing on Saturday that": a that-clause, not a relative one.
-_COMPLEMENT = re.compile(
-    r"\b(?:said|says|saying|announced|announcing|announces|stated|states|added|adding|"
-    r"warned|noted|argued|insisted|claimed|claims|believes?|thinks?|knows?|agreed|told|"
-    r"reported|confirmed|denied|hopes?|expects?|fears?)\b(?:\s+[\w'’-]+){0,3}$|"
-    r"\b(?:and|or|but)$", re.I)
-# The noun before a relative clause that ends just before the trigger: "attempts that
-# threaten", "an administration that has slapped". Trying it at every word costs: it is
-# searched only where the clause's opening (`_RELATIVE_TAIL`, which it implies) is found.
-_ANTECEDENT = re.compile(
-    r"((?:\S+\s+){0,2}\S+?)\s*,?\s+(?:that|which|who)\s+((?:[\w'’-]+\s+){0,2})$")
-_RELATIVE_TAIL = re.compile(r"\s(?:that|which|who)\s+(?:[\w'’-]+\s+){0,2}$")
 # The agent of a passive: "by the Sudanese ministry".
 _BY = re.compile(r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$")
 # "the sanctions imposed by", "the tariff announced by": an act with its agent after it.
@@ -749,36 +516,14 @@ _BY_AGENT = re.compile(r"[\"”]?\s*(?:[\w'’-]+\s+){0,2}(?:imposed|announced|l
                        r"signed|backed|supported)\s+by\s")
 # A passive before the trigger: "was summoned", "have been expelled".
 _PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
-# A government body speaking without its country named: "the ministry said", "it".
-_BODY = re.compile(r"\b(?:ministry|government|foreign office|presidency|embassy|cabinet|"
-                   r"state department|spokes\w+|statement|junta|authorities|officials)\b",
-                   re.I)
 
 
-_ENCOUNTERS = kinds_with("encounter")
-# Where something happened ("arrested in Lebanon"), not where one went or came from.
-_WHERE = re.compile(r"\b(?:in|at|near|inside)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$", re.I)
 # "support to militants in Afghanistan": the country is where the group is, not the one acted on.
 _GROUP_IN = re.compile(r"\b(?:militants?|rebels?|fighters?|insurgents?|separatists?|groups?|"
                        r"bases?|camps?|hideouts?)\s+(?:based\s+|operating\s+)?in\s+$")
 # The trigger of triggers.yaml that a hyphenated pair opens ("U.S.-Ukraine talks").
 _COMPOUND_PAIR = re.compile(r"(?:[a-z]\.?)+-[a-z]+ (?:peace )?(?:talks|negotiations|summit)",
                             re.I)
-_RELATION_OF = re.compile(r"['’]s\s+(?:[\w-]+\s+)?(?:arch-?)?(?:rivals?|neighbou?rs?|ally|allies|"
-                          r"foes?|enem(?:y|ies)|adversar(?:y|ies))\s+(?=[A-Z])")
-# "the council meeting", "a cabinet meeting": a body's meeting, of no pair.
-_BODY_BEFORE = re.compile(r"\b(?:council|assembly|committee|board|cabinet|parliament|"
-                          r"parliamentary|party)\s+$", re.I)
-_REPORTER = re.compile(r"\s+(?:said|says|told|added|noted|reported|announced|stated)\b")
-_DESCRIBED = re.compile(r"(?:,\s+|\s+(?:are|is|were|was|remain|remains)\s+)"
-                        r"(?:(?:both|all|a|an|the)\s+)?(?:[\w-]+\s+){0,2}")
-_AGAINST = re.compile(r"\bagainst\s+(?:the\s+)?(?:[\w'’-]+\s+){0,2}$")
-
-
-def _in_quote(text: str, i: int) -> bool:
-    """Whether offset `i` of a sentence lies inside a quotation."""
-    before = text[:max(0, i)]
-    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
 
 
 _INSTITUTION_IN = re.compile(
@@ -810,17 +555,9 @@ def _subject(sent: Sentence, left: list[Mention]) -> Mention | None:
     return None
 
 
-def _other(ctx: DocumentContext, side: Mention) -> Mention | None:
-    """The report's other main country than `side`'s."""
-    if len(ctx.main_pair) == 2 and side.country in ctx.main_pair:
-        other = ctx.main_pair[1] if ctx.main_pair[0] == side.country else ctx.main_pair[0]
-        return Mention(0, 0, "", "group", (other,))
-    return None
-
-
 def _visit_of_meeting(fact: Fact) -> Fact | None:
     """A meeting held in one side's country means the other side travelled there."""
-    if fact.kind != "meeting" or not fact.location:
+    if fact.kind not in kinds_with("meeting-place") or not fact.location:
         return None
     host = fact.location.country
     if host == fact.source.country:
@@ -829,7 +566,7 @@ def _visit_of_meeting(fact: Fact) -> Fact | None:
         guest, host_side = fact.source, fact.target
     else:
         return None
-    return Fact(doc=fact.doc, kind="visit", source=guest, target=host_side,
+    return Fact(doc=fact.doc, kind=kinds_with("travel")[0], source=guest, target=host_side,
                 evidence=fact.evidence, span=fact.span, date=fact.date,
                 location=fact.location, status=fact.status, attribution=fact.attribution,
                 rule=f"{fact.rule}+meeting-place", confidence=fact.confidence)

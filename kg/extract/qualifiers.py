@@ -21,6 +21,7 @@ _POSTPONED = cues.pattern("postponement")
 _PLANNED = cues.pattern("planned")
 _COMMITTED = cues.pattern("committed")
 _SCHEDULED_AFTER = re.compile(rf"[^.;]{{0,40}}?\b{cues.alternation('scheduled_after')}\b")
+_PENDING_AFTER = re.compile(rf"[^.;]{{0,40}}?\b{cues.alternation('pending_after')}\b")
 _CONDITION = cues.pattern("conditions")
 _CONSEQUENCE = cues.pattern("consequence")
 _FUTURE_AFTER = re.compile(r"\b(?:next (?:week|month|year)|tomorrow|later this (?:week|month|year)|"
@@ -172,13 +173,15 @@ def fact_status(sent: Sentence, m: Hit, kind: str) -> str:
     window = " ".join(before.split()[-8:])
     if _negated(window) or _REFUSED.search(window) or _REFUSAL.search(window):
         return "negated"
+    after = sent.text[m.end():m.end() + 60]
+    if _PENDING_AFTER.match(after):
+        return "planned"  # "the agreement is yet to be finalized"
     if kind in _SAID_IS_DONE:
         # The agreeing, inviting, threatening itself happened. A deed still ahead ("will sign a
         # trade deal", "plans to invite") is planned; a threat or refusal is made in the
         # future tense ("would have serious consequences", "would stay despite pressure").
         near = " ".join(window.split()[-5:])
         return "planned" if kind not in _SPOKEN and _PLANNED.search(near) else "occurred"
-    after = sent.text[m.end():m.end() + 60]
     if _SCHEDULED_AFTER.match(after):
         return "planned"
     # A commitment made is itself the fact for standing relations ("pledged to continue our
@@ -217,8 +220,9 @@ def fact_date(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
               and sent.text[d.end:d.end + 2] not in ("'s", "’s")]
     if event_date and len(event_date) == 10 and status != "planned":
         # "this year", "next month": vaguer than the day reported, unless the act is to come.
+        # Not "last week", "last month": a time before the day reported, not around it.
         usable = [d for d in usable if d.precision == 10 or not re.match(
-            r"(?i)(?:this|next|last|earlier|later)\b", d.text)]
+            r"(?i)(?:this|next|earlier|later)\b", d.text)]
     if not usable:
         # No date in the clause: one elsewhere in the sentence ("in December, when Morocco
         # agreed …"), but not a dateline's, which dates the report.
@@ -240,7 +244,10 @@ def fact_date(sent: Sentence, dates: list, m: Hit, kind: str, status: str,
         if status == "planned" and best.value < event_date[:len(best.value)] and \
                 _after_plan(sent.text, best.start):
             return best.shifted(forward=True)
-        if status != "planned" and best.value > event_date[:len(best.value)]:
+        # Behind the day of writing, not the report's first date: "voted on Tuesday … rejected
+        # it on Wednesday" in a Sunday story are both of the week just past.
+        written = published if published and len(published) == 10 else event_date
+        if status != "planned" and best.value > written[:len(best.value)]:
             return best.shifted(forward=False)
     return best.value
 

@@ -6,8 +6,8 @@ parse as `Token` records) and read by the rules of `RULES` in order: the first r
 recognises the trigger's roles in the parse (the agent of a passive, a possessor, a subject and
 an object, ...) decides the sides, and its name goes with the fact (`Fact.rule`, and `kg
 extract --explain`). Where none applies, or no parse was made (`Extractor(parse=False)`), the
-word-order rules of the extractor decide, named `order-*` (`OTHER_RULES`); the candidates the
-extractor drops are named by `REJECTING_RULES`.
+word-order rules of the extractor decide, named `order-*` (`OTHER_RULES`), with the steps of
+kg/extract/order.py; the candidates the extractor drops are named by `REJECTING_RULES`.
 
 A rule sees only the record: it returns the sides (`Sides`), or None to let the next rule
 read the sentence. The parser's relations are Universal Dependencies' (`nsubj:pass`,
@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ..kinds import kinds_with
 from .mentions import Mention
 from .triggers import Hit
 
@@ -331,7 +332,7 @@ def _apart(a: tuple[Mention, ...], b: tuple[Mention, ...]) -> bool:
 def visiting_guest(c: Candidate) -> Sides | None:
     """ "Blinken assured visiting Australian Foreign Minister Marise Payne": the one
     "visiting" describes is the guest; the host is where it happens, else the subject."""
-    if c.kind != "visit" or c.hit.group(0).lower() != "visiting":
+    if c.kind not in kinds_with("travel") or c.hit.group(0).lower() != "visiting":
         return None
     after = [m for m in c.mentions if m.start - c.offset >= c.hit.end()]
     if not after or c.text[c.hit.end():after[0].start - c.offset].strip() or \
@@ -497,8 +498,6 @@ def subject_oblique(c: Candidate) -> Sides | None:
     return _oriented(c, "subject-oblique", subject[:1], aimed)
 
 
-# Acts done by speaking: a quotation's speaker does them.
-SPOKEN = frozenset({"criticism", "protest", "support", "rejection", "threat", "invitation"})
 _SPEECH = {"said", "says", "say", "wrote", "writes", "added", "adds", "told", "stated",
            "declared", "insisted", "warned", "stressed", "argued", "noted"}
 
@@ -507,7 +506,8 @@ def speaker_of_quote(c: Candidate) -> Sides | None:
     """ '"This is an attack on Armenia," the Azerbaijani president said': the speaker acts,
     when the act names no subject of its own."""
     f = _frame(c)
-    if f is None or c.kind not in SPOKEN or c.roles != "forward" or f.of(*_SUBJECTS):
+    if f is None or c.kind not in kinds_with("quotable") or c.roles != "forward" or \
+            f.of(*_SUBJECTS):
         return None  # "'This is an invasion of Ukraine,' the Polish president said"
     before = c.text[:c.hit.start()]
     if before.count('"') % 2 == 0 and before.count("“") <= before.count("”"):
