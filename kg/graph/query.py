@@ -362,6 +362,10 @@ class SavedQuery:
     on a store without the summary graph (kg/graph/summaries.py), with the same parameters.
     `# needs: events — hint` marks a query that reads events: on a store with facts but
     no events (an older kg's) it is refused with what to do, not answered with no rows.
+    A section `#%% pages` lists the buckets of the query's rows (`?bucket ?n`, one family
+    of kg/graph/pages.py, whose order must be the query's), and a line `#%% page: PATTERN`
+    inside its WHERE marks where a page binds `?bucket` (and `?bucket_key`, the value a row
+    of that bucket holds): a page (`limit`) is then read a few buckets at a time.
     """
 
     name: str
@@ -640,8 +644,11 @@ def _walk_pages(store: Any, query: SavedQuery, text: str,
     except (SyntaxError, OSError, RuntimeError, ValueError, TypeError, KeyError) as exc:
         raise QueryError(f"saved query {query.name}: its bucket list failed: "
                          f"{_first_line(exc)}") from None
-    buckets, families = [], set()
+    buckets, families, seen = [], set(), set()
     for bucket, n in found:
+        if bucket in seen:  # a bucket listed twice would give its rows twice
+            continue
+        seen.add(bucket)
         parts = bucket_parts(bucket.value) if isinstance(bucket, ox.NamedNode) else None
         if parts is None:
             raise QueryError(f"saved query {query.name}: its bucket list gave {bucket}, "
