@@ -569,11 +569,7 @@ def _show_saved(item: Any, out: Any) -> None:
         lines.append(f"  --param {name}=…  ({kind}) {help_text}".rstrip())
     lines.append(f"file: {item.path or 'shipped with kg'}")
     out.write("".join(printable(line) + "\n" for line in lines) + "\n")
-    out.write(item.text if item.text.endswith("\n") else item.text + "\n")
-    if item.without_summaries is not None:
-        from .graph.query import WITHOUT_SUMMARIES
-
-        out.write(WITHOUT_SUMMARIES + item.without_summaries)
+    out.write(item.source if item.source.endswith("\n") else item.source + "\n")
 
 
 def _parse_params(params: tuple[str, ...]) -> dict[str, str]:

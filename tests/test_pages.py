@@ -249,3 +249,8 @@ def test_a_bucket_iri_reads_back() -> None:
     assert bucket_parts(iri) == ("date", ("2026-01", "visit", "GBR", "JPN", "a/b c%d"))
     assert bucket_parts(iri + "/x") is None
     assert bucket_parts("https://example.org/") is None
+    # An imported link may name any IRI under the bucket namespace: only kg's are buckets.
+    assert bucket_parts(bucket_iri("confidence", "0.850", "wire-000")) == \
+        ("confidence", ("0.850", "wire-000"))
+    assert bucket_parts(bucket_iri("confidence", "high", "wire-000")) is None
+    assert bucket_parts(bucket_iri("month", "2026-01")) is None

@@ -9,6 +9,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+import spacy
 from spacy.util import load_config
 
 import kg.extract.sentences
@@ -170,4 +171,40 @@ def test_parse_docs_gives_spacys_own_parse() -> None:
     ours = read(parse_docs([Doc(nlp.vocab, words=w) for w in words]))
     theirs = read(nlp.pipe([Doc(nlp.vocab, words=w) for w in words], batch_size=PARSE_BATCH))
     assert ours == theirs
+    # and thinc's own algebra (BLIS), where `parser()` multiplies with numpy's OpenBLAS
+    stock = spacy.load(PARSER_MODEL)
+    assert read(stock.pipe([Doc(stock.vocab, words=w) for w in words])) == ours
     assert sum(map(len, ours)) > 1000 and any(d == "nsubj" for doc in ours for _, d, _ in doc)
+
+
+def test_parsing_keeps_openblas_to_one_thread_and_restores_it() -> None:
+    from kg.extract.sentences import _one_blas_thread, _openblas
+
+    blas = _openblas()
+    if blas is None:
+        pytest.skip("numpy's BLAS is not OpenBLAS here")
+    get, put = blas
+    before = get()
+    put(2)
+    try:
+        with _one_blas_thread():
+            assert get() == 1
+        assert get() == 2
+    finally:
+        put(before)
+
+
+def test_only_sentences_naming_two_countries_are_parsed() -> None:
+    """With one country, the parse could only say which side it is (the other comes from the
+    document): such a sentence is read by word order, unparsed."""
+    from kg.extract.actors import load_actors
+    from kg.extract.documents import document_from_text
+    from kg.extract.extractor import Extractor
+
+    extractor = Extractor(load_actors(None))
+    doc = document_from_text("Japan condemned the attack on Monday. Japan condemned China "
+                             "on Tuesday. The attack was condemned.", "two-countries")
+    reading = extractor._read(doc)
+    assert reading.candidates == [1]
+    extractor._parse([reading])
+    assert list(reading.parses) == [1] and reading.parses[1]

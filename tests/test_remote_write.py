@@ -13,6 +13,7 @@ import pytest
 from conftest import free_port, oxigraph_server
 
 from kg.errors import StoreError
+from kg.graph.pages import PAGES_GRAPH
 from kg.graph.remote import RemoteStore
 from kg.graph.store import OxigraphStore
 from kg.graph.summaries import SUMMARY_GRAPH
@@ -72,9 +73,10 @@ def test_a_build_on_the_server_equals_a_local_build(endpoint: str, local: Path,
     assert (removed.returncode, removed.stdout) == (0, "Removed 1 documents: seed\n")
     left = _export("--endpoint", endpoint)
     assert not any(f"<{graph_iri('seed')}>" in line for line in left)
-    # The summary and events graphs are recomputed from what is left: equal to a local build
-    # of the one document left (tests/test_summaries.py checks the summaries' counts).
-    derived = (f"<{SUMMARY_GRAPH}>", f"<{EVENTS_GRAPHS}")
+    # The summary, buckets and events graphs are recomputed from what is left: equal to a
+    # local build of the one document left (tests/test_summaries.py checks the summaries'
+    # counts, tests/test_pages.py the buckets').
+    derived = (f"<{SUMMARY_GRAPH}>", f"<{EVENTS_GRAPHS}", f"<{PAGES_GRAPH}>")
     assert [line for line in expected
             if f"<{graph_iri('seed')}>" not in line and not any(d in line for d in derived)] == \
         [line for line in left if not any(d in line for d in derived)]
@@ -82,8 +84,9 @@ def test_a_build_on_the_server_equals_a_local_build(endpoint: str, local: Path,
     alone = tmp_path / "alone"
     assert kg("--store", str(alone), "build", str(EXAMPLES / "g20-talks.txt"), "-w", "1",
               "-q").returncode == 0
-    assert [line for line in left if derived[1] in line] == \
-        [line for line in _export("--store", str(alone)) if derived[1] in line]
+    for graph in derived[1:]:
+        assert [line for line in left if graph in line] == \
+            [line for line in _export("--store", str(alone)) if graph in line]
 
 
 def test_a_changed_document_replaces_its_graph(endpoint: str, tmp_path: Path) -> None:

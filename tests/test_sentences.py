@@ -19,7 +19,7 @@ import yaml
 
 from kg.extract.documents import make_document
 from kg.extract.extractor import Extractor
-from kg.extract.order import DIRECTED_STEPS, step_names
+from kg.extract.order import DIRECTED_STEPS, ORDER_RULES, step_names
 from kg.extract.sides import OTHER_RULES, REJECTING_RULES, RULES, SUFFIXES, rule_names
 from kg.records import ATTRIBUTIONS, DIRECTED_KINDS, KINDS, STATUSES, Fact
 
@@ -195,6 +195,13 @@ def test_every_rule_explained_is_in_the_tables() -> None:
              for d in s.decisions for rule in [d.rule, *(f.rule for f in d.produced)] if rule
              for part in rule.replace("+", " +").split()}
     assert given and given <= names, sorted(given - names)
+
+
+def test_each_word_order_rule_has_its_function() -> None:
+    """The `order-ROLE` rules of sides.OTHER_RULES are the functions of order.ORDER_RULES, by
+    the trigger's roles (and `order-undirected`, order.read_undirected)."""
+    assert {f"order-{role}" for role in ORDER_RULES} | {"order-undirected"} == set(OTHER_RULES)
+    assert all(fn.__doc__ for fn in ORDER_RULES.values())
 
 
 def test_the_directed_steps_write_names_of_the_table() -> None:

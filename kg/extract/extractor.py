@@ -15,13 +15,22 @@ from itertools import combinations
 
 from ..kinds import kinds_with
 from ..records import DIRECTED_KINDS, Document, Fact, Side
-from . import cues
 from .actors import Actors, load_actors
 from .clauses import clause_span as _clause
 from .confidence import rate
 from .dates import find_dates
 from .mentions import DocumentContext, Mention, MentionFinder, in_compound
-from .order import Act, Clause, Pair, other_side, read_directed, read_undirected
+from .order import (
+    Act,
+    Clause,
+    Pair,
+    compound_pair,
+    directed_view,
+    partners_unnamed,
+    read_directed,
+    read_in_order,
+    read_undirected,
+)
 from .qualifiers import (
     TOPIC_PATTERN,
     banned,
@@ -75,7 +84,7 @@ class _Reading:
     ctx: DocumentContext
     event_date: str | None
     hits: list[list[tuple]]
-    candidates: list[int]  # sentences with a trigger and an acting country: to be parsed
+    candidates: list[int]  # sentences with a trigger and two acting countries: to be parsed
     parses: dict[int, tuple] = field(default_factory=dict)
 
 
@@ -118,8 +127,11 @@ class Extractor:
         sentences = split_sentences(doc.text)
         ctx = self.finder.read(doc, sentences)
         hits = self._hits(doc.text, sentences)
-        candidates = [i for i, found in enumerate(hits) if found and any(
-            x.countries and x.how in ACTING for x in ctx.mentions[i])]
+        # Only a sentence that names two countries is parsed: with one, the parse could only
+        # say which side that country is, and the other comes from the document either way
+        # (the word-order rules read such sentences with the same facts on every yardstick).
+        candidates = [i for i, found in enumerate(hits) if found and len(
+            {c for x in ctx.mentions[i] if x.how in ACTING for c in x.countries}) >= 2]
         return _Reading(ctx, report_date(doc, sentences), hits, candidates)
 
     def _parse(self, readings: list[_Reading]) -> None:
@@ -201,7 +213,7 @@ class Extractor:
         # Only the trigger's first word hides a mention: "linked agents of India's government
         # to the death" names its object inside the trigger.
         head_end = t_start + len(m.group(0).split()[0])
-        if _COMPOUND_PAIR.fullmatch(m.group(0)):
+        if compound_pair(m.group(0)):
             # "U.S.-Ukraine talks": the compound names the sides; "high-level talks" none.
             head_end = t_start
             inside = {c for x in ctx.mentions[i] if t_start <= x.start and x.end <= t_end
@@ -234,10 +246,12 @@ class Extractor:
             tuple(sorted(mentions + [x for x in right if x not in mentions],
                          key=lambda x: x.start)), tokens)) if tokens else None
         if kind in DIRECTED_KINDS:
-            pairs = self._directed_sides(ctx, sent, trigger, m, left, right, decision, read)
+            pairs = self._directed_sides(ctx, sent, trigger, m, left, right,
+                                         (clause_start, clause_end), decision, read)
         else:
             pairs = self._undirected_sides(ctx, sent, trigger, m, mentions, left, right,
-                                           clause_start, clause_end, decision, read)
+                                           clause_start, clause_end, decision, read,
+                                           ctx.mentions[i])
         if pairs is None:
             return
         if not pairs:
@@ -302,26 +316,9 @@ class Extractor:
 
     def _directed_sides(self, ctx: DocumentContext, sent: Sentence, trigger: Trigger,
                         m: Hit, left: list[Mention], right: list[Mention],
-                        decision: Decision, read: Sides | None) -> list[Pair] | None:
-        kind = trigger.kind
-        # A place acts only for a body of its state named before it ("a court in Guyana",
-        # "security forces in Guinea"), not for people there ("settlers in the West Bank").
-        acting_left = [x for x in left if not x.locative] or [
-            x for x in left if x.how in ("name", "demonym")
-            and _INSTITUTION_IN.search(ctx.doc.text, max(0, x.start - 60), x.start)]
-        clause_hi = _clause(sent, m.start(), m.end())[1]
-        relative = re.search(r"\s(?:that|which|who)\s", sent.text[m.end():])
-        if relative and relative.start() > 0 and kind in kinds_with("relative-not-target"):
-            # "support for a group that Algerian authorities blame": what a relative clause
-            # names is not what the trigger acts on.
-            clause_hi = min(clause_hi, sent.start + m.end() + relative.start())
-        objects = [x for x in right if (kind in kinds_with("place-target") or not x.locative
-                   or x.how in ("name", "demonym")) and x.end <= clause_hi
-                   and not (x.locative and kind not in kinds_with("reaches-place")
-                            and _GROUP_IN.search(ctx.doc.text, max(0, x.start - 40), x.start))]
-        subject = _subject(sent, left)
-        passive = _PASSIVE.search(sent.text[:m.start()]) and re.search(
-            r"(?:ed|en|wn)$", m.group(0).split()[0])
+                        clause: tuple[int, int], decision: Decision,
+                        read: Sides | None) -> list[Pair] | None:
+        view = directed_view(ctx, sent, trigger, m, left, right, clause)
         if read is not None:
             decision.rule = read.rule
             if read.reject:
@@ -330,123 +327,9 @@ class Extractor:
             sources, targets = list(read.sources), list(read.targets)
         else:
             decision.rule = f"order-{trigger.roles}"
-            if trigger.roles == "backward" and passive and trigger.adjacent:
-                # "will be received by President Prabowo": the guest is the subject, the host
-                # the agent after "by".
-                sources = list(reversed(acting_left))
-                targets = [x for x in right if x.acting and x.end <= clause_hi and re.search(
-                    r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", sent.text[:x.start - sent.start])]
-            elif trigger.roles == "backward":
-                agentive = re.search(r"\b(?:from|by|of)$", m.group(0))
-                sources = [x for x in right if x.acting and x.end <= clause_hi
-                           and (agentive or not x.locative or x.how != "capital")
-                           and (not trigger.adjacent or x.start - sent.start - m.end() <= 30)]
-                if trigger.adjacent and trigger.kind in kinds_with("travel"):
-                    # "hosted his counterpart": a guest is a person, not "hosting the meeting".
-                    sources = [x for x in sources if x.how in ("person", "title")]
-                if not left and sources:
-                    # "At the invitation of Wang Yi, Nepal's minister will visit": the side acted
-                    # on is the subject after the fronted phrase.
-                    left = [x for x in right if x.acting and x.start > sources[0].end
-                            and not set(x.countries) & set(sources[0].countries)][:1]
-                if re.match(r"(?:was|were|been|being|is|are|had been|has been)\b", m.group(0),
-                            re.I):
-                    # A passive names its agent after "by", or not at all.
-                    sources = [x for x in sources if re.search(
-                        r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$",
-                        sent.text[:x.start - sent.start])]
-                targets = [x for x in reversed(left) if not (x.locative and x.how == "capital")]
-                if sources and re.search(r"\b(?:from|by)$", m.group(0)):
-                    # "an invitation from X to Y", "a visit by X to Z": the one after "to".
-                    onward = [x for x in right if x.start > sources[0].end and x.end <= clause_hi
-                              and re.search(r"\bto\s+(?:the\s+)?(?:[\w'’-]+\s+){0,5}$",
-                                            sent.text[:x.start - sent.start])
-                              and not set(x.countries) & set(sources[0].countries)]
-                    if onward or kind in kinds_with("travel") and any(
-                            x.locative for x in right if x.start > sources[0].end):
-                        targets = onward[:1]
-                if not sources and targets and kind in kinds_with("unnamed-agent"):
-                    # "X's envoy was summoned" with no agent: the other side of the report.
-                    other = other_side(ctx, targets[0])
-                    sources = [other] if other else []
-            elif trigger.roles == "host":
-                # "accepted an invitation to visit Ankara": the host of the place invited.
-                sources = [x for x in right if x.locative and x.end <= clause_hi][:1]
-                targets = list(reversed(acting_left))
-            elif trigger.roles == "possessive":
-                owner = [x for x in left if re.match(r"(?:'s|’s)?\s*(?:[\w-]+\s+){0,2}$",
-                                                     sent.text[x.end - sent.start:m.start()])]
-                targets = owner[-1:]
-                sources = [subject] if subject and owner and subject is not owner[-1] else []
-            elif trigger.roles == "deed" or (trigger.roles == "forward" and passive):
-                if trigger.roles == "deed":
-                    # "X said that Y had abused the immunities": Y is blamed, by the subject.
-                    targets = list(reversed([x for x in acting_left if x is not subject]))[:1]
-                    sources = [subject] if subject is not None and targets else []
-                else:
-                    # "Kenya's envoy was summoned by the Sudanese ministry": the agent follows "by".
-                    targets = list(reversed(acting_left))
-                    sources = [x for x in right if x.acting and x.end <= clause_hi and _BY.search(
-                        sent.text[:x.start - sent.start])]
-                    if not sources and targets and kind in kinds_with("unnamed-agent"):
-                        other = other_side(ctx, targets[0])
-                        sources = [other] if other else []
-            else:
-                clause_lo = sent.start + _clause(sent, m.start(), m.end())[0] - sent.start
-                in_clause = [x for x in acting_left if x.start >= clause_lo]
-                # "Canberra's consistent support" is the parse's (`possessor` of sides.py); by word
-                # order, the owner is the clause's first side anyway.
-                if in_clause:
-                    # The clause's subject: "Both leaders reiterated their support for Ukraine and
-                    # agreed to keep up pressure on Moscow, including through sanctions".
-                    sources = in_clause[:1] + list(reversed(in_clause[1:]))
-                elif re.search(r",\s*(?:who|which)\s*$", sent.text[:clause_lo - sent.start]) and \
-                        [x for x in acting_left if x.end <= clause_lo]:
-                    # "Lapid, who during a visit to Morocco voiced concern": the relative
-                    # clause's subject is the one named just before it.
-                    sources = [x for x in acting_left if x.end <= clause_lo][-1:]
-                elif subject is not None and re.fullmatch(r"\W*(?:on\s+)?", sent.text[
-                        clause_lo - sent.start:m.start()]) and \
-                        m.group(0).split()[0].endswith("ing"):
-                    # "… before travelling on to Dakar": a gerund shares the sentence's subject.
-                    sources = [subject]
-                elif _OWN_SUBJECT.search(sent.text[clause_lo - sent.start:m.start()]):
-                    # "… after protesters stormed the embassy": a subject, but not a country;
-                    # only an unnamed government body or a quotation's speaker may stand for it.
-                    sources = []
-                elif subject is not None and re.search(
-                        r",\s*(?:and|but)\s*$", sent.text[:clause_lo - sent.start + 1]):
-                    # "The Presidency regretted the decision, but has denied …": the second verb
-                    # shares the sentence's subject.
-                    sources = [subject] + [x for x in reversed(acting_left) if x is not subject]
-                else:
-                    sources = list(reversed(acting_left))
-                targets = objects
-                by_agent = _BY_AGENT.match(sent.text[m.end():])
-                if by_agent:
-                    agent = [x for x in right
-                             if x.start - sent.start >= m.end() + by_agent.end() - 1]
-                    if agent:
-                        # "the sanctions imposed by the United States on Venezuela": theirs.
-                        sources = agent[:1]
-                        targets = [x for x in targets if x.start > agent[0].end] or targets
-                relative = re.match(r"\s+(?:that|which)\s+", sent.text[m.end():])
-                agent = [x for x in right if relative and x.start - sent.start - m.end() <= 60
-                         and x.start - sent.start >= m.end() + relative.end() - 1]
-                if agent:
-                    # "the tariff that US President Donald Trump has threatened": his tariff.
-                    sources = agent[:1]
-                    targets = [x for x in targets if x is not agent[0]] or [
-                        x for x in acting_left
-                        if not set(x.countries) & set(agent[0].countries)][-1:]
-                elif subject is not None and kind not in kinds_with("hosted") and re.search(
-                        r"\bto\s+(?:immediately\s+|further\s+|jointly\s+)?$",
-                        sent.text[:m.start()]):
-                    # "summoned the envoy to protest", "told the police to expel him": the act is
-                    # the subject's.
-                    sources = [subject]
+            sources, targets = read_in_order(view)
         pairs, steps, reject = read_directed(Act(
-            ctx, sent, trigger, m, tuple(left), tuple(right), tuple(objects), decision.rule,
+            ctx, sent, trigger, m, view.left, view.right, view.objects, decision.rule,
             read is None), sources, targets)
         decision.rule += "".join("+" + step for step in steps)
         if pairs is None:
@@ -459,12 +342,10 @@ class Extractor:
     def _undirected_sides(self, ctx: DocumentContext, sent: Sentence, trigger: Trigger,
                           m: Hit, mentions: list[Mention], left: list[Mention],
                           right: list[Mention], clause_start: int, clause_end: int,
-                          decision: Decision, read: Sides | None) -> list[Pair] | None:
+                          decision: Decision, read: Sides | None,
+                          everyone: list[Mention]) -> list[Pair] | None:
         kind = trigger.kind
-        if kind in kinds_with("alliance") and (re.search(
-                r"\b(?:with|among|other|and|of|(?:his|her)(?:\s+\w+)?)\s+$",
-                sent.text[:m.start()]) or m.group(0).lower() in ("allies", "partners") and
-                re.search(r"(?:\b(?:their|its)|'s|’s)\s+(?:[\w-]+\s+)?$", sent.text[:m.start()])):
+        if partners_unnamed(kind, sent.text, m):
             decision.reason = "partners of no named country ('with allies')"
             decision.rule = "partners-unnamed"
             return None
@@ -475,11 +356,11 @@ class Extractor:
                 return None
             return _pairs_of(read, decision)
         pairs, steps, reject = read_undirected(Clause(
-            ctx, sent, kind, m, clause_start, clause_end, tuple(mentions)))
+            ctx, sent, kind, m, clause_start, clause_end, tuple(mentions),
+            tuple(everyone)))
         decision.rule = "order-undirected" + "".join("+" + step for step in steps)
-        if pairs is None:
-            decision.reason = reject
-            decision.rule = "too-many-countries"
+        if reject is not None:
+            decision.rule, decision.reason = reject
             return None
         if not pairs:
             decision.reason = "only one country found"
@@ -503,31 +384,8 @@ def _pairs_of(read: Sides, decision: Decision) -> list[Pair] | None:
     return [(countries[a], a, countries[b], b) for a, b in combinations(list(countries), 2)]
 
 
-# A clause that opens with a noun of its own ("protesters stormed …", "the forces that …"),
-# not only conjunctions, adverbs and auxiliaries before its verb.
-_OWN_SUBJECT = re.compile(
-    r"^\W*(?:(?:and|but|or|then|also|later|subsequently|in turn|had|has|have|was|were|"
-    r"will|would|to|it|he|she|they|which|who|that)\b\W*)*[a-z][a-z'’-]{2,}\s+\w", re.I)
-# The agent of a passive: "by the Sudanese ministry".
-_BY = re.compile(r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$")
-# "the sanctions imposed by", "the tariff announced by": an act with its agent after it.
-_BY_AGENT = re.compile(r"[\"”]?\s*(?:[\w'’-]+\s+){0,2}(?:imposed|announced|levied|taken|"
-                       r"adopted|introduced|carried out|conducted|launched|made|issued|"
-                       r"signed|backed|supported)\s+by\s")
-# A passive before the trigger: "was summoned", "have been expelled".
-_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$")
 
 
-# "support to militants in Afghanistan": the country is where the group is, not the one acted on.
-_GROUP_IN = re.compile(r"\b(?:militants?|rebels?|fighters?|insurgents?|separatists?|groups?|"
-                       r"bases?|camps?|hideouts?)\s+(?:based\s+|operating\s+)?in\s+$")
-# The trigger of triggers.yaml that a hyphenated pair opens ("U.S.-Ukraine talks").
-_COMPOUND_PAIR = re.compile(r"(?:[a-z]\.?)+-[a-z]+ (?:peace )?(?:talks|negotiations|summit)",
-                            re.I)
-
-
-_INSTITUTION_IN = re.compile(
-    rf"\b{cues.alternation('institutions')}\s+(?:in|of)\s+(?:the\s+)?$", re.I)
 
 
 def _one_reading(hits: list[tuple]) -> list[tuple]:
@@ -544,15 +402,6 @@ def _one_reading(hits: list[tuple]) -> list[tuple]:
             longest[start] = max(longest.get(start, 0), m.end())
     return [h for h in hits if h[2].source == "kg"
             or h[1] not in own and h[3].end() == longest[h[1]]]
-
-
-def _subject(sent: Sentence, left: list[Mention]) -> Mention | None:
-    """The first acting side of the sentence, past a fronted "According to X," phrase."""
-    for x in left:
-        if x.locative:
-            continue
-        return x
-    return None
 
 
 def _visit_of_meeting(fact: Fact) -> Fact | None:

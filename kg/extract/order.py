@@ -51,6 +51,7 @@ class Clause:
     start: int  # the trigger's clause, document offsets
     end: int
     mentions: tuple[Mention, ...]  # the acting country mentions of the sentence, as found
+    everyone: tuple[Mention, ...] = ()  # every mention of the sentence, with a country or not
 
     @property
     def text(self) -> str:
@@ -101,6 +102,37 @@ def _keep(r: Reading, kept: list[Mention]) -> Reading:
     return r if len(kept) == len(r.mentions) else replace(r, mentions=tuple(kept))
 
 
+# -- before any rule ----------------------------------------------------------------------------
+def unknown_person(x: Mention) -> bool:
+    """ "Prime Minister Rudd", "spokesperson Lin Jian": an official named by a title and a
+    name whom the actor tables do not place in any country (cue `titles`: a bare title,
+    "the Prime Minister", names no one)."""
+    if x.countries or x.how not in ("person", "title"):
+        return False
+    words = re.sub(r"['’]s$", "", x.text).split()
+    return x.how == "person" or bool(words) and words[-1][:1].isupper() and not _pattern(
+        r"(?:{titles})$").search(" ".join(words))
+
+
+
+def compound_pair(word: str) -> bool:
+    """ "U.S.-Ukraine talks": a trigger a hyphenated pair opens (cue `compound_pair_nouns`);
+    the pair must be two countries (`compound-no-pair` of sides.REJECTING_RULES)."""
+    return bool(_pattern(r"(?:[a-z]\.?)+-[a-z]+ (?:peace )?{compound_pair_nouns}", re.I
+                         ).fullmatch(word))
+
+
+def partners_unnamed(kind: str, text: str, hit: Hit) -> bool:
+    """ "with allies", "its partners": an alliance (trait `alliance`) of no named country
+    (cues `unnamed_partner_before`, `plural_alliance_nouns`); `partners-unnamed` of
+    sides.REJECTING_RULES."""
+    before = text[:hit.start()]
+    return kind in kinds_with("alliance") and bool(
+        _pattern(r"\b{unnamed_partner_before}\s+$").search(before)
+        or _pattern("{plural_alliance_nouns}", re.I).fullmatch(hit.group(0)) and re.search(
+            r"(?:\b(?:their|its)|'s|’s)\s+(?:[\w-]+\s+)?$", before))
+
+
 # -- the steps, in the order they read ---------------------------------------------------------
 def quoted_name(c: Clause, r: Reading) -> Reading:
     """ "X took part in the meeting, saying that “Washington seeks …”": a name inside a
@@ -127,13 +159,18 @@ def relation_of(c: Clause, r: Reading) -> Reading:
 
 def topic_after(c: Clause, r: Reading) -> Reading:
     """ "discussed the situation in Ukraine": for kinds whose partner follows "with" or
-    "between" (trait `partner-with`), a country after the trigger otherwise is the topic; a
-    person, an office or a group still takes part."""
+    "between" (trait `partner-with`, cue `partner_prepositions`), a country after the trigger
+    otherwise is the topic, but the one right after a trigger's own "with" ("talks with
+    China"); a person, an office or a group still takes part."""
     if c.kind not in kinds_with("partner-with") or _pattern(
             r"\s*{partner_prepositions}\b").match(c.text[c.hit.end():]):
         return r
+    # "talks with China must continue": the trigger's own "with" names the partner right
+    # after it.
+    own = re.search(r"\bwith$", c.hit.group(0), re.I)
     return _keep(r, [x for x in r.mentions if x.end <= c.after
-                     or x.how in ("person", "title", "group", "pronoun")])
+                     or x.how in ("person", "title", "group", "pronoun")
+                     or own and re.fullmatch(r"\s+(?:the\s+)?", c.ctx.doc.text[c.after:x.start])])
 
 
 def topic_on(c: Clause, r: Reading) -> Reading:
@@ -187,13 +224,18 @@ def allies_described(c: Clause, r: Reading) -> Reading:
 
 
 def allies_of(c: Clause, r: Reading) -> Reading:
-    """ "Both are treaty allies of the United States", "a close ally of Rabat": for an
-    alliance (trait `alliance`) linked to a country after it (cue `alliance_links`), the
-    clause's subject with the first one named after."""
+    """ "Both are treaty allies of the United States", "a close ally of Rabat", "X, which is
+    a close partner of Y": for an alliance (trait `alliance`) linked to a country after it
+    (cue `alliance_links`), the clause's subject (or the one its relative clause follows)
+    with the first one named after."""
     if c.kind not in kinds_with("alliance") or not _pattern(
             r"\s+{alliance_links}\s").match(c.text[c.hit.end():]):
         return r
-    subject = [x for x in r.mentions if x.end <= c.at and c.start <= x.start][:1]
+    subject = [x for x in r.mentions if x.end <= c.at and c.start <= x.start][:1] or [
+        # "Saudi Arabia, which is a close partner of the Emirates": the one the relative
+        # clause follows.
+        x for x in r.mentions if x.end <= c.at and re.fullmatch(
+            r",\s*(?:which|who)\s+(?:[\w'’-]+\s+){1,4}", c.ctx.doc.text[x.end:c.at])][-1:]
     obj = [x for x in r.mentions if x.start >= c.after and x.end <= c.end][:1]
     if not subject or not obj:
         return r
@@ -268,7 +310,8 @@ def step_names() -> tuple[str, ...]:
         tuple(UNDIRECTED_TAIL)
 
 
-def read_undirected(c: Clause) -> tuple[list[Pair] | None, list[str], str]:
+def read_undirected(c: Clause
+                    ) -> tuple[list[Pair] | None, list[str], tuple[str, str] | None]:
     """The pairs of an undirected candidate by word order, the steps that decided them, and
     why there is no fact when the pairs are None (a rejecting rule's name and reason)."""
     r = Reading(tuple(c.mentions))
@@ -279,12 +322,13 @@ def read_undirected(c: Clause) -> tuple[list[Pair] | None, list[str], str]:
             steps.append(step.name)
         r = after
         if r.pairs is not None:
-            return list(r.pairs), steps, ""
+            return list(r.pairs), steps, None
     pairs, tail, reject = _clause_pairs(c, r)
     return pairs, steps + tail, reject
 
 
-def _clause_pairs(c: Clause, r: Reading) -> tuple[list[Pair] | None, list[str], str]:
+def _clause_pairs(c: Clause, r: Reading
+                  ) -> tuple[list[Pair] | None, list[str], tuple[str, str] | None]:
     """The countries of the trigger's clause, each with each (`order-undirected` itself)."""
     steps: list[str] = []
     mentions = r.mentions
@@ -308,20 +352,33 @@ def _clause_pairs(c: Clause, r: Reading) -> tuple[list[Pair] | None, list[str], 
         for k in x.countries:
             countries.setdefault(k, x)
     other = _main_pair_other(c, countries)
+    if other is not None and _unknown_other(c, other):
+        return None, steps, ("unknown-person",
+                             "the other side is a person the actor tables do not know")
     if other is not None:
         countries[other] = Mention(0, 0, "", "group", (other,))
         steps.append("main-pair")
     if len(countries) > 3:
-        return None, steps, f"{len(countries)} countries in one clause: too many to pair"
+        return None, steps, ("too-many-countries",
+                             f"{len(countries)} countries in one clause: too many to pair")
     lefts = {k for k, x in countries.items() if x.end <= c.at and x.start > 0}
     rights = {k for k, x in countries.items() if x.start >= c.at}
     if len(lefts) == 1 and len(rights) >= 2:
         # "spoke by phone with both X and Y": the subject with each, not X with Y.
         (a,) = lefts
         return [(countries[a], a, countries[b], b) for b in sorted(rights) if b != a], \
-            steps + ["subject-each"], ""
+            steps + ["subject-each"], None
     return [(countries[a], a, countries[b], b) for a, b in combinations(list(countries), 2)], \
-        steps, ""
+        steps, None
+
+
+def _unknown_other(c: Clause, other: str) -> bool:
+    """ "The President spoke with Prime Minister Rudd": the clause names a person the tables
+    do not know (`unknown_person`), and the report's other main country is named nowhere in
+    the sentence: the person is more likely of a third country than of the main pair ("held
+    talks with President Michel Suleiman during a visit to Beirut" names Lebanon)."""
+    return any(c.start <= u.start and u.end <= c.end and unknown_person(u)
+               for u in c.everyone) and not any(other in x.countries for x in c.everyone)
 
 
 def _main_pair_other(c: Clause, countries: dict[str, Mention]) -> str | None:
@@ -353,6 +410,234 @@ def _main_pair_other(c: Clause, countries: dict[str, Mention]) -> str | None:
                 c.text)):
         return other
     return None
+
+
+# -- directed kinds: the first reading by word order (the `order-*` rules) -------------------
+@dataclass(frozen=True)
+class View:
+    """A directed candidate as word order shows it: who stands before and after the trigger."""
+
+    ctx: DocumentContext
+    sent: Sentence
+    trigger: Trigger
+    hit: Hit  # offsets into the sentence
+    left: tuple[Mention, ...]  # acting mentions before the trigger
+    right: tuple[Mention, ...]  # mentions after it
+    acting_left: tuple[Mention, ...]  # those before it that may act (not mere places)
+    objects: tuple[Mention, ...]  # those after it, in its clause, that it may act on
+    clause_lo: int  # where the trigger's clause starts (document offsets)
+    clause_hi: int  # where what the trigger acts on must end (document offsets)
+    subject: Mention | None  # the sentence's first acting side
+    passive: bool  # "was summoned": the trigger is a passive verb
+
+    @property
+    def kind(self) -> str:
+        return self.trigger.kind
+
+    def before(self, x: Mention) -> str:
+        """The sentence up to a mention."""
+        return self.sent.text[:x.start - self.sent.start]
+
+
+# The agent of a passive: "by the Sudanese ministry".
+_BY = r"\bby\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}$"
+
+
+def directed_view(ctx: DocumentContext, sent: Sentence, trigger: Trigger, m: Hit,
+                  left: list[Mention], right: list[Mention], clause: tuple[int, int]) -> View:
+    """What the `order-*` rules and the steps after them read of a directed candidate."""
+    kind, text = trigger.kind, ctx.doc.text
+    # A place acts only for a body of its state named before it ("a court in Guyana",
+    # "security forces in Guinea"), not for people there ("settlers in the West Bank").
+    institution = _pattern(r"\b{institutions}\s+(?:in|of)\s+(?:the\s+)?$", re.I)
+    acting_left = [x for x in left if not x.locative] or [
+        x for x in left if x.how in ("name", "demonym")
+        and institution.search(text, max(0, x.start - 60), x.start)]
+    clause_hi = clause[1]
+    relative = re.search(r"\s(?:that|which|who)\s", sent.text[m.end():])
+    if relative and relative.start() > 0 and kind in kinds_with("relative-not-target"):
+        # "support for a group that Algerian authorities blame": what a relative clause
+        # names is not what the trigger acts on.
+        clause_hi = min(clause_hi, sent.start + m.end() + relative.start())
+    # "support to militants in Afghanistan": the country is where the group is, not the one
+    # acted on (cue `armed_groups`).
+    group_in = _pattern(r"\b{armed_groups}\s+(?:based\s+|operating\s+)?in\s+$")
+    objects = [x for x in right if (kind in kinds_with("place-target") or not x.locative
+               or x.how in ("name", "demonym")) and x.end <= clause_hi
+               and not (x.locative and kind not in kinds_with("reaches-place")
+                        and group_in.search(text, max(0, x.start - 40), x.start))]
+    subject = next((x for x in left if not x.locative), None)
+    passive = bool(_pattern(r"\b(?:was|were|been|being|is|are|be)\s+(?:\w+ly\s+)?$").search(
+        sent.text[:m.start()]) and re.search(r"(?:ed|en|wn)$", m.group(0).split()[0]))
+    return View(ctx, sent, trigger, m, tuple(left), tuple(right), tuple(acting_left),
+                tuple(objects), clause[0], clause_hi, subject, passive)
+
+
+Read = tuple[list[Mention], list[Mention]]
+
+
+def order_backward(v: View) -> Read:
+    """ "X hosted Y", "an invitation from X": the one after the trigger acts on the subject
+    before it; "will be received by X": the subject is acted on, the agent after "by"."""
+    sent, m, right, kind = v.sent, v.hit, v.right, v.kind
+    by = _pattern(_BY)
+    if v.passive and v.trigger.adjacent:
+        # "will be received by President Prabowo": the guest is the subject, the host the
+        # agent after "by".
+        return list(reversed(v.acting_left)), [
+            x for x in right if x.acting and x.end <= v.clause_hi and by.search(v.before(x))]
+    agentive = re.search(r"\b(?:from|by|of)$", m.group(0))
+    sources = [x for x in right if x.acting and x.end <= v.clause_hi
+               and (agentive or not x.locative or x.how != "capital")
+               and (not v.trigger.adjacent or x.start - sent.start - m.end() <= 30)]
+    if v.trigger.adjacent and kind in kinds_with("travel"):
+        # "hosted his counterpart": a guest is a person, not "hosting the meeting".
+        sources = [x for x in sources if x.how in ("person", "title")]
+    left = list(v.left)
+    if not left and sources:
+        # "At the invitation of Wang Yi, Nepal's minister will visit": the side acted on is
+        # the subject after the fronted phrase.
+        left = [x for x in right if x.acting and x.start > sources[0].end
+                and not set(x.countries) & set(sources[0].countries)][:1]
+    if re.match(r"(?:was|were|been|being|is|are|had been|has been)\b", m.group(0), re.I):
+        # A passive names its agent after "by", or not at all.
+        sources = [x for x in sources if by.search(v.before(x))]
+    targets = [x for x in reversed(left) if not (x.locative and x.how == "capital")]
+    if sources and re.search(r"\b(?:from|by)$", m.group(0)):
+        # "an invitation from X to Y", "a visit by X to Z": the one after "to".
+        onward = [x for x in right if x.start > sources[0].end and x.end <= v.clause_hi
+                  and re.search(r"\bto\s+(?:the\s+)?(?:[\w'’-]+\s+){0,5}$", v.before(x))
+                  and not set(x.countries) & set(sources[0].countries)]
+        if onward or kind in kinds_with("travel") and any(
+                x.locative for x in right if x.start > sources[0].end):
+            targets = onward[:1]
+    return _unnamed_agent(v, sources, targets)
+
+
+def _unnamed_agent(v: View, sources: list[Mention], targets: list[Mention]) -> Read:
+    """ "X's envoy was summoned" with no agent (trait `unnamed-agent`): the other side of
+    the report did it."""
+    if not sources and targets and v.kind in kinds_with("unnamed-agent"):
+        other = other_side(v.ctx, targets[0])
+        sources = [other] if other else []
+    return sources, targets
+
+
+def order_host(v: View) -> Read:
+    """ "accepted an invitation to visit Ankara": the host of the place invited to acts on
+    the subject."""
+    return [x for x in v.right if x.locative and x.end <= v.clause_hi][:1], \
+        list(reversed(v.acting_left))
+
+
+def order_possessive(v: View) -> Read:
+    """ "violated X's airspace": the subject acts on the country whose thing the act is
+    aimed at."""
+    owner = [x for x in v.left if re.match(r"(?:'s|’s)?\s*(?:[\w-]+\s+){0,2}$",
+                                           v.sent.text[x.end - v.sent.start:v.hit.start()])]
+    subject = v.subject
+    return ([subject] if subject and owner and subject is not owner[-1] else []), owner[-1:]
+
+
+def order_deed(v: View) -> Read:
+    """ "X said that Y had abused the immunities": Y is blamed, by the subject."""
+    targets = list(reversed([x for x in v.acting_left if x is not v.subject]))[:1]
+    return ([v.subject] if v.subject is not None and targets else []), targets
+
+
+# A clause that opens with a noun of its own ("protesters stormed …", "the forces that …"),
+# not only conjunctions, adverbs and auxiliaries before its verb.
+_OWN_SUBJECT = (r"^\W*(?:(?:and|but|or|then|also|later|subsequently|in turn|had|has|have|was|"
+                r"were|will|would|to|it|he|she|they|which|who|that)\b\W*)*"
+                r"[a-z][a-z'’-]{2,}\s+\w")
+
+
+def order_forward(v: View) -> Read:
+    """ "Kenya accused Sudan": the subject before the trigger acts on the first country
+    after it; "Kenya's envoy was summoned by the Sudanese ministry": a passive's agent after
+    "by" acts on its subject."""
+    if v.passive:
+        sources = [x for x in v.right if x.acting and x.end <= v.clause_hi
+                   and _pattern(_BY).search(v.before(x))]
+        return _unnamed_agent(v, sources, list(reversed(v.acting_left)))
+    return _agent_after(v, _clause_subject(v), list(v.objects))
+
+
+def _clause_subject(v: View) -> list[Mention]:
+    """Who acts in the trigger's clause, by word order."""
+    sent, m, subject, acting_left = v.sent, v.hit, v.subject, v.acting_left
+    clause_lo = v.clause_lo
+    lo = clause_lo - sent.start
+    in_clause = [x for x in acting_left if x.start >= clause_lo]
+    # "Canberra's consistent support" is the parse's (`possessor` of sides.py); by word order,
+    # the owner is the clause's first side anyway.
+    if in_clause:
+        # The clause's subject: "Both leaders reiterated their support for Ukraine and agreed
+        # to keep up pressure on Moscow, including through sanctions".
+        return in_clause[:1] + list(reversed(in_clause[1:]))
+    if re.search(r",\s*(?:who|which)\s*$", sent.text[:lo]) and \
+            [x for x in acting_left if x.end <= clause_lo]:
+        # "Lapid, who during a visit to Morocco voiced concern": the relative clause's subject
+        # is the one named just before it.
+        return [x for x in acting_left if x.end <= clause_lo][-1:]
+    if subject is not None and re.fullmatch(r"\W*(?:on\s+)?", sent.text[lo:m.start()]) and \
+            m.group(0).split()[0].endswith("ing"):
+        # "… before travelling on to Dakar": a gerund shares the sentence's subject.
+        return [subject]
+    if _pattern(_OWN_SUBJECT, re.I).search(sent.text[lo:m.start()]):
+        # "… after protesters stormed the embassy": a subject, but not a country; only an
+        # unnamed government body or a quotation's speaker may stand for it.
+        return []
+    if subject is not None and re.search(r",\s*(?:and|but)\s*$", sent.text[:lo + 1]):
+        # "The Presidency regretted the decision, but has denied …": the second verb shares
+        # the sentence's subject.
+        return [subject] + [x for x in reversed(acting_left) if x is not subject]
+    return list(reversed(acting_left))
+
+
+def _agent_after(v: View, sources: list[Mention], targets: list[Mention]) -> Read:
+    """An agent named after the act stands for its subject: "the sanctions imposed by the
+    United States on Venezuela" (cue `agent_verbs`), "the tariff that Trump has threatened";
+    "summoned the envoy to protest": the act of "to" is the subject's."""
+    sent, m, right = v.sent, v.hit, v.right
+    rest = sent.text[m.end():]
+    by_agent = _pattern(r"[\"”]?\s*(?:[\w'’-]+\s+){0,2}{agent_verbs}\s+by\s").match(rest)
+    if by_agent:
+        agent = [x for x in right if x.start - sent.start >= m.end() + by_agent.end() - 1]
+        if agent:
+            # "the sanctions imposed by the United States on Venezuela": theirs.
+            sources = agent[:1]
+            targets = [x for x in targets if x.start > agent[0].end] or targets
+    relative = re.match(r"\s+(?:that|which)\s+", rest)
+    agent = [x for x in right if relative and x.start - sent.start - m.end() <= 60
+             and x.start - sent.start >= m.end() + relative.end() - 1]
+    if agent:
+        # "the tariff that US President Donald Trump has threatened": his tariff.
+        sources = agent[:1]
+        targets = [x for x in targets if x is not agent[0]] or [
+            x for x in v.acting_left if not set(x.countries) & set(agent[0].countries)][-1:]
+    elif v.subject is not None and v.kind not in kinds_with("hosted") and re.search(
+            r"\bto\s+(?:immediately\s+|further\s+|jointly\s+)?$", sent.text[:m.start()]):
+        # "summoned the envoy to protest", "told the police to expel him": the act is the
+        # subject's.
+        sources = [v.subject]
+    return sources, targets
+
+
+# The word-order rules of directed kinds, by the trigger's roles (kg/data/triggers.yaml); a
+# role not named here reads as `forward`. Their names are sides.OTHER_RULES' `order-ROLE`.
+ORDER_RULES: dict[str, Callable[[View], Read]] = {
+    "backward": order_backward,
+    "host": order_host,
+    "possessive": order_possessive,
+    "deed": order_deed,
+    "forward": order_forward,
+}
+
+
+def read_in_order(v: View) -> Read:
+    """Sources and targets by the word-order rule of the trigger's roles."""
+    return ORDER_RULES.get(v.trigger.roles, order_forward)(v)
 
 
 # -- directed kinds: the steps after the first reading -----------------------------------------

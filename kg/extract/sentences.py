@@ -11,8 +11,10 @@ It is read from the package's own files, never from a hub or the network.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +52,17 @@ def parser():  # type: ignore[no-untyped-def]
     if not (PARSER_MODEL / "config.cfg").is_file():
         raise KgError(f"the dependency parser is missing from {PARSER_MODEL}; "
                       "rebuild it with `make parser`")
-    return spacy.load(PARSER_MODEL)
+    nlp = spacy.load(PARSER_MODEL)
+    if _openblas() is not None:
+        # numpy's OpenBLAS multiplies the encoder's matrices in about half the time of
+        # thinc's default (BLIS) on one thread; `parse_docs` keeps it to one thread.
+        from thinc.api import NumpyOps
+
+        ops = NumpyOps(use_blis=False)
+        for _, proc in nlp.pipeline:
+            for node in proc.model.walk():
+                node.ops = ops
+    return nlp
 
 
 # Docs per forward pass of the tagger and parser (the batches `nlp.pipe(docs, batch_size=64)`
@@ -65,19 +77,64 @@ def parse_docs(docs: list) -> list:  # type: ignore[type-arg]
     spaCy's own greedy loop (`Parser.greedy_parse`) runs without the GIL, but the parser's
     state code, compiled by Cython 3, takes the GIL back for every state query to check for
     errors: two thirds of its time went to locking. The same loop driven from Python (one
-    step for every sentence of a batch: scores, then transitions) holds the GIL throughout
-    and computes the same scores with the same BLAS calls: the same parses, a third of the
-    time. Where spaCy lacks the pieces it is built from, its own `pipe` parses.
+    step for every sentence of a batch: scores, then transitions) holds the GIL throughout:
+    a third of the time, and the same parses (tests/test_parser.py compares them with
+    spaCy's own). Where spaCy lacks the pieces it is built from, its own `pipe` parses.
     """
     nlp = parser()
-    for low in range(0, len(docs), PARSE_BATCH):
-        batch = docs[low:low + PARSE_BATCH]
-        for name, proc in nlp.pipeline:
-            if name == "parser" and _steps_available(proc):
-                proc.set_annotations(batch, _greedy_parse(proc, batch))
-            else:
-                proc.set_annotations(batch, proc.predict(batch))
+    with _one_blas_thread():
+        for low in range(0, len(docs), PARSE_BATCH):
+            batch = docs[low:low + PARSE_BATCH]
+            for name, proc in nlp.pipeline:
+                if name == "parser" and _steps_available(proc):
+                    proc.set_annotations(batch, _greedy_parse(proc, batch))
+                else:
+                    proc.set_annotations(batch, proc.predict(batch))
     return docs
+
+
+@functools.lru_cache(maxsize=1)
+def _openblas():  # type: ignore[no-untyped-def]
+    """numpy's OpenBLAS, when that is numpy's BLAS (as in its wheels for Linux): its functions
+    that get and set its number of threads, or None (then thinc's BLIS does the algebra)."""
+    import ctypes
+
+    import numpy  # noqa: F401  (loads its BLAS)
+
+    try:
+        maps = Path("/proc/self/maps").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    paths = sorted({line.split(None, 5)[-1] for line in maps.splitlines()
+                    if "openblas" in line.rsplit("/", 1)[-1].lower()})
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for prefix, suffix in (("scipy_", "64_"), ("scipy_", ""), ("", "64_"), ("", "")):
+            get = getattr(lib, f"{prefix}openblas_get_num_threads{suffix}", None)
+            put = getattr(lib, f"{prefix}openblas_set_num_threads{suffix}", None)
+            if get is not None and put is not None:
+                return get, put
+    return None
+
+
+@contextlib.contextmanager
+def _one_blas_thread() -> Iterator[None]:
+    """OpenBLAS on one thread while parsing: its threads would compete with the other
+    extraction workers (one per core) and spin while Python runs; restored after."""
+    blas = _openblas()
+    if blas is None:
+        yield
+        return
+    get, put = blas
+    before = get()
+    put(1)
+    try:
+        yield
+    finally:
+        put(before)
 
 
 def _steps_available(proc) -> bool:  # type: ignore[no-untyped-def]

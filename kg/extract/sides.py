@@ -630,6 +630,8 @@ REJECTING_RULES = {
     "too-many-countries": "more than three countries in one clause: too many to pair",
     "partners-unnamed": "partners of no named country ('with allies')",
     "compound-no-pair": "a hyphenated word before talks names no pair ('high-level talks')",
+    "unknown-person": "one country and a person the actor tables do not know: the report's "
+                      "main pair does not fill the other side ('spoke with Prime Minister Rudd')",
 }
 # What may follow a rule's name after '+': a second step that filled a side.
 SUFFIXES = {

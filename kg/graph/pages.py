@@ -30,6 +30,7 @@ graphs they wrote or dropped (`update_pages`). A store whose documents an older 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -63,7 +64,14 @@ def bucket_parts(iri: str) -> tuple[str, tuple[str, ...]] | None:
     arity = {"date": 5, "confidence": 2, "pair": 3, "document": 2}.get(family)
     if arity != len(parts):
         return None
-    return family, tuple(unquote(p) for p in parts)
+    values = tuple(unquote(p) for p in parts)
+    # A confidence is a decimal as kg writes it; an imported link could name anything.
+    if family == "confidence" and not _DECIMAL.fullmatch(values[0]):
+        return None
+    return family, values
+
+
+_DECIMAL = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,9})?")
 
 
 def _node(kind: str, src: str, tgt: str, doc_id: str) -> str:

@@ -362,6 +362,10 @@ class SavedQuery:
     on a store without the summary graph (kg/graph/summaries.py), with the same parameters.
     `# needs: events — hint` marks a query that reads events: on a store with facts but
     no events (an older kg's) it is refused with what to do, not answered with no rows.
+    A section `#%% pages` lists the buckets of the query's rows (`?bucket ?n`, one family
+    of kg/graph/pages.py, whose order must be the query's), and a line `#%% page: PATTERN`
+    inside its WHERE marks where a page binds `?bucket` (and `?bucket_key`, the value a row
+    of that bucket holds): a page (`limit`) is then read a few buckets at a time.
     """
 
     name: str
@@ -375,6 +379,7 @@ class SavedQuery:
     needs_events: bool = False  # refused on a store with facts but no events
     needs_hint: str = ""  # what to use there instead
     pages: str | None = None  # the query listing its buckets in order (see `PAGES`)
+    source: str = ""  # the file's whole text, every section (what `kg query --show` prints)
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -426,10 +431,9 @@ def parse_saved(name: str, text: str, path: str | None = None) -> SavedQuery:
                          "marks no place for them ('#%% page: ...' inside its WHERE)")
     return SavedQuery(name, title or name, " ".join(description), tuple(params),
                       main, tuple(types), path, sections.get(_WITHOUT), needs_events,
-                      needs_hint, pages)
+                      needs_hint, pages, text)
 
 
-WITHOUT_SUMMARIES = "\n#%% without summaries\n"
 _WITHOUT = "without summaries"
 # A section `#%% pages` holds a query listing the buckets of the main query's rows in its
 # order (kg/graph/pages.py), and a line `#%% page: PATTERN` inside the main query's WHERE
@@ -640,8 +644,11 @@ def _walk_pages(store: Any, query: SavedQuery, text: str,
     except (SyntaxError, OSError, RuntimeError, ValueError, TypeError, KeyError) as exc:
         raise QueryError(f"saved query {query.name}: its bucket list failed: "
                          f"{_first_line(exc)}") from None
-    buckets, families = [], set()
+    buckets, families, seen = [], set(), set()
     for bucket, n in found:
+        if bucket in seen:  # a bucket listed twice would give its rows twice
+            continue
+        seen.add(bucket)
         parts = bucket_parts(bucket.value) if isinstance(bucket, ox.NamedNode) else None
         if parts is None:
             raise QueryError(f"saved query {query.name}: its bucket list gave {bucket}, "
