@@ -178,20 +178,21 @@ def test_parse_docs_gives_spacys_own_parse() -> None:
 
 
 def test_parsing_keeps_openblas_to_one_thread_and_restores_it() -> None:
+    from threadpoolctl import threadpool_info, threadpool_limits
+
     from kg.extract.sentences import _one_blas_thread, _openblas
 
-    blas = _openblas()
-    if blas is None:
+    if _openblas() is None:
         pytest.skip("numpy's BLAS is not OpenBLAS here")
-    get, put = blas
-    before = get()
-    put(2)
-    try:
+
+    def threads() -> set[int]:
+        return {lib["num_threads"] for lib in threadpool_info()
+                if lib["internal_api"] == "openblas"}
+
+    with threadpool_limits(limits=2, user_api="blas"):
         with _one_blas_thread():
-            assert get() == 1
-        assert get() == 2
-    finally:
-        put(before)
+            assert threads() == {1}
+        assert threads() == {2}
 
 
 def test_only_sentences_naming_two_countries_are_parsed() -> None:

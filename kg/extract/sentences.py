@@ -95,29 +95,13 @@ def parse_docs(docs: list) -> list:  # type: ignore[type-arg]
 
 @functools.lru_cache(maxsize=1)
 def _openblas():  # type: ignore[no-untyped-def]
-    """numpy's OpenBLAS, when that is numpy's BLAS (as in its wheels for Linux): its functions
-    that get and set its number of threads, or None (then thinc's BLIS does the algebra)."""
-    import ctypes
-
+    """The BLAS libraries loaded here (threadpoolctl's controller) if numpy's is OpenBLAS (as
+    in its wheels for Linux), else None (then thinc's BLIS does the algebra)."""
     import numpy  # noqa: F401  (loads its BLAS)
+    from threadpoolctl import ThreadpoolController
 
-    try:
-        maps = Path("/proc/self/maps").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    paths = sorted({line.split(None, 5)[-1] for line in maps.splitlines()
-                    if "openblas" in line.rsplit("/", 1)[-1].lower()})
-    for path in paths:
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for prefix, suffix in (("scipy_", "64_"), ("scipy_", ""), ("", "64_"), ("", "")):
-            get = getattr(lib, f"{prefix}openblas_get_num_threads{suffix}", None)
-            put = getattr(lib, f"{prefix}openblas_set_num_threads{suffix}", None)
-            if get is not None and put is not None:
-                return get, put
-    return None
+    controller = ThreadpoolController()
+    return controller if controller.select(internal_api="openblas").lib_controllers else None
 
 
 @contextlib.contextmanager
@@ -128,13 +112,8 @@ def _one_blas_thread() -> Iterator[None]:
     if blas is None:
         yield
         return
-    get, put = blas
-    before = get()
-    put(1)
-    try:
+    with blas.limit(limits=1, user_api="blas"):
         yield
-    finally:
-        put(before)
 
 
 def _steps_available(proc) -> bool:  # type: ignore[no-untyped-def]
