@@ -41,6 +41,13 @@ _DATELINE = re.compile(
     r"(?:,\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d|\s*:|"
     r"\s*\((?:[A-Z][\w.]*\s*)+\)\s*[-–—])")
 _PRONOUN = re.compile(r"\b(?:he|she|him|his|her)\b", re.IGNORECASE)
+# "him", and "her" where no noun follows: an object, not the subject it would refer to.
+_OBJECT_PRONOUN = re.compile(r"him|her", re.IGNORECASE)
+_OBJECT_AFTER = re.compile(r"\s*(?:[,.;:!?]|$|(?:on|for|to|in|at|with|about|over|by|and|"
+                           r"as|after|before|during)\b)")
+# Between the one called and the pronoun: "Obama [on Friday] to congratulate him", "Scholz
+# [on Monday] and thanked him" (not "Duque of backing an attempt to overthrow him").
+_OBJECT_OF_NEXT = re.compile(r"\s+(?:(?:on|last|this)\s+\w+\s+)?(?:to|and)\s+\w+\s+")
 _FIRST_PERSON = re.compile(r"\b(?:I|me|my|we|We|us|our|Our|ours)\b")
 _SPEECH = cues.pattern("speech_verbs", ignore_case=False)
 _SPEAKER_BEFORE = re.compile(rf"\b{cues.alternation('speaker_verbs_before')}\s+$")
@@ -401,6 +408,15 @@ class MentionFinder:
                 # first person named before the pronoun, else the last one before the sentence;
                 # but "I told him" is not the speaker talking to themself.
                 ref = earlier[0] if earlier else last_person
+                if earlier and _OBJECT_PRONOUN.fullmatch(p.group(0)) and \
+                        _OBJECT_AFTER.match(sent.text, p.end()):
+                    # "Putin called Obama to congratulate him", "phoned Scholz and thanked
+                    # him": an object pronoun is not its clause's subject, but the one just
+                    # called, of another country.
+                    others = [m for m in earlier if m.countries != earlier[0].countries]
+                    if others and _OBJECT_OF_NEXT.fullmatch(sent.text, others[-1].end - sent.start,
+                                                            p.start()):
+                        ref = others[-1]
                 comma = sent.text.find(",")
                 if not earlier and _FRONTED.match(sent.text) and 0 < p.start() < comma:
                     # "Recalling his state visit to Vietnam, Xi said …": the main clause's
