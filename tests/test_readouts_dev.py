@@ -17,8 +17,9 @@ from test_eval import _score
 READOUTS = Path(__file__).resolve().parent / "data" / "readouts-dev"
 
 # First scored (gold committed before): precision 0.684, recall 0.510, F1 0.584. Reached
-# 0.788 (P 0.812), then after the readout-register classes of branch realtext3:
-MEASURED = {"f1": 0.848, "precision": 0.875}
+# 0.788 (P 0.812), 0.848 (P 0.875) after the readout-register classes, then after the
+# unknown-person rule and pronouns after the one called:
+MEASURED = {"f1": 0.869, "precision": 0.896}
 FLOOR = {metric: round(value - 0.03, 3) for metric, value in MEASURED.items()}
 
 

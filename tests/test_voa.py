@@ -19,9 +19,10 @@ VOA = Path(__file__).resolve().parent / "data" / "voa"
 # Measured the first time kg was scored on this set (commit after 821c437): precision 0.692,
 # recall 0.667, F1 0.679. Measured again once, after rules were written from the VOA dev set
 # (tests/data/voa-dev) and never from this one: precision 0.750, recall 0.722, F1 0.736 (date
-# accuracy 0.538, status 0.821); after the readouts round, the same with date accuracy 0.769.
+# accuracy 0.538, status 0.821); after the readouts round, the same with date accuracy 0.769;
+# after the named side steps and the second dev sets' classes: P 0.784, R 0.741, F1 0.762.
 # The floors sit 0.05 under, so that a loss on unseen text fails.
-MEASURED = {"f1": 0.736, "precision": 0.75}
+MEASURED = {"f1": 0.762, "precision": 0.784}
 FLOOR = {metric: round(value - 0.05, 3) for metric, value in MEASURED.items()}
 
 
