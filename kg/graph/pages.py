@@ -39,7 +39,7 @@ from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 
-from .vocab import DATA, PREFIXES, RESERVED_GRAPHS, country_iri, kg
+from .vocab import DATA, PREFIXES, RESERVED_GRAPHS, country_iri, fact_iri, kg
 
 PAGES_GRAPH = f"{RESERVED_GRAPHS}pages"
 BUCKET = f"{DATA}bucket/"
@@ -74,12 +74,6 @@ def bucket_parts(iri: str) -> tuple[str, tuple[str, ...]] | None:
 _DECIMAL = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,9})?")
 
 
-def _node(kind: str, src: str, tgt: str, doc_id: str) -> str:
-    from .vocab import fact_iri
-
-    return fact_iri(doc_id, kind, src, tgt)
-
-
 def document_links(doc: Any, facts: Iterable[Any], graph: ox.NamedNode,
                    doc_node: ox.NamedNode) -> list[ox.Quad]:
     """The `kg:bucket` links of one document and its facts, as `kg.graph.rdf` writes them
@@ -96,7 +90,7 @@ def document_links(doc: Any, facts: Iterable[Any], graph: ox.NamedNode,
             confidences.add(f"{fact.confidence:.3f}")
     links = []
     for (kind, src, tgt), (dates, confidences) in nodes.items():
-        node = ox.NamedNode(_node(kind, src, tgt, doc.id))
+        node = ox.NamedNode(fact_iri(doc.id, kind, src, tgt))
         buckets = [bucket_iri("date", d, kind, src, tgt, prefix) for d in dates or [UNDATED]]
         buckets += [bucket_iri("confidence", c, prefix) for c in confidences]
         buckets.append(bucket_iri("pair", *sorted((src, tgt)), prefix))
